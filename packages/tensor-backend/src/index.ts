@@ -1,0 +1,3 @@
+export { initBackend, BackendError, BACKEND_ORDER } from './init-backend.js';
+export type { BackendName, BackendInfo, InitBackendOptions } from './init-backend.js';
+export { tf } from './tf.js';

@@ -1,0 +1,1 @@
+export type { Recognizer } from './recognizer.js';
