@@ -1,6 +1,20 @@
+import { register } from 'node:module';
 import * as tfCore from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients; training code needs them on every backend.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+
+// tfjs-core alone registers no gradients; training code needs them on every backend. Its gradient
+// registry ships only as ESM with extensionless relative imports, which plain Node refuses; this resolve
+// hook retries those imports with `.js` / `/index.js` (vitest resolves them itself). Registries and the
+// engine live on globalThis, so the gradients reach the CommonJS tfjs-core instance used everywhere else.
+const HOOK = `export async function resolve(s, c, next) {
+  try { return await next(s, c); } catch (err) {
+    if (s.startsWith('.') && !s.endsWith('.js') && (c.parentURL ?? '').includes('/@tensorflow/tfjs-core/dist/')) {
+      try { return await next(s + '.js', c); } catch { return next(s + '/index.js', c); }
+    }
+    throw err;
+  }
+}`;
+if (!process.env.VITEST) register(`data:text/javascript,${encodeURIComponent(HOOK)}`);
+await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 
 /** The single tfjs-core instance every speechkd package computes with. */
 export const tf: typeof tfCore = tfCore;
