@@ -1,1 +1,24 @@
-export {};
+export type { SpeechTeacher, SpeechTeacherOutput, SpeechExtractOptions, CacheTextTeacher, CacheTextOutput } from './speech-teacher.js';
+export {
+  TeachersError, CacheFormatError, CacheChecksumError, CacheFingerprintError, CacheMissError, CacheLockedError,
+  TeachersArgumentError, TeacherLoadError,
+} from './errors.js';
+export { float32ToFloat16, float16ToFloat32 } from './cache/float16.js';
+export { parseShardSpec, shardOfId, shardDirName } from './cache/partition.js';
+export type { ShardSpec } from './cache/partition.js';
+export {
+  CACHE_FORMAT, CACHE_VERSION, HEADER_FILE, MERGED_INDEX_FILE, SPEECH_LOGITS, TEXT_IDS, speechHiddenName, textHiddenName, makeHeader,
+} from './cache/format.js';
+export type {
+  CacheHeader, IndexEntry, TensorEntry, StoredDType, FloatDType, SpeechCacheKey, TextCacheKey,
+} from './cache/format.js';
+export { encodeRecord, decodeRecord } from './cache/record.js';
+export type { TensorInput, DecodedTensor, EncodedRecord } from './cache/record.js';
+export { readHeader, checkFingerprint } from './cache/header.js';
+export type { ExpectedFingerprint } from './cache/header.js';
+export { buildTeacherCache, headerFor } from './cache/build-cache.js';
+export type { BuildCacheOptions, BuildCacheResult, BuildProgress, CacheUtterance } from './cache/build-cache.js';
+export { mergeCacheIndex } from './cache/merge-index.js';
+export type { MergeResult } from './cache/merge-index.js';
+export { openTeacherCache } from './cache/read-cache.js';
+export type { TeacherCache, CachedTargets, CachedTensor, OpenCacheOptions, CacheReadStats } from './cache/read-cache.js';

@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CacheChecksumError, CacheFingerprintError, CacheLockedError, CacheMissError, buildTeacherCache, mergeCacheIndex,
+  openTeacherCache, shardOfId,
+} from '../src/index.js';
+import type { BuildCacheOptions } from '../src/index.js';
+import { FakeSpeechTeacher, FakeTextTeacher, fakeEntries, fakeLoadAudio } from './fake-teachers.js';
+
+const dirs: string[] = [];
+const tmpDir = (): string => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-cache-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const base = (outDir: string, extra: Partial<BuildCacheOptions> = {}): BuildCacheOptions => ({
+  entries: fakeEntries(12), outDir, loadAudio: fakeLoadAudio, speech: new FakeSpeechTeacher(), speechLayers: [1, 3],
+  text: new FakeTextTeacher(), textLayers: [0, 2], chunkUtterances: 4, textBatch: 3, ...extra,
+});
+
+async function expected(id: string, audio: string, text: string) {
+  const sp = await new FakeSpeechTeacher().extract(await fakeLoadAudio(audio, 16000));
+  const [tx] = await new FakeTextTeacher().encode([text]);
+  return { sp, tx };
+}
+
+describe('teacher cache', () => {
+  it('round-trips float32 exactly, with shapes, ids and logits', async () => {
+    const out = tmpDir();
+    const res = await buildTeacherCache(base(out, { dtype: 'float32' }));
+    expect(res).toMatchObject({ total: 12, computed: 12, skipped: 0, chunksWritten: 3 });
+    const cache = await openTeacherCache(out);
+    expect(cache.size).toBe(12);
+    for (const e of fakeEntries(12)) {
+      const got = await cache.get(e.id);
+      const { sp, tx } = await expected(e.id, e.audio, e.text);
+      expect([...got.speech!.layers.keys()]).toEqual([1, 3]);
+      expect(got.speech!.layers.get(3)!.shape).toEqual([sp.numFrames, 6]);
+      expect(got.speech!.layers.get(3)!.data).toEqual(sp.hiddenStates[3]);
+      expect(got.speech!.layers.get(1)!.data).toEqual(sp.hiddenStates[1]);
+      expect(got.speech!.logits!.data).toEqual(sp.logits);
+      expect(got.speech!.frameRate).toBe(50);
+      expect(got.text!.ids).toEqual(tx.ids);
+      expect(got.text!.layers.get(2)!.data).toEqual(tx.hiddenStates[2]);
+      expect(got.duration).toBeCloseTo((sp.numFrames * 320 + 0) / 16000, 1);
+    }
+    await cache.close();
+  });
+
+  it('float16 by default: relative error <= 2^-11 (normal range), int ids exact', async () => {
+    const out = tmpDir();
+    await buildTeacherCache(base(out));
+    const cache = await openTeacherCache(out);
+    expect(cache.header.dtype).toBe('float16');
+    const e = fakeEntries(12)[5];
+    const got = await cache.get(e.id);
+    const { sp, tx } = await expected(e.id, e.audio, e.text);
+    const ref = sp.hiddenStates[3]!;
+    const h = got.speech!.layers.get(3)!;
+    expect(h.storedDType).toBe('float16');
+    for (let i = 0; i < ref.length; i++) {
+      const a = Math.abs(ref[i]);
+      expect(Math.abs(h.data[i] - ref[i])).toBeLessThanOrEqual(a >= 2 ** -14 ? a * 2 ** -11 : 2 ** -25);
+    }
+    expect(got.text!.ids).toEqual(tx.ids);
+    await cache.close();
+  });
+
+  it('--shard i/N partitions deterministically; merge combines the shard indexes', async () => {
+    const out = tmpDir();
+    const entries = fakeEntries(30);
+    const parts: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await buildTeacherCache(base(out, { entries, shard: { index: i, count: 3 } }));
+      parts.push(entries.filter((e) => shardOfId(e.id, 3) === i).map((e) => e.id));
+      expect(r.total).toBe(parts[i].length);
+      expect(r.computed).toBe(parts[i].length);
+    }
+    expect(parts.flat().sort()).toEqual(entries.map((e) => e.id).sort());
+    expect(parts.every((p) => p.length > 0)).toBe(true);
+    expect(fs.readdirSync(out).sort()).toEqual(['cache.json', 'shard-0-of-3', 'shard-1-of-3', 'shard-2-of-3']);
+    const merged = mergeCacheIndex(out, { expectIds: [...entries.map((e) => e.id), 'absent-1'] });
+    expect(merged).toMatchObject({ utterances: 30, duplicates: [], missing: ['absent-1'] });
+    const single = tmpDir();
+    await buildTeacherCache(base(single, { entries }));
+    const [a, b] = [await openTeacherCache(out), await openTeacherCache(single)];
+    expect(a.ids()).toEqual(b.ids());
+    for (const id of a.ids()) expect((await a.get(id)).speech!.layers.get(3)!.data).toEqual((await b.get(id)).speech!.layers.get(3)!.data);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('resumes after a crash on utterance k without recomputing committed chunks', async () => {
+    const out = tmpDir();
+    const crashing = new FakeSpeechTeacher(6, 3, 'fake-speech-v1', 9);
+    await expect(buildTeacherCache(base(out, { speech: crashing }))).rejects.toThrow(/simulated crash on call 9/);
+    // Chunks of 4: utterances 0-7 committed, 8 was in the aborted chunk.
+    expect(fs.readdirSync(path.join(out, 'shard-0-of-1')).sort()).toEqual([
+      'chunk-000000.bin', 'chunk-000000.index.jsonl', 'chunk-000001.bin', 'chunk-000001.index.jsonl',
+    ]);
+    const again = new FakeSpeechTeacher();
+    const r = await buildTeacherCache(base(out, { speech: again }));
+    expect(r).toMatchObject({ skipped: 8, computed: 4 });
+    expect(again.calls).toBe(4);
+    const third = new FakeSpeechTeacher();
+    expect(await buildTeacherCache(base(out, { speech: third }))).toMatchObject({ skipped: 12, computed: 0 });
+    expect(third.calls).toBe(0);
+    const cache = await openTeacherCache(out, { expectFingerprint: { speech: 'fake-speech-v1' } });
+    expect(cache.size).toBe(12);
+    const e = fakeEntries(12)[8];
+    expect((await cache.get(e.id)).speech!.logits!.data.length).toBeGreaterThan(0);
+    await cache.close();
+  });
+
+  it('detects a corrupted byte with a clear checksum error', async () => {
+    const out = tmpDir();
+    await buildTeacherCache(base(out, { dtype: 'float32' }));
+    const cache = await openTeacherCache(out);
+    const id = cache.ids()[2];
+    const entry = cache.entry(id)!;
+    const file = path.join(out, entry.file);
+    const bytes = fs.readFileSync(file);
+    bytes[entry.offset + 10] ^= 0x40;
+    fs.writeFileSync(file, bytes);
+    await expect(cache.get(id)).rejects.toThrow(CacheChecksumError);
+    await expect(cache.get(id)).rejects.toThrow(new RegExp(`checksum mismatch for utterance "${id}".*corrupt`));
+    await expect(cache.get('nope')).rejects.toThrow(CacheMissError);
+    await cache.close();
+  });
+
+  it('refuses a fingerprint mismatch on read and on build', async () => {
+    const out = tmpDir();
+    await buildTeacherCache(base(out));
+    await expect(openTeacherCache(out, { expectFingerprint: { speech: 'other-weights' } })).rejects.toThrow(CacheFingerprintError);
+    await expect(openTeacherCache(out, { expectFingerprint: { speech: 'other-weights' } })).rejects.toThrow(/built by other teachers.*expected other-weights/);
+    await expect(openTeacherCache(out, { expectFingerprint: 'deadbeef' })).rejects.toThrow(CacheFingerprintError);
+    await expect(buildTeacherCache(base(out, { speech: new FakeSpeechTeacher(6, 3, 'fake-speech-v2') }))).rejects.toThrow(CacheFingerprintError);
+    await expect(buildTeacherCache(base(out, { speechLayers: [2] }))).rejects.toThrow(/already holds a cache for other teachers or settings/);
+    const ok = await openTeacherCache(out, { expectFingerprint: { speech: 'fake-speech-v1', text: 'fake-text-v1' } });
+    await ok.close();
+  });
+
+  it('streams: a get reads one record from one file; the LRU serves repeats; prefetch fills it', async () => {
+    const out = tmpDir();
+    await buildTeacherCache(base(out, { entries: fakeEntries(40) }));
+    const cache = await openTeacherCache(out, { maxOpenFiles: 2 });
+    const id = cache.ids()[17];
+    await cache.get(id);
+    expect(cache.stats()).toMatchObject({ recordsRead: 1, filesOpened: 1, bytesRead: cache.entry(id)!.length });
+    await cache.get(id);
+    expect(cache.stats()).toMatchObject({ gets: 2, hits: 1, recordsRead: 1 });
+    const next = cache.ids().slice(20, 26);
+    cache.prefetch(next);
+    for (const n of next) await cache.get(n);
+    expect(cache.stats()).toMatchObject({ recordsRead: 7, hits: 7 });
+    const total = fs.readdirSync(path.join(out, 'shard-0-of-1')).filter((f) => f.endsWith('.bin')).reduce((s, f) => s + fs.statSync(path.join(out, 'shard-0-of-1', f)).size, 0);
+    expect(cache.stats().bytesRead).toBeLessThan(total / 4);
+    await cache.close();
+  });
+
+  it('refuses a shard locked by a live process', async () => {
+    const out = tmpDir();
+    fs.mkdirSync(path.join(out, 'shard-0-of-1'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'shard-0-of-1', 'LOCK'), String(process.ppid));
+    await expect(buildTeacherCache(base(out))).rejects.toThrow(CacheLockedError);
+    fs.writeFileSync(path.join(out, 'shard-0-of-1', 'LOCK'), '999999999'); // dead pid: taken over
+    expect((await buildTeacherCache(base(out))).computed).toBe(12);
+  });
+});
