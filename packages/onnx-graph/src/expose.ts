@@ -1,0 +1,106 @@
+import type { onnx as OnnxNs } from 'onnx-proto';
+import { decodeModel, encodeModel, ElemType, onnx, OnnxGraphError } from './proto.js';
+import { DEFAULT_LAYER_SCOPE, findLayerOutputs } from './layer-outputs.js';
+import type { LayerOutput } from './layer-outputs.js';
+
+/** Which tensors `exposeIntermediateOutputs` turns into graph outputs (at least one selector). */
+export interface ExposeOptions {
+  /** Exact tensor names. */
+  names?: string[];
+  /** Every node output whose name matches. */
+  match?: RegExp;
+  /** Each encoder layer's output found by `findLayerOutputs` (optionally with a custom scope pattern). */
+  layers?: boolean | RegExp;
+  /** Element type declared for tensors that have no value_info (default FLOAT). */
+  defaultElemType?: number;
+}
+
+/** Result of `exposeIntermediateOutputs`. */
+export interface ExposeResult {
+  /** The rewritten ModelProto bytes. */
+  model: Uint8Array;
+  /** Requested tensors in request order (layer order for `layers`), including ones already outputs. */
+  exposed: string[];
+  /** The subset that was newly added as graph outputs. */
+  added: string[];
+  /** Layer outputs found when `layers` was requested. */
+  layerOutputs: LayerOutput[];
+}
+
+function typeTable(graph: OnnxNs.IGraphProto): Map<string, OnnxNs.ITypeProto> {
+  const types = new Map<string, OnnxNs.ITypeProto>();
+  for (const vi of [...(graph.input ?? []), ...(graph.valueInfo ?? []), ...(graph.output ?? [])]) {
+    if (vi.name && vi.type) types.set(vi.name, vi.type);
+  }
+  for (const init of graph.initializer ?? []) {
+    if (init.name && !types.has(init.name)) {
+      types.set(init.name, { tensorType: { elemType: init.dataType, shape: { dim: (init.dims ?? []).map((d) => ({ dimValue: d })) } } });
+    }
+  }
+  return types;
+}
+
+/**
+ * Rewrites an ONNX model so the chosen intermediate tensors become graph outputs (e.g. every encoder
+ * layer's hidden states `[batch, tokens|frames, dim]`). Declared type/shape come from value_info when
+ * present, else `defaultElemType` (FLOAT) with unknown rank. The computation is unchanged.
+ */
+export function exposeIntermediateOutputs(modelBytes: Uint8Array, options: ExposeOptions): ExposeResult {
+  const model = decodeModel(modelBytes);
+  const graph = model.graph!;
+  if (!options.names?.length && !options.match && !options.layers) {
+    throw new OnnxGraphError('exposeIntermediateOutputs: pass names, match or layers to choose the tensors to expose');
+  }
+  const produced: string[] = [];
+  for (const n of graph.node ?? []) for (const t of n.output ?? []) if (t) produced.push(t);
+  const producedSet = new Set(produced);
+  const wanted: string[] = [];
+  const push = (t: string): void => {
+    if (!wanted.includes(t)) wanted.push(t);
+  };
+  let layerOutputs: LayerOutput[] = [];
+  if (options.layers) {
+    layerOutputs = findLayerOutputs(graph, options.layers instanceof RegExp ? options.layers : DEFAULT_LAYER_SCOPE);
+    if (layerOutputs.length === 0) {
+      throw new OnnxGraphError(
+        'exposeIntermediateOutputs: no encoder layer scopes (like /encoder/layer.N/ or /encoder/layers.N/) in the node names; ' +
+          'pass match or names instead (list node outputs with `speechkd-onnx-expose --list-all`)',
+      );
+    }
+    layerOutputs.forEach((l) => push(l.tensor));
+  }
+  for (const name of options.names ?? []) {
+    if (!producedSet.has(name)) {
+      throw new OnnxGraphError(`exposeIntermediateOutputs: no node produces tensor "${name}"; check the name (list them with --list-all)`);
+    }
+    push(name);
+  }
+  if (options.match) {
+    const matched = produced.filter((t) => options.match!.test(t));
+    if (matched.length === 0) throw new OnnxGraphError(`exposeIntermediateOutputs: no node output matches ${options.match}`);
+    matched.forEach(push);
+  }
+  const types = typeTable(graph);
+  const existing = new Set((graph.output ?? []).map((o) => o.name));
+  const added: string[] = [];
+  const outputs = [...(graph.output ?? [])];
+  for (const name of wanted) {
+    if (existing.has(name)) continue;
+    const type = types.get(name) ?? { tensorType: { elemType: options.defaultElemType ?? ElemType.FLOAT } };
+    outputs.push(onnx.ValueInfoProto.create({ name, type }));
+    added.push(name);
+  }
+  graph.output = outputs;
+  return { model: encodeModel(model), exposed: wanted, added, layerOutputs };
+}
+
+/** Lists every node output name with its producing op, in node order (for choosing `names`/`match`). */
+export function listNodeOutputs(modelBytes: Uint8Array): { tensor: string; opType: string; node: string }[] {
+  const graph = decodeModel(modelBytes).graph!;
+  return (graph.node ?? []).flatMap((n) => (n.output ?? []).filter(Boolean).map((tensor) => ({ tensor, opType: n.opType ?? '', node: n.name ?? '' })));
+}
+
+/** Finds the encoder layer outputs of a serialized model (see `findLayerOutputs`). */
+export function listLayerOutputs(modelBytes: Uint8Array, scopePattern: RegExp = DEFAULT_LAYER_SCOPE): LayerOutput[] {
+  return findLayerOutputs(decodeModel(modelBytes).graph!, scopePattern);
+}

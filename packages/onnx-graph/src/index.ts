@@ -1,0 +1,13 @@
+export { onnx, OnnxGraphError, ElemType, decodeModel, encodeModel, int64ToNumber } from './proto.js';
+export { exposeIntermediateOutputs, listNodeOutputs, listLayerOutputs } from './expose.js';
+export type { ExposeOptions, ExposeResult } from './expose.js';
+export { findLayerOutputs, DEFAULT_LAYER_SCOPE } from './layer-outputs.js';
+export type { LayerOutput } from './layer-outputs.js';
+export { GraphBuilder } from './builder/graph-builder.js';
+export type { AttrValue, Dim } from './builder/graph-builder.js';
+export { mulberry32, randomNormal } from './builder/random.js';
+export type { LinearWeights, NormWeights, AttentionWeights } from './builder/layers.js';
+export { buildTinyBert, TINY_BERT_DEFAULTS } from './builder/tiny-bert.js';
+export type { TinyBert, TinyBertConfig, TinyBertWeights, BertLayerWeights } from './builder/tiny-bert.js';
+export { buildTinyWav2vec2, wav2vec2FrameCount, TINY_WAV2VEC2_DEFAULTS } from './builder/tiny-wav2vec2.js';
+export type { TinyWav2vec2, TinyWav2vec2Config, TinyWav2vec2Weights, ConvSpec } from './builder/tiny-wav2vec2.js';
