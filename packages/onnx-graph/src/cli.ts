@@ -11,6 +11,7 @@ const USAGE = `usage: speechkd-onnx-expose MODEL.onnx [-o OUT.onnx] [--layers] [
 
 Rewrites an ONNX model so intermediate tensors become graph outputs.
   --layers          each encoder layer's output (/encoder/layer.N/, /encoder/layers.N/ scopes); the default
+  --hidden-states   the first layer's input (embeddings) plus every layer's output (HF hidden_states)
   --scope REGEX     custom layer scope pattern for --layers (group 1: scope, group 2: layer index)
   --match REGEX     every node output whose name matches
   --name TENSOR     an exact tensor name (repeatable)
@@ -26,7 +27,7 @@ export async function main(argv: string[], log: (line: string) => void = console
       args: argv,
       allowPositionals: true,
       options: {
-        out: { type: 'string', short: 'o' }, layers: { type: 'boolean' }, scope: { type: 'string' },
+        out: { type: 'string', short: 'o' }, layers: { type: 'boolean' }, 'hidden-states': { type: 'boolean' }, scope: { type: 'string' },
         match: { type: 'string' }, name: { type: 'string', multiple: true }, list: { type: 'boolean' },
         'list-all': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
@@ -58,9 +59,9 @@ export async function main(argv: string[], log: (line: string) => void = console
       for (const l of listLayerOutputs(bytes, scope)) log(`${l.layer}\t${l.tensor}`);
       return 0;
     }
-    const useLayers = v.layers || (!v.match && !v.name?.length);
+    const useLayers = v.layers || (!v.match && !v.name?.length && !v['hidden-states']);
     const result = exposeIntermediateOutputs(bytes, {
-      layers: useLayers ? (scope ?? true) : false, match: v.match ? new RegExp(v.match) : undefined, names: v.name,
+      layers: useLayers || v['hidden-states'] ? (scope ?? true) : false, hiddenStates: v['hidden-states'], match: v.match ? new RegExp(v.match) : undefined, names: v.name,
     });
     const out = v.out ?? input.replace(/(\.onnx)?$/, '.layers.onnx');
     const tmp = `${out}.tmp-${process.pid}`;

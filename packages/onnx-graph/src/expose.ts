@@ -1,6 +1,6 @@
 import type { onnx as OnnxNs } from 'onnx-proto';
 import { decodeModel, encodeModel, ElemType, onnx, OnnxGraphError } from './proto.js';
-import { DEFAULT_LAYER_SCOPE, findLayerOutputs } from './layer-outputs.js';
+import { DEFAULT_LAYER_SCOPE, findEncoderInput, findLayerOutputs } from './layer-outputs.js';
 import type { LayerOutput } from './layer-outputs.js';
 
 /** Which tensors `exposeIntermediateOutputs` turns into graph outputs (at least one selector). */
@@ -11,6 +11,11 @@ export interface ExposeOptions {
   match?: RegExp;
   /** Each encoder layer's output found by `findLayerOutputs` (optionally with a custom scope pattern). */
   layers?: boolean | RegExp;
+  /**
+   * HF `hidden_states` convention: the first layer's input (embeddings / encoder input) followed by
+   * every layer's output; `exposed[0]` is the input, `exposed[L]` layer L's output.
+   */
+  hiddenStates?: boolean;
   /** Element type declared for tensors that have no value_info (default FLOAT). */
   defaultElemType?: number;
 }
@@ -48,8 +53,8 @@ function typeTable(graph: OnnxNs.IGraphProto): Map<string, OnnxNs.ITypeProto> {
 export function exposeIntermediateOutputs(modelBytes: Uint8Array, options: ExposeOptions): ExposeResult {
   const model = decodeModel(modelBytes);
   const graph = model.graph!;
-  if (!options.names?.length && !options.match && !options.layers) {
-    throw new OnnxGraphError('exposeIntermediateOutputs: pass names, match or layers to choose the tensors to expose');
+  if (!options.names?.length && !options.match && !options.layers && !options.hiddenStates) {
+    throw new OnnxGraphError('exposeIntermediateOutputs: pass names, match, layers or hiddenStates to choose the tensors to expose');
   }
   const produced: string[] = [];
   for (const n of graph.node ?? []) for (const t of n.output ?? []) if (t) produced.push(t);
@@ -59,13 +64,19 @@ export function exposeIntermediateOutputs(modelBytes: Uint8Array, options: Expos
     if (!wanted.includes(t)) wanted.push(t);
   };
   let layerOutputs: LayerOutput[] = [];
-  if (options.layers) {
-    layerOutputs = findLayerOutputs(graph, options.layers instanceof RegExp ? options.layers : DEFAULT_LAYER_SCOPE);
+  if (options.layers || options.hiddenStates) {
+    const scopePattern = options.layers instanceof RegExp ? options.layers : DEFAULT_LAYER_SCOPE;
+    layerOutputs = findLayerOutputs(graph, scopePattern);
     if (layerOutputs.length === 0) {
       throw new OnnxGraphError(
         'exposeIntermediateOutputs: no encoder layer scopes (like /encoder/layer.N/ or /encoder/layers.N/) in the node names; ' +
           'pass match or names instead (list node outputs with `speechkd-onnx-expose --list-all`)',
       );
+    }
+    if (options.hiddenStates && layerOutputs.length > 0) {
+      const input = findEncoderInput(graph, layerOutputs[0], scopePattern);
+      if (!input) throw new OnnxGraphError(`exposeIntermediateOutputs: cannot find the tensor entering ${layerOutputs[0].scope}; use layers instead`);
+      push(input.tensor);
     }
     layerOutputs.forEach((l) => push(l.tensor));
   }

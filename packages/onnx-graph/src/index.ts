@@ -1,8 +1,8 @@
 export { onnx, OnnxGraphError, ElemType, decodeModel, encodeModel, int64ToNumber } from './proto.js';
 export { exposeIntermediateOutputs, listNodeOutputs, listLayerOutputs } from './expose.js';
 export type { ExposeOptions, ExposeResult } from './expose.js';
-export { findLayerOutputs, DEFAULT_LAYER_SCOPE } from './layer-outputs.js';
-export type { LayerOutput } from './layer-outputs.js';
+export { findLayerOutputs, findEncoderInput, DEFAULT_LAYER_SCOPE } from './layer-outputs.js';
+export type { LayerOutput, EncoderInput } from './layer-outputs.js';
 export { GraphBuilder } from './builder/graph-builder.js';
 export type { AttrValue, Dim } from './builder/graph-builder.js';
 export { mulberry32, randomNormal } from './builder/random.js';

@@ -25,6 +25,13 @@ const SHAPE_OPS = new Set([
   'Equal', 'Where', 'Expand', 'Slice', 'Size', 'Reshape',
 ]);
 
+/** The tensor entering the first encoder layer (HF `hidden_states[0]`: embeddings / encoder input). */
+export interface EncoderInput {
+  tensor: string;
+  /** Name of the node producing it. */
+  producer: string;
+}
+
 function scopeOf(node: OnnxNs.INodeProto, pattern: RegExp): { scope: string; layer: number } | undefined {
   for (const key of [node.name ?? '', node.output?.[0] ?? '']) {
     const m = pattern.exec(key);
@@ -82,4 +89,29 @@ export function findLayerOutputs(graph: OnnxNs.IGraphProto, scopePattern: RegExp
     if (best && best.score > 0) result.push({ layer, tensor: best.tensor, scope, producer: best.node.name ?? '' });
   }
   return result.sort((a, b) => a.layer - b.layer);
+}
+
+/**
+ * Finds the tensor entering encoder layer `first.scope` (HF `hidden_states[0]`): the non-shape tensor
+ * produced outside the scope with the most consumers inside it (Q/K/V projections and the residual
+ * beat the attention mask). Undefined when the scope consumes no such tensor.
+ */
+export function findEncoderInput(graph: OnnxNs.IGraphProto, first: LayerOutput, scopePattern: RegExp = DEFAULT_LAYER_SCOPE): EncoderInput | undefined {
+  const nodes = graph.node ?? [];
+  const producer = new Map<string, OnnxNs.INodeProto>();
+  nodes.forEach((n) => (n.output ?? []).forEach((t) => producer.set(t, n)));
+  const inputs = new Set((graph.input ?? []).map((i) => i.name ?? ''));
+  const counts = new Map<string, number>();
+  for (const n of nodes) {
+    if (scopeOf(n, scopePattern)?.scope !== first.scope) continue;
+    for (const t of n.input ?? []) {
+      const p = producer.get(t);
+      const inside = p && scopeOf(p, scopePattern)?.scope === first.scope;
+      if (inside || (!p && !inputs.has(t)) || (p && SHAPE_OPS.has(p.opType ?? ''))) continue;
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+  }
+  let best: [string, number] | undefined;
+  for (const e of counts) if (!best || e[1] > best[1]) best = e;
+  return best ? { tensor: best[0], producer: producer.get(best[0])?.name ?? '' } : undefined;
 }

@@ -30,6 +30,13 @@ describe('exposeIntermediateOutputs', () => {
     expect(outs.map((o) => o.tensor)).toEqual(['/encoder/layer.0/output/LayerNorm/Add_1_output_0', '/encoder/layer.1/output/LayerNorm/Add_1_output_0', 'last_hidden_state']);
   });
 
+  it('hiddenStates: embeddings output first, then every layer (HF hidden_states order)', () => {
+    const r = exposeIntermediateOutputs(buildTinyBert({ numLayers: 2 }).bytes, { hiddenStates: true });
+    expect(r.exposed).toEqual(['/embeddings/LayerNorm/LayerNormalization_output_0', '/encoder/layer.0/output/LayerNorm/LayerNormalization_output_0', 'last_hidden_state']);
+    const d = exposeIntermediateOutputs(buildTinyBert({ numLayers: 2, decomposeLayerNorm: true }).bytes, { hiddenStates: true });
+    expect(d.exposed[0]).toBe('/embeddings/LayerNorm/Add_1_output_0');
+  });
+
   it('copies type and shape from value_info; without it declares float of unknown rank', () => {
     const withInfo = decodeModel(exposeIntermediateOutputs(buildTinyBert({ valueInfo: true }).bytes, { layers: true }).model);
     const shaped = withInfo.graph!.output!.find((o) => o.name!.startsWith('/encoder/layer.0'))!;

@@ -23,6 +23,9 @@ describe('buildTinyWav2vec2', () => {
       '/wav2vec2/encoder/layers.1/final_layer_norm/LayerNormalization_output_0',
       'last_hidden_state',
     ]);
+    const h = exposeIntermediateOutputs(model.bytes, { hiddenStates: true });
+    expect(h.exposed[0]).toBe('/wav2vec2/encoder/layer_norm/LayerNormalization_output_0');
+    expect(h.exposed).toHaveLength(4);
     const out = await (await ort.InferenceSession.create(r.model)).run({ input_values: wave });
     expect(out.logits.dims).toEqual([2, 79, 29]);
     for (const name of r.exposed) expect(out[name].dims).toEqual([2, 79, 16]);
