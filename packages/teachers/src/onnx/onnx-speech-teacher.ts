@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { exposeIntermediateOutputs } from '@speechkd/onnx-graph';
+import { float16ToFloat32 } from '../cache/float16.js';
+import { TeacherLoadError, TeachersArgumentError } from '../errors.js';
+import { canonicalJson, sha1Parts } from '../fingerprint.js';
+import type { SpeechExtractOptions, SpeechTeacher, SpeechTeacherOutput } from '../speech-teacher.js';
+import { analyseSpeechGraph } from './speech-graph.js';
+import type { SpeechGraphInfo } from './speech-graph.js';
+import { convFrameRate, readModelConfig, readPreprocessorConfig, zeroMeanUnitVariance } from './wav2vec2-config.js';
+import type { Wav2vec2Preprocessor } from './wav2vec2-config.js';
+
+/** Options of `loadOnnxSpeechTeacher`. */
+export interface OnnxSpeechTeacherOptions {
+  /** Model file relative to the directory (default: `model.onnx`, else `onnx/model.onnx`). */
+  modelFile?: string;
+  /** ONNX Runtime intra-op threads (default: ORT's choice, all cores). */
+  threads?: number;
+}
+
+function findModelFile(dir: string, modelFile: string | undefined): string {
+  const candidates = modelFile ? [modelFile] : ['model.onnx', 'onnx/model.onnx'];
+  for (const c of candidates) if (fs.existsSync(path.join(dir, c))) return path.join(dir, c);
+  throw new TeacherLoadError(`${dir}: no ${candidates.join(' or ')}; an ONNX speech teacher directory holds the .onnx model and preprocessor_config.json`);
+}
+
+function toFloat32(t: ort.Tensor): Float32Array {
+  if (t.type === 'float32') return t.data as Float32Array;
+  if (t.type === 'float16') return float16ToFloat32(t.data as Uint16Array);
+  throw new TeacherLoadError(`ONNX output of type ${t.type}; expected float32 or float16`);
+}
+
+class OnnxSpeechTeacher implements SpeechTeacher {
+  readonly sampleRate: number;
+  readonly numLayers: number;
+  constructor(
+    readonly name: string,
+    readonly fingerprint: string,
+    private readonly session: ort.InferenceSession,
+    private readonly info: SpeechGraphInfo,
+    private readonly pre: Wav2vec2Preprocessor,
+    readonly frameRate: number,
+    readonly dim: number,
+    readonly vocabSize: number | null,
+  ) {
+    this.sampleRate = pre.samplingRate;
+    this.numLayers = info.hiddenTensors.length - 1;
+  }
+
+  async extract(samples: Float32Array, options: SpeechExtractOptions = {}): Promise<SpeechTeacherOutput> {
+    const layers = options.layers ?? this.info.hiddenTensors.map((_, i) => i);
+    for (const l of layers) {
+      if (!Number.isInteger(l) || l < 0 || l > this.numLayers) throw new TeachersArgumentError(`${this.name}: layer ${l} outside 0..${this.numLayers}`);
+    }
+    const x = this.pre.doNormalize ? zeroMeanUnitVariance(samples) : samples;
+    const feeds: Record<string, ort.Tensor> = { [this.info.inputNames[0]]: new ort.Tensor('float32', x, [1, x.length]) };
+    if (this.info.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(x.length).fill(1n), [1, x.length]);
+    const wantLogits = (options.logits ?? true) && this.info.logitsOutput !== null;
+    const fetch = [...new Set(layers.map((l) => this.info.hiddenTensors[l]))];
+    if (wantLogits) fetch.push(this.info.logitsOutput!);
+    const out = await this.session.run(feeds, fetch);
+    const hiddenStates: Array<Float32Array | undefined> = new Array(this.numLayers + 1).fill(undefined);
+    let numFrames = 0;
+    for (const l of layers) {
+      const t = out[this.info.hiddenTensors[l]];
+      numFrames = t.dims[1];
+      hiddenStates[l] = toFloat32(t);
+    }
+    const logits = wantLogits ? toFloat32(out[this.info.logitsOutput!]) : undefined;
+    if (logits && !layers.length) numFrames = out[this.info.logitsOutput!].dims[1];
+    for (const t of Object.values(out)) t.dispose();
+    return { hiddenStates, logits, numFrames, frameRate: this.frameRate, dim: this.dim, numLayers: this.numLayers, vocabSize: this.vocabSize ?? undefined };
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/**
+ * Loads a wav2vec 2.0 / HuBERT ONNX export from a local directory (`model.onnx` or `onnx/model.onnx`,
+ * `preprocessor_config.json`, optional `config.json`), exposing every encoder layer's output as a
+ * graph output. Input: raw waveform at the preprocessor's `sampling_rate`, normalized per utterance
+ * when `do_normalize`. Frame rate from the conv strides (config.json, else the graph's Conv nodes).
+ */
+export async function loadOnnxSpeechTeacher(dir: string, options: OnnxSpeechTeacherOptions = {}): Promise<SpeechTeacher> {
+  const file = findModelFile(dir, options.modelFile);
+  const { config: pre, raw: rawPre } = readPreprocessorConfig(dir);
+  const { config: mc, raw: rawModel } = readModelConfig(dir);
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  const info = analyseSpeechGraph(bytes, file);
+  const convs = mc.convLayers ?? (info.convLayers.length ? info.convLayers : null);
+  if (!convs) throw new TeacherLoadError(`${dir}: cannot tell the frame rate: no conv_kernel/conv_stride in config.json and no feature_extractor Conv nodes in the graph`);
+  if (mc.numHiddenLayers !== null && mc.numHiddenLayers !== info.hiddenTensors.length - 1) {
+    throw new TeacherLoadError(`${dir}: config.json says ${mc.numHiddenLayers} layers but the graph has ${info.hiddenTensors.length - 1}`);
+  }
+  const rewritten = exposeIntermediateOutputs(bytes, { names: info.hiddenTensors }).model;
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(rewritten, { graphOptimizationLevel: 'all', ...(options.threads ? { intraOpNumThreads: options.threads } : {}) });
+  } catch (err) {
+    throw new TeacherLoadError(`${file}: ONNX Runtime cannot load the model (${(err as Error).message.split('\n')[0]})`);
+  }
+  // One probe second of silence gives the hidden size and vocabulary as the graph computes them.
+  const probe = new OnnxSpeechTeacher('probe', '', session, info, pre, 0, 0, null);
+  const p = await probe.extract(new Float32Array(pre.samplingRate), { layers: [info.hiddenTensors.length - 1] });
+  const dim = p.hiddenStates[p.numLayers]!.length / Math.max(1, p.numFrames);
+  const vocabSize = p.logits ? p.logits.length / Math.max(1, p.numFrames) : null;
+  const frameRate = convFrameRate(convs, pre.samplingRate);
+  const fingerprint = sha1Parts([bytes, canonicalJson({ kind: 'onnx-speech', preprocessor: rawPre, model: rawModel, hidden: info.hiddenTensors })]);
+  const modelType = mc.modelType ?? 'wav2vec2';
+  return new OnnxSpeechTeacher(`onnx:${modelType}(${path.basename(path.resolve(dir))})`, fingerprint, session, info, pre, frameRate, dim, vocabSize);
+}
