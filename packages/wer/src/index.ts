@@ -1,1 +1,14 @@
 export type { Recognizer } from './recognizer.js';
+export { Aligner, OP_CORRECT, OP_SUBSTITUTION, OP_DELETION, OP_INSERTION } from './aligner.js';
+export type { EditCounts } from './aligner.js';
+export { WerError, TranscriptError, MissingHypothesesError, WerOptionError } from './errors.js';
+export { normalizeTranscript, tokenize, NORMALIZE_MODES } from './normalize.js';
+export type { NormalizeMode } from './normalize.js';
+export { TokenIds, encodeCodePoints } from './token-ids.js';
+export { scoreCorpus, computeErrorRates, summarize, checkChoice, UtteranceScorer, MISSING_MODES } from './score.js';
+export type { MissingMode, ScoreOptions, UtteranceScore, CorpusSummary, CorpusScore } from './score.js';
+export { parseTranscripts, readTranscripts, formatTranscripts, decodeUtf8, TRANSCRIPT_FORMATS } from './transcripts.js';
+export type { TranscriptFormat } from './transcripts.js';
+export { alignWords } from './align-words.js';
+export { alignedPairs, formatUtteranceDetails, formatDetails, confusionCounts } from './details.js';
+export type { AlignedPair, ConfusionCounts } from './details.js';

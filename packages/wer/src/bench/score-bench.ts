@@ -1,0 +1,94 @@
+/**
+ * Benchmark: scoring 50k synthetic utterances (trn files) with @speechkd/wer vs NIST sclite in the
+ * same run; prints both times, the throughput ratio and checks that the error totals agree.
+ * Usage: node dist/bench/score-bench.js [--utterances N] [--runs R]   (needs `sctk` for the comparison)
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatTranscripts, readTranscripts, scoreCorpus } from '../index.js';
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** LibriSpeech-like synthetic data: ~20 words per utterance from a Zipf-ish 8000-word vocabulary, ~10 % word errors. */
+function makeData(n: number, seed: number): { refs: Map<string, string>; hyps: Map<string, string> } {
+  const rnd = mulberry32(seed);
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const vocab = Array.from({ length: 8000 }, () => Array.from({ length: 2 + Math.floor(rnd() * 8) }, () => letters[Math.floor(rnd() * 26)]).join(''));
+  const word = (): string => vocab[Math.floor(vocab.length * rnd() ** 3)];
+  const refs = new Map<string, string>();
+  const hyps = new Map<string, string>();
+  for (let k = 0; k < n; k++) {
+    const id = `${1000 + (k % 40)}-${100000 + Math.floor(k / 40)}-${String(k).padStart(6, '0')}`;
+    const ref = Array.from({ length: 5 + Math.floor(rnd() * 30) }, word);
+    const hyp: string[] = [];
+    for (const w of ref) {
+      const r = rnd();
+      if (r < 0.05) hyp.push(word());
+      else if (r < 0.08) continue;
+      else if (r < 0.1) hyp.push(w, word());
+      else hyp.push(w);
+    }
+    refs.set(id, ref.join(' '));
+    hyps.set(id, hyp.join(' '));
+  }
+  return { refs, hyps };
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { utterances: { type: 'string', default: '50000' }, runs: { type: 'string', default: '2' } } });
+  const n = Number(values.utterances);
+  const runs = Number(values.runs);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wer-bench-'));
+  const refFile = path.join(dir, 'ref.trn');
+  const hypFile = path.join(dir, 'hyp.trn');
+  const { refs, hyps } = makeData(n, 1234);
+  fs.writeFileSync(refFile, formatTranscripts(refs, 'trn'));
+  fs.writeFileSync(hypFile, formatTranscripts(hyps, 'trn'));
+  const words = [...refs.values()].reduce((a, t) => a + t.split(' ').length, 0);
+  console.log(`data: ${n} utterances, ${words} reference words (${dir})`);
+
+  const ours = (cer: boolean): { ms: number; errors: number; wer: number | null } => {
+    const t0 = performance.now();
+    const s = scoreCorpus(readTranscripts(refFile, 'trn'), readTranscripts(hypFile, 'trn'), { cer }).summary;
+    return { ms: performance.now() - t0, errors: s.errors, wer: s.wer };
+  };
+  const best = (f: () => { ms: number }): number => Math.min(...Array.from({ length: runs }, () => f().ms));
+  const first = ours(false);
+  const oursMs = Math.min(first.ms, best(() => ours(false)));
+  const oursCerMs = best(() => ours(true));
+  console.log(`@speechkd/wer  words only (read+parse+align): first ${first.ms.toFixed(0)} ms, best of ${runs + 1} ${oursMs.toFixed(0)} ms  (${(n / oursMs * 1000).toFixed(0)} utt/s); errors ${first.errors}, WER ${(100 * (first.wer ?? 0)).toFixed(2)} %`);
+  console.log(`@speechkd/wer  words + CER: best of ${runs} ${oursCerMs.toFixed(0)} ms`);
+
+  const sclite = (): { ms: number; errors: number } | null => {
+    const t0 = performance.now();
+    const p = spawnSync('sctk', ['sclite', '-r', refFile, 'trn', '-h', hypFile, 'trn', '-i', 'spu_id', '-o', 'rsum', 'stdout'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const ms = performance.now() - t0;
+    if (p.error || p.status !== 0) return null;
+    const m = /\|\s*Sum\s*\|\s*\d+\s+\d+\s*\|\s*\d+\s+\d+\s+\d+\s+\d+\s+(\d+)/.exec(p.stdout);
+    return { ms, errors: m ? Number(m[1]) : NaN };
+  };
+  const s1 = sclite();
+  if (!s1) {
+    console.log('sclite: not available (install Debian package sctk); no ratio');
+  } else {
+    const scliteMs = Math.min(s1.ms, best(() => sclite() ?? { ms: Infinity }));
+    console.log(`sclite (sctk, -o rsum): best of ${runs + 1} ${scliteMs.toFixed(0)} ms  (${(n / scliteMs * 1000).toFixed(0)} utt/s); errors ${s1.errors}`);
+    console.log(`throughput ratio @speechkd/wer / sclite: ${(scliteMs / oursMs).toFixed(1)}x (words only, first run: ${(scliteMs / first.ms).toFixed(1)}x; with CER: ${(scliteMs / oursCerMs).toFixed(1)}x)`);
+    console.log(`error totals: ours ${first.errors}, sclite ${s1.errors} (${first.errors === s1.errors ? 'equal' : `sclite +${s1.errors - first.errors}, see README: 4/3/3 weighting`})`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main();
