@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import type { DecodedAudio } from './decoded-audio.js';
+import { AudioDecodeError } from './errors.js';
+import { parseFlacStreamInfo } from './flac-header.js';
+
+let decoder: FLACDecoder | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs `fn` with the shared wasm decoder, one call at a time (the decoder is stateful). */
+function withDecoder<T>(fn: (d: FLACDecoder) => Promise<T>): Promise<T> {
+  const run = async (): Promise<T> => {
+    if (!decoder) {
+      decoder = new FLACDecoder();
+      await decoder.ready;
+    } else {
+      await decoder.reset();
+    }
+    return fn(decoder);
+  };
+  const result = queue.then(run, run);
+  queue = result.catch(() => undefined);
+  return result;
+}
+
+/**
+ * Decodes a FLAC stream (starting at `offset`, the "fLaC" marker) bit-exactly to mono in [-1, 1):
+ * integer samples are recovered from the decoder's float output, then scaled by 2^(bits-1); the
+ * STREAMINFO sample count and MD5 signature are checked so truncated or corrupt files fail.
+ */
+export async function decodeFlac(bytes: Uint8Array, source: string, offset = 0): Promise<DecodedAudio> {
+  const info = parseFlacStreamInfo(bytes, offset);
+  if (typeof info === 'string') throw new AudioDecodeError(source, info);
+  if (info.bitsPerSample > 24) throw new AudioDecodeError(source, `unsupported FLAC bit depth ${info.bitsPerSample} (at most 24)`);
+  if (info.totalSamples === 0 && bytes.length <= info.end) throw new AudioDecodeError(source, 'FLAC stream holds no samples (zero-length audio)');
+  const decoded = await withDecoder((d) => d.decodeFile(offset === 0 ? bytes : bytes.subarray(offset)));
+  const n = decoded.samplesDecoded;
+  if (decoded.errors.length > 0) throw new AudioDecodeError(source, `corrupt FLAC: ${decoded.errors[0].message}`);
+  if (n === 0) throw new AudioDecodeError(source, 'FLAC stream decoded to no samples (zero-length or corrupt audio)');
+  if (info.totalSamples !== 0 && n !== info.totalSamples) {
+    throw new AudioDecodeError(source, `truncated or corrupt FLAC: decoded ${n} samples, STREAMINFO declares ${info.totalSamples}`);
+  }
+  const channels = decoded.channelData.length;
+  const bits = decoded.bitDepth;
+  const neg = 2 ** (bits - 1);
+  const pos = neg - 1; // the decoder divides by 2^(b-1) or by 2^(b-1)-1; the exact float tells which
+  const ints = decoded.channelData.map(() => new Int32Array(n));
+  for (let c = 0; c < channels; c++) {
+    const src = decoded.channelData[c];
+    const dst = ints[c];
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      const a = Math.round(v * neg);
+      dst[i] = Math.fround(a / neg) === v ? a : Math.round(v * pos);
+    }
+  }
+  checkMd5(info.md5, ints, bits, n, source);
+  const out = new Float32Array(n);
+  const inv = 1 / (neg * channels);
+  if (channels === 1) {
+    const a = ints[0];
+    for (let i = 0; i < n; i++) out[i] = a[i] * inv;
+  } else {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let c = 0; c < channels; c++) s += ints[c][i];
+      out[i] = s * inv;
+    }
+  }
+  return { samples: out, sampleRate: decoded.sampleRate };
+}
+
+/** Compares the STREAMINFO MD5 (of interleaved little-endian samples) with the decoded audio. */
+function checkMd5(expected: Uint8Array, ints: Int32Array[], bits: number, n: number, source: string): void {
+  if (expected.every((b) => b === 0)) return;
+  const width = Math.ceil(bits / 8);
+  const channels = ints.length;
+  const buf = Buffer.allocUnsafe(n * channels * width);
+  let p = 0;
+  if (channels === 1 && width === 2) {
+    const a = ints[0];
+    for (let i = 0; i < n; i++, p += 2) buf.writeInt16LE(a[i], p);
+  } else {
+    for (let i = 0; i < n; i++) for (let c = 0; c < channels; c++, p += width) buf.writeIntLE(ints[c][i], p, width);
+  }
+  const actual = createHash('md5').update(buf).digest();
+  if (!actual.equals(Buffer.from(expected.buffer, expected.byteOffset, 16))) {
+    throw new AudioDecodeError(source, 'corrupt FLAC: decoded audio does not match the MD5 signature in STREAMINFO');
+  }
+}
