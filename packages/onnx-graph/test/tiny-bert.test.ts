@@ -58,6 +58,11 @@ describe('buildTinyBert', () => {
     s.forEach((v, i) => expect(p[i]).toBeCloseTo(v, 4));
   });
 
+  it('is deterministic: same config, same bytes; another seed, other weights', () => {
+    expect(Buffer.from(buildTinyBert({ seed: 9 }).bytes).equals(Buffer.from(buildTinyBert({ seed: 9 }).bytes))).toBe(true);
+    expect(Buffer.from(buildTinyBert({ seed: 9 }).bytes).equals(Buffer.from(buildTinyBert({ seed: 10 }).bytes))).toBe(false);
+  });
+
   it('builds a graph without token_type_ids (RoBERTa/DistilBERT-style exports)', async () => {
     const session = await ort.InferenceSession.create(buildTinyBert({ tokenTypeIds: false }).bytes);
     expect(session.inputNames.sort()).toEqual(['attention_mask', 'input_ids']);

@@ -1,1 +1,12 @@
-export {};
+export { TokenizerError, TextTeacherError, TextTowerError } from './errors.js';
+export { normalizeText } from './normalize.js';
+export { CHAR_VOCAB, CharVocab, encodeChars, decodeChars } from './char-vocab.js';
+export { loadTokenizer, BERT_BASE_UNCASED_DIR, TOKENIZER_FILES } from './tokenizer.js';
+export type { WordPieceTokenizer, TokenBatch, TokenizeOptions } from './tokenizer.js';
+export { disposeEncoding } from './text-teacher.js';
+export type { TextTeacher, TextEncoding } from './text-teacher.js';
+export { loadOnnxTextTeacher } from './onnx-text-teacher.js';
+export type { OnnxTextTeacherOptions } from './onnx-text-teacher.js';
+export { resolveModelSource } from './model-source.js';
+export type { ModelSource, ModelSourceOptions } from './model-source.js';
+export { sha256, fingerprintOf } from './hash.js';

@@ -30,6 +30,7 @@ export class GraphBuilder {
   private readonly values: OnnxNs.IValueInfoProto[] = [];
   private readonly inits: OnnxNs.ITensorProto[] = [];
   private readonly names = new Set<string>();
+  private scalars = 0;
 
   /** `opset`: default-domain opset version of the model (17 has LayerNormalization). */
   constructor(readonly graphName: string, readonly opset = 17) {}
@@ -64,6 +65,11 @@ export class GraphBuilder {
     const rawData = new Uint8Array(arr.buffer.slice(arr.byteOffset, arr.byteOffset + arr.byteLength));
     this.inits.push({ name: this.claim(name), dataType: ElemType.FLOAT, dims, rawData });
     return name;
+  }
+
+  /** Adds a float32 scalar initializer named `onnx::Constant_<n>` (numbered per builder: same build, same bytes). */
+  scalar(value: number): string {
+    return this.float(`onnx::Constant_${this.scalars++}`, [value], []);
   }
 
   /** Adds an int64 initializer (`dims` [] for a scalar). */

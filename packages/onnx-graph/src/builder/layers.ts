@@ -25,9 +25,8 @@ export function randomNorm(rand: () => number, dim: number): NormWeights {
   return { gamma: randomNormal(rand, dim, 0.1, 1), beta: randomNormal(rand, dim, 0.1) };
 }
 
-let scalarId = 0;
 function scalar(g: GraphBuilder, value: number): string {
-  return g.float(`onnx::Constant_${scalarId++}`, [value], []);
+  return g.scalar(value);
 }
 
 /** `x @ w + b` as MatMul + Add nodes named `<scope>/MatMul`, `<scope>/Add`. */
