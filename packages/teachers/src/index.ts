@@ -29,3 +29,6 @@ export type { ConvLayerSpec, Wav2vec2Preprocessor, Wav2vec2ModelConfig } from '.
 export { analyseSpeechGraph } from './onnx/speech-graph.js';
 export type { SpeechGraphInfo } from './onnx/speech-graph.js';
 export { sha1Parts, sha1File, canonicalJson } from './fingerprint.js';
+export { textTeacherForCache } from './text-adapter.js';
+export { createModelSpeechTeacher, modelFingerprint } from './in-project/model-speech-teacher.js';
+export type { HiddenStateModel, ModelSpeechTeacherOptions, FeatureFrames } from './in-project/model-speech-teacher.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_LAYER_SCOPE, decodeModel, findLayerOutputs, int64ToNumber } from '@speechkd/onnx-graph';
+import { decodeModel, findEncoderInput, findLayerOutputs, int64ToNumber } from '@speechkd/onnx-graph';
 import { TeacherLoadError } from '../errors.js';
 import type { ConvLayerSpec } from './wav2vec2-config.js';
 
@@ -16,31 +16,9 @@ export interface SpeechGraphInfo {
 type GraphProto = NonNullable<ReturnType<typeof decodeModel>['graph']>;
 type NodeProto = NonNullable<GraphProto['node']>[number];
 
-const SHAPE_OPS = new Set(['Shape', 'Constant', 'ConstantOfShape', 'Unsqueeze', 'Squeeze', 'Concat', 'Gather', 'Cast', 'Range', 'Equal', 'Where', 'Expand', 'Slice', 'Size', 'Reshape']);
-
 function attrInts(node: NodeProto, name: string): number[] {
   const a = (node.attribute ?? []).find((x) => x.name === name);
   return (a?.ints ?? []).map((v) => int64ToNumber(v as number));
-}
-
-/** The tensor entering layer 0 from outside any layer scope (hidden state 0); prefers a LayerNorm or Add output. */
-function firstLayerInput(graph: GraphProto): string | null {
-  const nodes = graph.node ?? [];
-  const producer = new Map<string, NodeProto>();
-  for (const n of nodes) for (const t of n.output ?? []) producer.set(t, n);
-  const inScope = (n: NodeProto): RegExpExecArray | null => DEFAULT_LAYER_SCOPE.exec(n.name ?? '') ?? DEFAULT_LAYER_SCOPE.exec(n.output?.[0] ?? '');
-  let best: { tensor: string; score: number } | null = null;
-  for (const n of nodes) {
-    const m = inScope(n);
-    if (!m || Number(m[2]) !== 0) continue;
-    for (const t of n.input ?? []) {
-      const p = producer.get(t);
-      if (!p || inScope(p) || SHAPE_OPS.has(p.opType ?? '')) continue;
-      const score = p.opType === 'LayerNormalization' || /layer_?norm/i.test(p.name ?? '') ? 3 : p.opType === 'Add' ? 2 : 1;
-      if (!best || score > best.score) best = { tensor: t, score };
-    }
-  }
-  return best?.tensor ?? null;
 }
 
 /** Analyses a wav2vec 2.0 / HuBERT ONNX graph: layer tensors, logits output and conv feature encoder. */
@@ -54,7 +32,7 @@ export function analyseSpeechGraph(bytes: Uint8Array, where: string): SpeechGrap
     if (l.layer !== i) throw new TeacherLoadError(`${where}: encoder layer ${i} not found (found layers ${layers.map((x) => x.layer).join(',')})`);
   });
   const outputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
-  const h0 = firstLayerInput(graph);
+  const h0 = findEncoderInput(graph, layers[0])?.tensor;
   if (!h0) throw new TeacherLoadError(`${where}: cannot find the input of encoder layer 0 (hidden state 0)`);
   const hiddenTensors = [h0, ...layers.map((l) => l.tensor)];
   if (outputs.has('last_hidden_state')) hiddenTensors[hiddenTensors.length - 1] = 'last_hidden_state'; // HF: final encoder LayerNorm of stable-LN models
