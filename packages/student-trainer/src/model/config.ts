@@ -1,0 +1,72 @@
+import { CHAR_VOCAB } from './vocab.js';
+
+/** Architecture of the single-tower Conformer-style CTC model. */
+export interface ModelConfig {
+  /** Preset name this config came from (informational). */
+  name: string;
+  /** Input feature bins (fbank). */
+  numMelBins: number;
+  /** Channels of the x4 subsampling convolutions. */
+  subsamplingChannels: number;
+  /** Model width. */
+  dim: number;
+  /** Number of Conformer blocks. */
+  numLayers: number;
+  /** Attention heads (dim must divide evenly). */
+  numHeads: number;
+  /** Feed-forward inner width. */
+  ffDim: number;
+  /** Depthwise convolution kernel size along time (odd). */
+  convKernel: number;
+  /** Dropout rate used when training. */
+  dropout: number;
+  /** Output classes (CTC blank included). */
+  vocabSize: number;
+}
+
+/** Error for an invalid model configuration or unknown preset; names the key. */
+export class ModelConfigError extends Error {
+  override name = 'ModelConfigError';
+}
+
+const BASE = { numMelBins: 80, dropout: 0.1, vocabSize: CHAR_VOCAB.length };
+
+/** Named presets: student-xs (~1M params), student-s (~3M), teacher-m (~4x student-s). */
+export const MODEL_PRESETS: Readonly<Record<string, ModelConfig>> = {
+  'student-xs': { ...BASE, name: 'student-xs', subsamplingChannels: 64, dim: 96, numLayers: 4, numHeads: 4, ffDim: 384, convKernel: 15 },
+  'student-s': { ...BASE, name: 'student-s', subsamplingChannels: 96, dim: 144, numLayers: 6, numHeads: 4, ffDim: 576, convKernel: 15 },
+  'teacher-m': { ...BASE, name: 'teacher-m', subsamplingChannels: 128, dim: 256, numLayers: 8, numHeads: 4, ffDim: 1024, convKernel: 15 },
+  // Tests only: tiny and fast.
+  'test-tiny': { ...BASE, name: 'test-tiny', subsamplingChannels: 8, dim: 16, numLayers: 2, numHeads: 2, ffDim: 32, convKernel: 5 },
+};
+
+/** Returns a preset by name, optionally overridden; validates every field. */
+export function resolveModelConfig(preset: string | ModelConfig, overrides: Partial<ModelConfig> = {}): ModelConfig {
+  let base: ModelConfig;
+  if (typeof preset === 'string') {
+    const p = MODEL_PRESETS[preset];
+    if (!p) throw new ModelConfigError(`model preset "${preset}" is unknown; use one of ${Object.keys(MODEL_PRESETS).join(', ')}`);
+    base = p;
+  } else {
+    base = preset;
+  }
+  const cfg: ModelConfig = { ...base, ...overrides };
+  for (const key of Object.keys(cfg) as Array<keyof ModelConfig>) {
+    if (!(key in MODEL_PRESETS['student-s'])) throw new ModelConfigError(`model config key "${key}" is unknown`);
+  }
+  const ints: Array<keyof ModelConfig> = ['numMelBins', 'subsamplingChannels', 'dim', 'numLayers', 'numHeads', 'ffDim', 'convKernel', 'vocabSize'];
+  for (const k of ints) {
+    const v = cfg[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ModelConfigError(`model config "${k}" must be a positive integer, got ${String(v)}`);
+  }
+  if (cfg.dim % cfg.numHeads !== 0) throw new ModelConfigError(`model config "dim" (${cfg.dim}) must be divisible by "numHeads" (${cfg.numHeads})`);
+  if (cfg.convKernel % 2 !== 1) throw new ModelConfigError(`model config "convKernel" must be odd, got ${cfg.convKernel}`);
+  if (!(cfg.dropout >= 0 && cfg.dropout < 1)) throw new ModelConfigError(`model config "dropout" must be in [0, 1), got ${cfg.dropout}`);
+  return cfg;
+}
+
+/** Frames after the x4 subsampling (two 3x3 stride-2 valid convolutions). */
+export function subsampledLength(frames: number): number {
+  const t1 = Math.floor((frames - 1) / 2);
+  return Math.max(0, Math.floor((t1 - 1) / 2));
+}

@@ -1,0 +1,89 @@
+import { tf } from '@speechkd/tensor-backend';
+import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+
+/** Running count of matMul FLOPs of forward passes (2*m*n*k each), for benchmarks. */
+export const flopCounter = { enabled: false, flops: 0 };
+
+/** Counts a matMul of [m, k] x [k, n] (times `batch`) when the counter is enabled. */
+export function countMatMul(m: number, k: number, n: number, batch = 1): void {
+  if (flopCounter.enabled) flopCounter.flops += 2 * m * k * n * batch;
+}
+
+/** Throws an error naming the op and argument when `x` does not have rank `rank`. */
+export function assertRank(x: Tensor, rank: number, op: string, arg: string): void {
+  if (x.rank !== rank) throw new Error(`${op}: argument "${arg}" must have rank ${rank}, got shape [${x.shape.join(', ')}]`);
+}
+
+/**
+ * matMul [m, k] x [k, n] (or batched [..., m, k] x [..., k, n]) whose gradient uses explicit transposes
+ * and untransposed matMuls: wasm's matMul with transposeA/transposeB takes a slow path (~25x slower).
+ */
+export const matMulFast: (a: Tensor, b: Tensor) => Tensor = tf.customGrad(
+  ((a: Tensor, b: Tensor, save: GradSaveFunc) => {
+    save([a, b]);
+    return {
+      value: tf.matMul(a, b),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sa, sb] = saved;
+        return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
+      },
+    };
+  }) as never,
+) as (a: Tensor, b: Tensor) => Tensor;
+
+/** Transposes the last two axes. */
+export function swapLast(x: Tensor): Tensor {
+  const perm = x.shape.map((_, i) => i);
+  const r = x.rank;
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  return tf.transpose(x, perm);
+}
+
+/** Affine map of the last axis: [..., in] x [in, out] + [out] -> [..., out]. */
+export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  const [inDim, outDim] = w.shape as number[];
+  const lead = x.shape.slice(0, -1);
+  const rows = x.size / inDim;
+  countMatMul(rows, inDim, outDim);
+  const y = matMulFast(tf.reshape(x, [rows, inDim]), w);
+  const yb = b ? tf.add(y, b) : y;
+  return tf.reshape(yb, [...lead, outDim]);
+}
+
+/** LayerNorm over the last axis: (x - mean) / sqrt(var + eps) * gain + bias. */
+export function layerNorm(x: Tensor, gain: Tensor, bias: Tensor, eps = 1e-5): Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gain), bias);
+}
+
+/** Swish / SiLU activation x * sigmoid(x). */
+export function swish(x: Tensor): Tensor {
+  return tf.mul(x, tf.sigmoid(x));
+}
+
+/** Dropout that is a no-op outside training; `seed` makes the mask reproducible. */
+export function dropout(x: Tensor, rate: number, training: boolean, seed: number): Tensor {
+  if (!training || rate <= 0) return x;
+  return tf.dropout(x, rate, undefined, seed);
+}
+
+/** Sinusoidal positional table [frames, dim] (Vaswani et al.). */
+export function sinusoidalPositions(frames: number, dim: number): Tensor2D {
+  const data = new Float32Array(frames * dim);
+  for (let p = 0; p < frames; p++) {
+    for (let i = 0; i < dim; i += 2) {
+      const angle = p / Math.pow(10000, i / dim);
+      data[p * dim + i] = Math.sin(angle);
+      if (i + 1 < dim) data[p * dim + i + 1] = Math.cos(angle);
+    }
+  }
+  return tf.tensor2d(data, [frames, dim]);
+}
+
+/** Frame mask [batch, frames] with 1 for valid and 0 for padded frames. */
+export function lengthMask(lengths: ArrayLike<number>, frames: number): Tensor2D {
+  const b = lengths.length;
+  const data = new Float32Array(b * frames);
+  for (let i = 0; i < b; i++) data.fill(1, i * frames, i * frames + Math.min(frames, lengths[i]));
+  return tf.tensor2d(data, [b, frames]);
+}
