@@ -1,2 +1,12 @@
 export { parseManifest, readManifest, formatManifest, writeManifest, ManifestError } from './manifest.js';
 export type { ManifestEntry } from './manifest.js';
+export { LibriSpeechError, LibriSpeechInputError, DownloadError } from './errors.js';
+export type { LibriSpeechProblem, ProblemKind } from './errors.js';
+export { readLibriSpeechSubset, resolveSubsetDir, ProblemLog } from './reader.js';
+export type { LibriSpeechUtterance, ReadSubsetOptions, SubsetContents } from './reader.js';
+export { buildManifest } from './manifest-builder.js';
+export type { BuildManifestOptions, BuiltManifest } from './manifest-builder.js';
+export {
+  LIBRISPEECH_SUBSETS, LIBRISPEECH_MD5, OPENSLR_BASE_URL, downloadFile, downloadLibriSpeech, extractTarGz, md5File,
+} from './download.js';
+export type { LibriSpeechSubset, DownloadFileOptions, DownloadLibriSpeechOptions, DownloadProgress } from './download.js';

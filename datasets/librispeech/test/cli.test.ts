@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
+import { describe, expect, it } from 'vitest';
+import { readManifest } from '../src/index.js';
+
+// Runs the CLI from source (tsx + the source export condition), so the test never sees a stale dist/.
+const CLI = path.join(import.meta.dirname, '..', 'src', 'cli.ts');
+const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@speechkd/source', CLI, ...args], { encoding: 'utf8' });
+
+describe('speechkd-librispeech CLI', () => {
+  it('manifest writes a JSONL manifest and prints a summary', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ls-cli-')), 'dev-clean.jsonl');
+    const r = run('manifest', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'dev-clean', '--out', out);
+    expect(r.stderr.replace(/^headers.*\n/gm, '')).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/dev-clean\.jsonl: 1 utterances/);
+    expect(readManifest(out)[0]).toMatchObject({ id: '2412-153948-0000', speaker: '2412', chapter: '153948' });
+  });
+
+  it('unknown flags and commands fail with exit code 2 and the usage', () => {
+    const r = run('manifest', '--root', 'x', '--bogus');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Unknown option '--bogus'/);
+    expect(r.stderr).toMatch(/usage:/);
+    expect(run('frobnicate').status).toBe(2);
+  });
+
+  it('layout errors exit 1 with the file and line', () => {
+    const r = run('manifest', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'nope', '--out', path.join(os.tmpdir(), 'x.jsonl'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no subset "nope"/);
+  });
+});
