@@ -19,3 +19,10 @@ export { FbankExtractor, kaldiFbank, numFbankFrames, subtractColumnMeans } from 
 export type { FeatureMatrix } from './kaldi-fbank.js';
 export { createRng } from './random.js';
 export type { Rng } from './random.js';
+export { resample } from './resample.js';
+export type { ResampleOptions } from './resample.js';
+export { chooseSpeedFactor, SPEED_FACTORS, speedPerturb } from './speed-perturb.js';
+export { applyCmvn, CmvnStats } from './cmvn.js';
+export type { CmvnOptions, CmvnStatsJson } from './cmvn.js';
+export { specAugment } from './spec-augment.js';
+export type { SpecAugmentOptions } from './spec-augment.js';

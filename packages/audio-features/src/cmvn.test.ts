@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyCmvn, CmvnStats } from './cmvn.js';
+import { CmvnError } from './errors.js';
+import type { FeatureMatrix } from './kaldi-fbank.js';
+import { createRng } from './random.js';
+
+function randomMatrix(numFrames: number, numBins: number, seed: number, offset = 5, scale = 3): FeatureMatrix {
+  const rng = createRng(seed);
+  const data = new Float32Array(numFrames * numBins);
+  for (let i = 0; i < data.length; i++) data[i] = offset + (i % numBins) + scale * rng.gaussian();
+  return { data, numFrames, numBins };
+}
+
+function columnStats(m: FeatureMatrix): { mean: number[]; std: number[] } {
+  const mean = new Array<number>(m.numBins).fill(0);
+  const sq = new Array<number>(m.numBins).fill(0);
+  for (let f = 0; f < m.numFrames; f++) for (let b = 0; b < m.numBins; b++) mean[b] += m.data[f * m.numBins + b] / m.numFrames;
+  for (let f = 0; f < m.numFrames; f++) for (let b = 0; b < m.numBins; b++) sq[b] += (m.data[f * m.numBins + b] - mean[b]) ** 2 / m.numFrames;
+  return { mean, std: sq.map(Math.sqrt) };
+}
+
+describe('CMVN', () => {
+  it('applyCmvn: per-utterance zero mean, unit variance with normVars', () => {
+    const m = randomMatrix(500, 8, 1);
+    const meanOnly = columnStats(applyCmvn(m));
+    meanOnly.mean.forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-4));
+    meanOnly.std.forEach((v) => expect(v).toBeGreaterThan(2));
+    const both = columnStats(applyCmvn(m, { normVars: true }));
+    both.std.forEach((v) => expect(v).toBeCloseTo(1, 4));
+  });
+
+  it('global stats accumulated over utterances equal stats of the concatenation; merge is equivalent', () => {
+    const a = randomMatrix(300, 6, 2);
+    const b = randomMatrix(200, 6, 3, 1, 0.5);
+    const all = new CmvnStats(6).accumulate(a).accumulate(b);
+    const merged = new CmvnStats(6).accumulate(a).merge(new CmvnStats(6).accumulate(b));
+    expect(merged.count).toBe(500);
+    const cat: FeatureMatrix = { data: new Float32Array([...a.data, ...b.data]), numFrames: 500, numBins: 6 };
+    const ref = columnStats(cat);
+    all.mean().forEach((v, i) => expect(v).toBeCloseTo(ref.mean[i], 6));
+    merged.variance().forEach((v, i) => expect(Math.sqrt(v)).toBeCloseTo(ref.std[i], 5));
+    const normalized = columnStats(all.apply(cat));
+    normalized.mean.forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-4));
+    normalized.std.forEach((v) => expect(v).toBeCloseTo(1, 4));
+  });
+
+  it('save/load round-trips through JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmvn-'));
+    const stats = new CmvnStats(4).accumulate(randomMatrix(50, 4, 4));
+    await stats.save(join(dir, 'cmvn.json'));
+    const loaded = await CmvnStats.load(join(dir, 'cmvn.json'));
+    expect(loaded.toJSON()).toEqual(stats.toJSON());
+  });
+
+  it('throws CmvnError on dim mismatch, empty stats, bad files and non-finite input', async () => {
+    const stats = new CmvnStats(4);
+    expect(() => stats.accumulate(randomMatrix(3, 5, 1))).toThrow(/5 bins, statistics have 4/);
+    expect(() => stats.merge(new CmvnStats(3))).toThrow(CmvnError);
+    expect(() => stats.mean()).toThrow(/no frames accumulated/);
+    expect(() => stats.apply(randomMatrix(2, 3, 1))).toThrow(CmvnError);
+    expect(() => stats.accumulate({ data: new Float32Array([1, NaN, 0, 0]), numFrames: 1, numBins: 4 })).toThrow(/non-finite/);
+    expect(() => stats.accumulate({ data: new Float32Array(7), numFrames: 2, numBins: 4 })).toThrow(/expected numFrames\*numBins/);
+    const dir = mkdtempSync(join(tmpdir(), 'cmvn-'));
+    writeFileSync(join(dir, 'bad.json'), '{"version":1,"dim":2,"count":1,"sum":[1],"sumSquares":[1,2]}');
+    await expect(CmvnStats.load(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json: not valid CMVN statistics/);
+    writeFileSync(join(dir, 'garbage.json'), 'not json');
+    await expect(CmvnStats.load(join(dir, 'garbage.json'))).rejects.toThrow(/not valid JSON/);
+    await expect(CmvnStats.load(join(dir, 'missing.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
