@@ -6,3 +6,4 @@ export type { ForwardOptions, ForwardOutput } from './model/student.js';
 export { ParamStore } from './model/params.js';
 export { Rng, mixSeed } from './model/rng.js';
 export { flopCounter } from './model/ops.js';
+export * from './ctc/index.js';
