@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { runBuild, runIndex, runInfo, runVerify } from './cli/commands.js';
+import { TeachersError } from './errors.js';
+
+const USAGE = `usage:
+  speechkd-cache build --manifest FILE --out DIR [--speech-teacher DIR|onnx:DIR] [--text-teacher DIR|onnx:DIR]
+                       [--layers 4,8,12|all|last] [--text-layers ...] [--shard i/N] [--dtype float16|float32]
+                       [--no-logits] [--chunk-utterances 64] [--limit N] [--threads N]
+  speechkd-cache index  --dir DIR [--manifest FILE]   merge the shard indexes (check coverage of FILE)
+  speechkd-cache verify --dir DIR                     read every record and check its CRC32
+  speechkd-cache info   --dir DIR                     header, size per hour of audio`;
+
+const OPTIONS = {
+  manifest: { type: 'string' }, out: { type: 'string' }, dir: { type: 'string' },
+  'speech-teacher': { type: 'string' }, 'text-teacher': { type: 'string' },
+  layers: { type: 'string' }, 'text-layers': { type: 'string' }, shard: { type: 'string' }, dtype: { type: 'string' },
+  'no-logits': { type: 'boolean' }, 'chunk-utterances': { type: 'string' }, limit: { type: 'string' }, threads: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function int(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new TeachersError(`--${flag} "${v}": expected a positive integer`);
+  return n;
+}
+
+function need(flag: string, v: string | undefined): string {
+  if (!v) throw new TeachersError(`--${flag} is required\n${USAGE}`);
+  return v;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const cmd = positionals[0];
+  if (v.help || !cmd) {
+    process.stdout.write(`${USAGE}\n`);
+    return v.help ? 0 : 2;
+  }
+  if (positionals.length > 1) throw new TeachersError(`unexpected argument "${positionals[1]}"\n${USAGE}`);
+  switch (cmd) {
+    case 'build':
+      await runBuild({
+        manifest: need('manifest', v.manifest), out: need('out', v.out), speechTeacher: v['speech-teacher'], textTeacher: v['text-teacher'],
+        layers: v.layers ?? 'last', textLayers: v['text-layers'] ?? 'last', shard: v.shard ?? '0/1', dtype: v.dtype ?? 'float16',
+        logits: !v['no-logits'], chunkUtterances: int('chunk-utterances', v['chunk-utterances']) ?? 64,
+        limit: int('limit', v.limit), threads: int('threads', v.threads),
+      }, log);
+      return 0;
+    case 'index':
+      return runIndex(need('dir', v.dir), v.manifest, log);
+    case 'verify':
+      return (await runVerify(need('dir', v.dir), log)) ? 1 : 0;
+    case 'info':
+      await runInfo(need('dir', v.dir), log);
+      return 0;
+    default:
+      throw new TeachersError(`unknown command "${cmd}"\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    // Typed errors and flag errors carry a complete message; anything else keeps its stack.
+    const known = err instanceof TeachersError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || /Error$/.test(err.name) && err.name !== 'Error';
+    process.stderr.write(`speechkd-cache: ${known ? err.message : err.stack}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kaldiFbank } from '@speechkd/audio-features';
+import { createStudent, subsampledLength } from '@speechkd/student-trainer';
+import { initBackend, tf } from '@speechkd/tensor-backend';
+import { createModelSpeechTeacher } from '../src/index.js';
+import type { FeatureFrames } from '../src/index.js';
+
+beforeAll(async () => {
+  await initBackend({ log: null });
+});
+
+// Kaldi fbank on int16-scaled samples (torchaudio convention), 80 bins, 10 ms shift.
+const fbank = (x: Float32Array): FeatureFrames => kaldiFbank(x.map((v) => v * 32768), { numMelBins: 80 });
+const wave = Float32Array.from({ length: 16000 }, (_, i) => 0.2 * Math.sin(i / 13) + 0.05 * Math.sin(i / 3.1));
+
+describe('in-project speech teacher (untrained test-tiny model)', () => {
+  it('returns the subsampling output + every block [frames, dim] and logits at 25 frames/s, leak-free', async () => {
+    const model = createStudent('test-tiny', { seed: 3 });
+    const teacher = createModelSpeechTeacher(model, { features: fbank, featureRate: 100, subsampling: 4, featureConfig: { numMelBins: 80 }, name: 'test-tiny' });
+    expect(teacher).toMatchObject({ frameRate: 25, dim: 16, numLayers: 2, vocabSize: 29, sampleRate: 16000 });
+    const before = tf.memory().numTensors;
+    const out = await teacher.extract(wave);
+    expect(tf.memory().numTensors).toBe(before);
+    const frames = subsampledLength(fbank(wave).numFrames);
+    expect(out.numFrames).toBe(frames);
+    expect(out.hiddenStates.map((h) => h!.length)).toEqual([frames * 16, frames * 16, frames * 16]);
+    expect(out.logits!.length).toBe(frames * 29);
+    // The same numbers as a direct forward pass.
+    const f = fbank(wave);
+    const ref = tf.tidy(() => {
+      const o = model.forward(tf.tensor3d(f.data, [1, f.numFrames, 80]), [f.numFrames], { returnHidden: true });
+      return [o.hiddenStates[1].dataSync(), o.logits.dataSync()];
+    });
+    expect(Array.from(out.hiddenStates[1]!)).toEqual(Array.from(ref[0]));
+    expect(Array.from(out.logits!)).toEqual(Array.from(ref[1]));
+    const some = await teacher.extract(wave, { layers: [2], logits: false });
+    expect(some.hiddenStates[0]).toBeUndefined();
+    expect(some.logits).toBeUndefined();
+    await teacher.dispose();
+  });
+
+  it('fingerprints weights and feature config', () => {
+    const opts = { features: fbank, featureRate: 100, subsampling: 4, featureConfig: { numMelBins: 80 }, ownsModel: false };
+    const [a, b, c] = [createStudent('test-tiny', { seed: 3 }), createStudent('test-tiny', { seed: 3 }), createStudent('test-tiny', { seed: 4 })];
+    const fa = createModelSpeechTeacher(a, opts).fingerprint;
+    expect(createModelSpeechTeacher(b, opts).fingerprint).toBe(fa);
+    expect(createModelSpeechTeacher(c, opts).fingerprint).not.toBe(fa);
+    expect(createModelSpeechTeacher(a, { ...opts, featureConfig: { numMelBins: 80, cmvn: 'x' } }).fingerprint).not.toBe(fa);
+    [a, b, c].forEach((m) => m.dispose());
+  });
+});
