@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeAudioFile } from '@speechkd/audio-features';
+import { readLibriSpeechSubset } from '@speechkd/librispeech';
+import type { LibriSpeechUtterance } from '@speechkd/librispeech';
+import { checkChoice, formatTranscripts, MISSING_MODES, NORMALIZE_MODES, readTranscripts, scoreCorpus, TRANSCRIPT_FORMATS } from '@speechkd/wer';
+import type { CorpusSummary, MissingMode, NormalizeMode, Recognizer, TranscriptFormat } from '@speechkd/wer';
+import { WerEvalError } from './errors.js';
+import { formatErrs, formatRecogs, formatWerSummary } from './result-files.js';
+import { renderReport } from './report-html.js';
+import { writeAtomic } from './score-files.js';
+
+/** Options of `evaluateLibriSpeech`: give exactly one of `recognizer` and `hypFile`. */
+export interface EvaluateLibriSpeechOptions {
+  /** Folder holding `<subset>/` (the `LibriSpeech` folder) or its parent. */
+  root: string;
+  /** Subset, e.g. `test-clean`. */
+  subset: string;
+  /** Output folder for recogs, errs, wer-summary, hypotheses and the HTML report. */
+  outDir: string;
+  /** Any object implementing `Recognizer` (the student, a test double, an external engine wrapper). */
+  recognizer?: Recognizer;
+  /** Or: external hypotheses to score. */
+  hypFile?: string;
+  /** Format of `hypFile` (default `kaldi`). */
+  hypFormat?: TranscriptFormat;
+  /** Missing hypotheses in `hypFile` (default `strict`). */
+  mode?: MissingMode;
+  /** Normalization of both sides (default `none`; use `librispeech` for cased/punctuated output). */
+  normalize?: NormalizeMode;
+  /** Utterances per `transcribeBatch` call when the recognizer has one (default 8). */
+  batchSize?: number;
+  /** Evaluate only the first N utterances (for quick checks). */
+  limit?: number;
+  /** Skip corpus-layout problems instead of failing (default false). */
+  skipProblems?: boolean;
+  /** Called after each batch with utterances done, total and audio seconds so far. */
+  onProgress?: (done: number, total: number, audioSeconds: number) => void;
+}
+
+/** Result of `evaluateLibriSpeech`. */
+export interface EvaluationResult {
+  /** Corpus totals. */
+  summary: CorpusSummary;
+  /** System name (recognizer name or hypothesis file name). */
+  system: string;
+  /** Audio seconds transcribed (null with `hypFile`). */
+  audioSeconds: number | null;
+  /** Seconds spent inside the recognizer (decoding audio files excluded; null with `hypFile`). */
+  recognizerSeconds: number | null;
+  /** recognizerSeconds / audioSeconds (null with `hypFile`). */
+  rtf: number | null;
+  /** Paths of the files written. */
+  files: { recogs: string; errs: string; werSummary: string; hypotheses: string; report: string };
+}
+
+async function transcribeAll(
+  rec: Recognizer, utts: readonly LibriSpeechUtterance[], batchSize: number, onProgress?: EvaluateLibriSpeechOptions['onProgress'],
+): Promise<{ hyps: Map<string, string>; audioSeconds: number; recognizerSeconds: number }> {
+  const hyps = new Map<string, string>();
+  let audioSeconds = 0;
+  let recognizerMs = 0;
+  for (let k = 0; k < utts.length; k += batchSize) {
+    const batch = utts.slice(k, k + batchSize);
+    const audio = await Promise.all(batch.map((u) => decodeAudioFile(u.audio)));
+    for (const a of audio) audioSeconds += a.samples.length / a.sampleRate;
+    const t0 = performance.now();
+    let texts: string[];
+    if (rec.transcribeBatch) texts = await rec.transcribeBatch(audio);
+    else {
+      texts = [];
+      for (const a of audio) texts.push(await rec.transcribe(a.samples, a.sampleRate));
+    }
+    recognizerMs += performance.now() - t0;
+    if (texts.length !== batch.length) throw new WerEvalError(`recognizer ${rec.name} returned ${texts.length} transcripts for a batch of ${batch.length}`);
+    batch.forEach((u, i) => hyps.set(u.id, String(texts[i])));
+    onProgress?.(Math.min(k + batchSize, utts.length), utts.length, audioSeconds);
+  }
+  return { hyps, audioSeconds, recognizerSeconds: recognizerMs / 1000 };
+}
+
+/**
+ * Evaluates a recognizer (or an external hypothesis file) on a LibriSpeech subset and writes
+ * icefall-style `recogs-<subset>.txt`, `errs-<subset>.txt`, `wer-summary-<subset>.txt`, the
+ * hypotheses as `hyp-<subset>.txt` (kaldi format) and a self-contained `report-<subset>.html`.
+ */
+export async function evaluateLibriSpeech(options: EvaluateLibriSpeechOptions): Promise<EvaluationResult> {
+  const { recognizer, hypFile } = options;
+  if ((recognizer === undefined) === (hypFile === undefined)) throw new WerEvalError('give exactly one of a recognizer (--model) and a hypothesis file (--hyp)');
+  const normalize = checkChoice('--normalize', options.normalize ?? 'none', NORMALIZE_MODES);
+  const mode = checkChoice('--mode', options.mode ?? 'strict', MISSING_MODES);
+  const batchSize = options.batchSize ?? 8;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new WerEvalError(`batch size must be a positive integer (got ${batchSize})`);
+  const contents = readLibriSpeechSubset(options.root, options.subset, { onProblem: options.skipProblems ? 'skip' : 'error' });
+  let utts = contents.utterances;
+  if (options.limit !== undefined) utts = utts.slice(0, options.limit);
+  if (utts.length === 0) throw new WerEvalError(`${contents.dir}: no utterances to evaluate`);
+  const refs = new Map(utts.map((u) => [u.id, u.text]));
+
+  let hyps: Map<string, string>;
+  let audioSeconds: number | null = null;
+  let recognizerSeconds: number | null = null;
+  let system: string;
+  if (recognizer) {
+    system = recognizer.name;
+    ({ hyps, audioSeconds, recognizerSeconds } = await transcribeAll(recognizer, utts, batchSize, options.onProgress));
+  } else {
+    system = path.basename(hypFile as string);
+    hyps = readTranscripts(hypFile as string, checkChoice('--format', options.hypFormat ?? 'kaldi', TRANSCRIPT_FORMATS));
+    options.onProgress?.(utts.length, utts.length, 0);
+  }
+  const { summary, utterances } = scoreCorpus(refs, hyps, { mode: recognizer ? 'strict' : mode, normalize, alignments: true });
+  const rtf = audioSeconds && recognizerSeconds !== null ? recognizerSeconds / audioSeconds : null;
+
+  fs.mkdirSync(options.outDir, { recursive: true });
+  const s = options.subset;
+  const files = {
+    recogs: path.join(options.outDir, `recogs-${s}.txt`),
+    errs: path.join(options.outDir, `errs-${s}.txt`),
+    werSummary: path.join(options.outDir, `wer-summary-${s}.txt`),
+    hypotheses: path.join(options.outDir, `hyp-${s}.txt`),
+    report: path.join(options.outDir, `report-${s}.html`),
+  };
+  writeAtomic(files.recogs, formatRecogs(utterances));
+  writeAtomic(files.errs, formatErrs(summary, utterances));
+  writeAtomic(files.werSummary, formatWerSummary(system.replace(/\s+/g, '_'), summary));
+  writeAtomic(files.hypotheses, formatTranscripts(utterances.map((u) => [u.id, hyps.get(u.id) ?? '']), 'kaldi'));
+  writeAtomic(files.report, renderReport(summary, utterances, {
+    title: `${system} on LibriSpeech ${s}`, system, subset: s, audioSeconds, rtf, date: new Date().toISOString(),
+  }));
+  return { summary, system, audioSeconds, recognizerSeconds, rtf, files };
+}
+
+/** The one-line summary the CLI prints, e.g. `test-clean: WER 5.73 % (3012/52576 words), 2620 utterances, RTF 0.0123`. */
+export function formatOneLine(subset: string, r: EvaluationResult): string {
+  const s = r.summary;
+  const wer = s.wer === null ? 'n/a' : `${(100 * s.wer).toFixed(2)} %`;
+  return `${subset}: WER ${wer} (${s.errors}/${s.referenceWords} words), ${s.utterances} utterances, RTF ${r.rtf === null ? 'n/a' : r.rtf.toFixed(4)}` +
+    `${r.audioSeconds !== null ? ` (${r.audioSeconds.toFixed(1)} s audio in ${(r.recognizerSeconds ?? 0).toFixed(1)} s)` : ''} [${r.system}]`;
+}
