@@ -7,3 +7,4 @@ export { ParamStore } from './model/params.js';
 export { Rng, mixSeed } from './model/rng.js';
 export { flopCounter } from './model/ops.js';
 export * from './ctc/index.js';
+export * from './decode/index.js';

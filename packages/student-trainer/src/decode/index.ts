@@ -1,0 +1,4 @@
+export { greedyDecode, collapseCtc } from './greedy-decode.js';
+export type { GreedyDecodeOptions } from './greedy-decode.js';
+export { prefixBeamSearch, prefixBeamSearchBatch } from './prefix-beam-search.js';
+export type { BeamHypothesis, PrefixBeamSearchOptions, PrefixScorer } from './prefix-beam-search.js';
