@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeAudioFile } from '@speechkd/audio-features';
+import { readManifest } from '@speechkd/librispeech';
+import { scoreCorpus } from '@speechkd/wer';
+import { initBackend } from '@speechkd/tensor-backend';
+import { loadRecognizer } from './inference/index.js';
+import { loadModel, saveModel } from './model/io.js';
+import type { WeightPrecision } from './model/quantize.js';
+import { parseKeyValueFlags, resolveTrainConfig, TrainConfigError } from './train/config.js';
+import { Trainer } from './train/trainer.js';
+
+const USAGE = `usage:
+  speechkd-train train [--config FILE] [--resume] [--no-progress] [--key=value ...]
+  speechkd-train transcribe --model DIR [--decoder greedy|beam] [--beam-size N] file.wav|file.flac ...
+  speechkd-train eval --model DIR --manifest FILE [--decoder greedy|beam] [--beam-size N] [--max-utts N] [--out FILE]
+  speechkd-train quantize --model DIR --precision float16|int8 --out DIR`;
+
+/** Error for bad command-line usage. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+async function train(args: string[]): Promise<void> {
+  let configFile: string | undefined;
+  let resume = false;
+  let progress = true;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--config') configFile = args[++i];
+    else if (a.startsWith('--config=')) configFile = a.slice(9);
+    else if (a === '--resume') resume = true;
+    else if (a === '--no-progress') progress = false;
+    else rest.push(a);
+  }
+  const cfg = resolveTrainConfig(configFile, parseKeyValueFlags(rest));
+  if (!cfg.train) throw new TrainConfigError('config key "train" (training manifest) is required: pass --train=FILE or set it in --config');
+  process.stderr.write(`[train] config: ${JSON.stringify(cfg)}\n`);
+  const trainer = await Trainer.create(cfg, { resume, progress });
+  let stopping = false;
+  process.on('SIGINT', () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write('\n[train] interrupted: resume later with --resume (last checkpoint kept)\n');
+    process.exit(130);
+  });
+  const s = await trainer.run();
+  process.stdout.write(`${JSON.stringify({ step: s.step, finished: s.finished, lastLoss: s.lastLoss, devWer: s.dev?.wer ?? null, bestWer: s.bestWer, bestStep: s.bestStep, badSteps: s.badSteps })}\n`);
+  trainer.dispose();
+}
+
+function decoderOptions(v: { decoder?: string; 'beam-size'?: string }): { decoder: 'greedy' | 'beam'; beamSize: number } {
+  const decoder = v.decoder ?? 'greedy';
+  if (decoder !== 'greedy' && decoder !== 'beam') throw new UsageError(`--decoder must be greedy or beam, got "${decoder}"`);
+  const beamSize = Number(v['beam-size'] ?? 8);
+  if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError(`--beam-size must be a positive integer, got "${v['beam-size']}"`);
+  return { decoder, beamSize };
+}
+
+async function transcribe(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, decoder: { type: 'string' }, 'beam-size': { type: 'string' } } });
+  if (!values.model) throw new UsageError('transcribe: --model DIR is required');
+  if (positionals.length === 0) throw new UsageError('transcribe: give at least one audio file');
+  const rec = await loadRecognizer(values.model, decoderOptions(values));
+  for (const file of positionals) {
+    const audio = await decodeAudioFile(file);
+    process.stdout.write(`${path.basename(file)}\t${await rec.transcribe(audio.samples, audio.sampleRate)}\n`);
+  }
+  rec.dispose();
+}
+
+async function evaluate(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, manifest: { type: 'string' }, decoder: { type: 'string' }, 'beam-size': { type: 'string' }, 'max-utts': { type: 'string' }, out: { type: 'string' } } });
+  if (!values.model || !values.manifest) throw new UsageError('eval: --model DIR and --manifest FILE are required');
+  const rec = await loadRecognizer(values.model, decoderOptions(values));
+  let entries = readManifest(values.manifest);
+  const max = Number(values['max-utts'] ?? 0);
+  if (max > 0) entries = entries.slice(0, max);
+  const refs = new Map<string, string>();
+  const hyps = new Map<string, string>();
+  const t0 = performance.now();
+  let audioSec = 0;
+  for (let i = 0; i < entries.length; i += 16) {
+    const chunk = entries.slice(i, i + 16);
+    const audio = await Promise.all(chunk.map((e) => decodeAudioFile(e.audio)));
+    audioSec += audio.reduce((a, x) => a + x.samples.length / x.sampleRate, 0);
+    const texts = await rec.transcribeBatch(audio);
+    chunk.forEach((e, k) => {
+      refs.set(e.id, e.text);
+      hyps.set(e.id, texts[k]);
+    });
+  }
+  const sec = (performance.now() - t0) / 1000;
+  const s = scoreCorpus(refs, hyps).summary;
+  const size = fs.statSync(path.join(values.model, 'weights.bin')).size;
+  const result = { model: values.model, name: rec.name, manifest: values.manifest, utterances: entries.length, wer: s.wer, cer: s.cer, referenceWords: s.referenceWords, weightsBytes: size, rtf: sec / audioSec };
+  if (values.out) fs.writeFileSync(values.out, [...hyps].map(([id, t]) => `${id} ${t}`).join('\n') + '\n');
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  rec.dispose();
+}
+
+async function quantize(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, precision: { type: 'string' }, out: { type: 'string' } } });
+  if (!values.model || !values.out || !values.precision) throw new UsageError('quantize: --model DIR --precision float16|int8 --out DIR are required');
+  if (!['float32', 'float16', 'int8'].includes(values.precision)) throw new UsageError(`--precision must be float32, float16 or int8, got "${values.precision}"`);
+  await initBackend();
+  const { model, manifest } = loadModel(values.model);
+  saveModel(model, values.out, { precision: values.precision as WeightPrecision, cmvn: manifest.cmvn, info: { ...manifest.info, quantizedFrom: values.model } });
+  const before = fs.statSync(path.join(values.model, 'weights.bin')).size;
+  const after = fs.statSync(path.join(values.out, 'weights.bin')).size;
+  process.stdout.write(`${JSON.stringify({ out: values.out, precision: values.precision, bytesBefore: before, bytesAfter: after })}\n`);
+  model.dispose();
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { train, transcribe, eval: evaluate, quantize };
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...args] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const fn = COMMANDS[cmd];
+  if (!fn) throw new UsageError(`unknown command "${cmd}"\n${USAGE}`);
+  await fn(args);
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  const known = ['UsageError', 'TrainConfigError', 'ModelConfigError', 'ModelIoError', 'ManifestError', 'CheckpointError', 'TrainingDivergedError', 'AudioDecodeError', 'BackendError'];
+  if (known.includes(err.name) || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    process.stderr.write(`speechkd-train: ${err.message}\n`);
+  } else {
+    process.stderr.write(`speechkd-train: ${err.stack ?? err.message}\n`);
+  }
+  process.exit(1);
+});

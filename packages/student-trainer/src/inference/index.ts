@@ -1,0 +1,11 @@
+// Inference-only entry (@speechkd/student-trainer/inference): never imports training code.
+export { loadRecognizer, StudentRecognizer } from './recognizer.js';
+export type { RecognizerOptions } from './recognizer.js';
+export { computeFeatures, normalizeFeatures, FEATURE_SAMPLE_RATE, FEATURE_BINS } from './features.js';
+export { decodeLogits } from './decode-logits.js';
+export type { DecoderOptions } from './decode-logits.js';
+export { loadModel, saveModel, readModelManifest, ModelIoError } from '../model/io.js';
+export type { ModelManifest } from '../model/io.js';
+export type { WeightPrecision } from '../model/quantize.js';
+export { createStudent, StudentModel } from '../model/student.js';
+export { CHAR_VOCAB, encodeText, decodeIds } from '../model/vocab.js';

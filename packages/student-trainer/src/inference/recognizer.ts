@@ -1,0 +1,81 @@
+import { initBackend, tf } from '@speechkd/tensor-backend';
+import { CmvnStats } from '@speechkd/audio-features';
+import type { Recognizer } from '@speechkd/wer';
+import { loadModel } from '../model/io.js';
+import type { StudentModel } from '../model/student.js';
+import { FEATURE_BINS, computeFeatures } from './features.js';
+import { decodeLogits } from './decode-logits.js';
+import type { DecoderOptions } from './decode-logits.js';
+
+/** Options of `loadRecognizer`. */
+export interface RecognizerOptions extends DecoderOptions {
+  /** Name shown in reports (default: `<preset> (<precision>)`). */
+  name?: string;
+  /** Padded frames per batch in `transcribeBatch` (default 20000). */
+  batchFrames?: number;
+}
+
+/** A student model wrapped as a `@speechkd/wer` Recognizer: fbank + saved CMVN + model + CTC decoding. */
+export class StudentRecognizer implements Recognizer {
+  readonly name: string;
+  readonly model: StudentModel;
+  private readonly cmvn: CmvnStats | undefined;
+  private readonly opts: RecognizerOptions;
+
+  constructor(model: StudentModel, cmvn: CmvnStats | undefined, name: string, options: RecognizerOptions = {}) {
+    this.model = model;
+    this.cmvn = cmvn;
+    this.name = name;
+    this.opts = options;
+  }
+
+  /** Normalized features of one utterance. */
+  private features(samples: Float32Array, sampleRate: number): { data: Float32Array; frames: number } {
+    const f = computeFeatures(samples, sampleRate, this.model.config.numMelBins);
+    const n = this.cmvn && f.numFrames > 0 ? this.cmvn.apply(f) : f;
+    return { data: n.data, frames: n.numFrames };
+  }
+
+  /** Transcribes one utterance (mono samples in [-1, 1)). */
+  async transcribe(samples: Float32Array, sampleRate: number): Promise<string> {
+    return (await this.transcribeBatch([{ samples, sampleRate }]))[0];
+  }
+
+  /** Transcribes several utterances, batched by length; results in input order. */
+  async transcribeBatch(batch: ReadonlyArray<{ samples: Float32Array; sampleRate: number }>): Promise<string[]> {
+    const feats = batch.map((a) => this.features(a.samples, a.sampleRate));
+    const out = new Array<string>(batch.length).fill('');
+    const order = feats.map((_, i) => i).filter((i) => feats[i].frames >= 7).sort((a, b) => feats[a].frames - feats[b].frames);
+    const budget = this.opts.batchFrames ?? 20000;
+    let start = 0;
+    while (start < order.length) {
+      let end = start + 1;
+      while (end < order.length && (end - start + 1) * feats[order[end]].frames <= budget) end++;
+      const idx = order.slice(start, end);
+      const maxT = feats[idx[idx.length - 1]].frames;
+      const data = new Float32Array(idx.length * maxT * FEATURE_BINS);
+      idx.forEach((i, k) => data.set(feats[i].data, k * maxT * FEATURE_BINS));
+      const texts = tf.tidy(() => {
+        const x = tf.tensor3d(data, [idx.length, maxT, FEATURE_BINS]);
+        const o = this.model.forward(x, idx.map((i) => feats[i].frames));
+        return decodeLogits(o.logits, o.outputLengths, this.opts);
+      });
+      idx.forEach((i, k) => (out[i] = texts[k]));
+      start = end;
+    }
+    return out;
+  }
+
+  /** Frees the model's weights. */
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/** Loads a saved model directory (model.json + weights.bin, any precision) as a Recognizer. */
+export async function loadRecognizer(dir: string, options: RecognizerOptions = {}): Promise<StudentRecognizer> {
+  await initBackend();
+  const { model, manifest } = loadModel(dir);
+  const cmvn = manifest.cmvn ? CmvnStats.fromJSON(manifest.cmvn, `${dir}/model.json cmvn`) : undefined;
+  return new StudentRecognizer(model, cmvn, options.name ?? `${manifest.modelConfig.name} (${manifest.precision})`, options);
+}

@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { CmvnStatsJson } from '@speechkd/audio-features';
+import { readModelManifest, readTensors, saveModel, writeJsonAtomic, writeTensors } from '../model/io.js';
+import type { WeightPrecision, WeightSpec } from '../model/quantize.js';
+import type { StudentModel } from '../model/student.js';
+
+/** Scalar trainer state saved with every checkpoint (the data order is (epoch, cursor) under the seed). */
+export interface TrainerState {
+  step: number;
+  optimizerStep: number;
+  epoch: number;
+  cursor: number;
+  badSteps: number;
+  bestWer: number | null;
+  bestStep: number | null;
+}
+
+/** Error for a missing or unreadable checkpoint; names the path. */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+const STEP_DIR = /^step-(\d+)$/;
+
+/** Checkpoint directories under `dir`, oldest first. */
+export function listCheckpoints(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((n) => STEP_DIR.test(n))
+    .sort((a, b) => Number(STEP_DIR.exec(a)![1]) - Number(STEP_DIR.exec(b)![1]))
+    .map((n) => path.join(dir, n));
+}
+
+/** Replaces `dest` by the directory `tmp` (rename; the old one is moved aside first, then removed). */
+export function swapDir(tmp: string, dest: string): void {
+  const old = `${dest}.old-${process.pid}`;
+  if (fs.existsSync(dest)) fs.renameSync(dest, old);
+  fs.renameSync(tmp, dest);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Writes a checkpoint atomically (temp dir, then rename): model weights, EMA weights, optimizer moments,
+ * trainer state and CMVN. Keeps the newest `keepLast` checkpoints.
+ */
+export function saveCheckpoint(
+  root: string,
+  parts: {
+    model: StudentModel;
+    ema?: Map<string, Tensor>;
+    optimizer: Array<[string, Tensor]>;
+    state: TrainerState;
+    cmvn: CmvnStatsJson;
+  },
+  keepLast: number,
+): string {
+  fs.mkdirSync(root, { recursive: true });
+  const name = `step-${String(parts.state.step).padStart(8, '0')}`;
+  const tmp = path.join(root, `${name}.tmp-${process.pid}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  saveModel(parts.model, tmp, { cmvn: parts.cmvn, info: { step: parts.state.step } });
+  const optSpecs = writeTensors(tmp, 'optimizer.bin', parts.optimizer);
+  const emaSpecs = parts.ema ? writeTensors(tmp, 'ema.bin', [...parts.ema.entries()]) : null;
+  writeJsonAtomic(path.join(tmp, 'state.json'), { ...parts.state, optimizer: optSpecs, ema: emaSpecs });
+  const dest = path.join(root, name);
+  swapDir(tmp, dest);
+  const all = listCheckpoints(root);
+  for (const old of all.slice(0, Math.max(0, all.length - keepLast))) fs.rmSync(old, { recursive: true, force: true });
+  return dest;
+}
+
+/** Everything a checkpoint holds, as host arrays. */
+export interface LoadedCheckpoint {
+  dir: string;
+  state: TrainerState;
+  weights: Map<string, { shape: number[]; values: Float32Array }>;
+  optimizer: Map<string, { shape: number[]; values: Float32Array }>;
+  ema: Map<string, { shape: number[]; values: Float32Array }> | null;
+  cmvn: CmvnStatsJson | undefined;
+}
+
+/** Reads a checkpoint directory written by `saveCheckpoint`. */
+export function loadCheckpoint(dir: string): LoadedCheckpoint {
+  const stateFile = path.join(dir, 'state.json');
+  if (!fs.existsSync(stateFile)) throw new CheckpointError(`${dir}: not a checkpoint (no state.json)`);
+  const raw = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as TrainerState & { optimizer: WeightSpec[]; ema: WeightSpec[] | null };
+  const manifest = readModelManifest(dir);
+  const group = manifest.weightsManifest[0];
+  return {
+    dir,
+    state: {
+      step: raw.step,
+      optimizerStep: raw.optimizerStep,
+      epoch: raw.epoch,
+      cursor: raw.cursor,
+      badSteps: raw.badSteps,
+      bestWer: raw.bestWer,
+      bestStep: raw.bestStep,
+    },
+    weights: readTensors(dir, group.paths[0], group.weights),
+    optimizer: readTensors(dir, 'optimizer.bin', raw.optimizer),
+    ema: raw.ema ? readTensors(dir, 'ema.bin', raw.ema) : null,
+    cmvn: manifest.cmvn,
+  };
+}
+
+/** Exports an inference bundle (model.json + weights.bin) atomically at `dest`. */
+export function exportBundle(
+  model: StudentModel,
+  dest: string,
+  options: { weights?: Map<string, Tensor>; cmvn: CmvnStatsJson; precision?: WeightPrecision; info?: Record<string, unknown> },
+): void {
+  const tmp = `${dest}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  saveModel(model, tmp, { weights: options.weights, cmvn: options.cmvn, precision: options.precision, info: options.info });
+  fs.mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
+  swapDir(tmp, dest);
+}

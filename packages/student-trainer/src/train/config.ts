@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+
+/** Every training setting; `DEFAULT_TRAIN_CONFIG` holds the defaults (nanoGPT style: plain values). */
+export interface TrainConfig {
+  /** Model preset (student-xs, student-s, teacher-m, test-tiny). */
+  model: string;
+  /** Dropout override for the model (-1 keeps the preset's). */
+  dropout: number;
+  /** Training manifest (JSONL, @speechkd/librispeech format). */
+  train: string;
+  /** Dev manifest for WER evaluation ('' disables evaluation). */
+  dev: string;
+  /** Run directory (metrics, checkpoints, final model, config). */
+  runDir: string;
+  /** Seed of initialization, shuffling, SpecAugment and dropout. */
+  seed: number;
+  /** Total optimizer steps. */
+  steps: number;
+  /** Padded frames per batch (batch size x longest utterance) before subsampling. */
+  batchFrames: number;
+  /** Most utterances per batch. */
+  maxBatch: number;
+  /** Utterances longer than this many frames are skipped (0 keeps all). */
+  maxFrames: number;
+  /** Peak learning rate. */
+  lr: number;
+  /** Linear warm-up steps. */
+  warmupSteps: number;
+  /** Decay after warm-up: inverse-sqrt, cosine or constant. */
+  decay: 'inverse-sqrt' | 'cosine' | 'constant';
+  /** Floor of the learning rate (cosine end value). */
+  minLr: number;
+  /** Decoupled weight decay (AdamW); 0 gives Adam. */
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Global gradient-norm clip (0 disables). */
+  clipNorm: number;
+  /** EMA decay of the weights (0 disables); the EMA weights are evaluated and exported. */
+  emaDecay: number;
+  /** Apply SpecAugment to training features. */
+  specAugment: boolean;
+  freqMasks: number;
+  freqMaskWidth: number;
+  timeMasks: number;
+  timeMaskWidth: number;
+  /** Log metrics every N steps. */
+  logEvery: number;
+  /** Dev WER every N steps (0: only at the end). */
+  evalEvery: number;
+  /** Evaluate at most this many dev utterances (0: all). */
+  evalMaxUtts: number;
+  /** Checkpoint every N steps. */
+  checkpointEvery: number;
+  /** Keep the last K checkpoints (plus best). */
+  keepLast: number;
+  /** Stop after this many skipped (non-finite) steps. */
+  maxBadSteps: number;
+  /** Decoder for dev WER: greedy or beam. */
+  decoder: 'greedy' | 'beam';
+  beamSize: number;
+  /** Tensor backend: auto, wasm, cpu, tensorflow, tensorflow-gpu. */
+  backend: string;
+}
+
+/** Defaults of every key. */
+export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
+  model: 'student-s',
+  dropout: -1,
+  train: '',
+  dev: '',
+  runDir: 'runs/student',
+  seed: 1,
+  steps: 20000,
+  batchFrames: 12000,
+  maxBatch: 32,
+  maxFrames: 3000,
+  lr: 1e-3,
+  warmupSteps: 1000,
+  decay: 'inverse-sqrt',
+  minLr: 1e-5,
+  weightDecay: 1e-2,
+  beta1: 0.9,
+  beta2: 0.98,
+  epsilon: 1e-9,
+  clipNorm: 1.0,
+  emaDecay: 0.999,
+  specAugment: true,
+  freqMasks: 2,
+  freqMaskWidth: 27,
+  timeMasks: 2,
+  timeMaskWidth: 40,
+  logEvery: 10,
+  evalEvery: 1000,
+  evalMaxUtts: 0,
+  checkpointEvery: 500,
+  keepLast: 3,
+  maxBadSteps: 50,
+  decoder: 'greedy',
+  beamSize: 8,
+  backend: 'auto',
+} as TrainConfig);
+
+/** Error for a bad config file, unknown key or bad value; names the key and the source. */
+export class TrainConfigError extends Error {
+  override name = 'TrainConfigError';
+}
+
+const CHOICES: Partial<Record<keyof TrainConfig, readonly string[]>> = {
+  decay: ['inverse-sqrt', 'cosine', 'constant'],
+  decoder: ['greedy', 'beam'],
+  backend: ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'],
+};
+
+function coerce(key: keyof TrainConfig, raw: unknown, source: string): unknown {
+  const def = DEFAULT_TRAIN_CONFIG[key];
+  let v: unknown = raw;
+  if (typeof def === 'number') {
+    v = typeof raw === 'string' ? Number(raw) : raw;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TrainConfigError(`${source}: "${key}" must be a number, got ${JSON.stringify(raw)}`);
+  } else if (typeof def === 'boolean') {
+    if (raw === 'true' || raw === true) v = true;
+    else if (raw === 'false' || raw === false) v = false;
+    else throw new TrainConfigError(`${source}: "${key}" must be true or false, got ${JSON.stringify(raw)}`);
+  } else if (typeof raw !== 'string') {
+    throw new TrainConfigError(`${source}: "${key}" must be a string, got ${JSON.stringify(raw)}`);
+  }
+  const choices = CHOICES[key];
+  if (choices && !choices.includes(v as string)) throw new TrainConfigError(`${source}: "${key}" must be one of ${choices.join(', ')}, got "${String(v)}"`);
+  return v;
+}
+
+/** Merges overrides into a config, rejecting unknown keys and ill-typed values. */
+export function applyOverrides(base: TrainConfig, overrides: Record<string, unknown>, source: string): TrainConfig {
+  const out: TrainConfig = { ...base };
+  for (const [k, raw] of Object.entries(overrides)) {
+    if (!(k in DEFAULT_TRAIN_CONFIG)) {
+      throw new TrainConfigError(`${source}: unknown config key "${k}"; known keys: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')}`);
+    }
+    (out as unknown as Record<string, unknown>)[k] = coerce(k as keyof TrainConfig, raw, source);
+  }
+  return out;
+}
+
+/** Parses `--key=value` / `--key value` flags into a plain object (values stay strings). */
+export function parseKeyValueFlags(args: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) throw new TrainConfigError(`argument "${a}": expected --key=value`);
+    const eq = a.indexOf('=');
+    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
+    else if (i + 1 < args.length && !args[i + 1].startsWith('--')) out[a.slice(2)] = args[++i];
+    else out[a.slice(2)] = 'true';
+  }
+  return out;
+}
+
+/** Resolves defaults <- preset file (JSON) <- flags. */
+export function resolveTrainConfig(configFile: string | undefined, flags: Record<string, unknown>): TrainConfig {
+  let cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG };
+  if (configFile) {
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new TrainConfigError(`--config ${configFile}: cannot read JSON (${(err as Error).message})`);
+    }
+    cfg = applyOverrides(cfg, obj, configFile);
+  }
+  return applyOverrides(cfg, flags, 'command line');
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '@speechkd/tensor-backend';
+import { makeTinyCorpus } from '../../test/helpers/tiny-corpus.js';
+import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from './config.js';
+import type { TrainConfig } from './config.js';
+import { Trainer } from './trainer.js';
+import { loadCheckpoint, listCheckpoints } from './checkpoint.js';
+import { loadRecognizer } from '../inference/index.js';
+
+let root: string;
+let trainManifest: string;
+let devManifest: string;
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', log: null });
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-trainer-'));
+  trainManifest = makeTinyCorpus(root, 12, 1, 'train');
+  devManifest = makeTinyCorpus(root, 4, 2, 'dev');
+});
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function cfg(runDir: string, over: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    ...DEFAULT_TRAIN_CONFIG,
+    model: 'test-tiny',
+    train: trainManifest,
+    dev: devManifest,
+    runDir,
+    steps: 6,
+    batchFrames: 400,
+    maxBatch: 4,
+    lr: 3e-3,
+    warmupSteps: 2,
+    checkpointEvery: 3,
+    evalEvery: 0,
+    logEvery: 1,
+    emaDecay: 0.9,
+    backend: 'wasm',
+    ...over,
+  };
+}
+
+const quiet = { log: () => undefined, progress: false };
+
+describe('Trainer', () => {
+  it('resume after an interruption ends with the same weights as an uninterrupted run', async () => {
+    const a = await Trainer.create(cfg(path.join(root, 'a')), quiet);
+    await a.run();
+    const wa = new Map([...a.model.params.vars].map(([k, v]) => [k, Array.from(v.dataSync())]));
+    a.dispose();
+
+    const b1 = await Trainer.create(cfg(path.join(root, 'b'), { checkpointEvery: 100 }), quiet);
+    const part = await b1.run();
+    b1.dispose();
+    expect(part.finished).toBe(true);
+
+    const c1 = await Trainer.create(cfg(path.join(root, 'c')), { ...quiet, stopAfter: 4 });
+    const s1 = await c1.run();
+    c1.dispose();
+    expect(s1.finished).toBe(false);
+    expect(s1.step).toBe(4);
+    const c2 = await Trainer.create(cfg(path.join(root, 'c')), { ...quiet, resume: true });
+    expect(c2.state.step).toBe(4);
+    const s2 = await c2.run();
+    expect(s2.finished).toBe(true);
+    for (const [k, v] of c2.model.params.vars) expect(Array.from(v.dataSync()), k).toEqual(wa.get(k));
+    c2.dispose();
+    const ck = loadCheckpoint(listCheckpoints(path.join(root, 'c', 'checkpoints')).at(-1)!);
+    expect(ck.state.step).toBe(6);
+    expect(fs.existsSync(path.join(root, 'c', 'final', 'model.json'))).toBe(true);
+    expect(fs.readFileSync(path.join(root, 'c', 'metrics.jsonl'), 'utf8')).toContain('"type":"eval"');
+    expect(fs.readFileSync(path.join(root, 'c', 'curves.svg'), 'utf8')).toContain('<svg');
+  });
+
+  it('keeps the tensor count stable across steps', async () => {
+    const t = await Trainer.create(cfg(path.join(root, 'leak'), { steps: 100, checkpointEvery: 1000, evalEvery: 0, dev: '' }), { ...quiet, stopAfter: 2 });
+    await t.run();
+    const n2 = tf.memory().numTensors;
+    await t.run();
+    expect(tf.memory().numTensors).toBe(n2);
+    t.dispose();
+  });
+
+  it('learns the tone corpus; the exported bundle transcribes the dev WAVs like the trainer did', async () => {
+    const run = path.join(root, 'learn');
+    const t = await Trainer.create(cfg(run, { steps: 40, lr: 1e-2, warmupSteps: 5, checkpointEvery: 1000, evalEvery: 0, dropout: 0, specAugment: false, emaDecay: 0 }), quiet);
+    const s = await t.run();
+    t.dispose();
+    const losses = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; loss: number }).filter((m) => m.type === 'train');
+    expect(losses.at(-1)!.loss).toBeLessThan(losses[0].loss / 3);
+    const rec = await loadRecognizer(path.join(run, 'final'));
+    expect(rec.name).toBe('test-tiny (float32)');
+    const { readManifest } = await import('@speechkd/librispeech');
+    const { decodeAudioFile } = await import('@speechkd/audio-features');
+    const entries = readManifest(devManifest);
+    const audio = await Promise.all(entries.map((e) => decodeAudioFile(e.audio)));
+    const texts = await rec.transcribeBatch(audio);
+    entries.forEach((e, i) => expect(texts[i], e.id).toBe(s.dev!.hypotheses.get(e.id)));
+    rec.dispose();
+  });
+});
+
+describe('resolveTrainConfig', () => {
+  it('merges defaults, file and flags and rejects unknown keys', () => {
+    const file = path.join(os.tmpdir(), `speechkd-cfg-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify({ model: 'student-xs', steps: 10 }));
+    const c = resolveTrainConfig(file, { steps: '20', specAugment: 'false' });
+    expect([c.model, c.steps, c.specAugment, c.lr]).toEqual(['student-xs', 20, false, DEFAULT_TRAIN_CONFIG.lr]);
+    expect(() => resolveTrainConfig(file, { stepz: '3' })).toThrow(/unknown config key "stepz"/);
+    expect(() => resolveTrainConfig(undefined, { decay: 'linear' })).toThrow(/"decay" must be one of/);
+    fs.rmSync(file);
+  });
+});

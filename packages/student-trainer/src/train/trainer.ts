@@ -1,0 +1,240 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { initBackend, tf } from '@speechkd/tensor-backend';
+import type { BackendName } from '@speechkd/tensor-backend';
+import type { Tensor } from '@tensorflow/tfjs-core';
+
+import type { CmvnStatsJson } from '@speechkd/audio-features';
+import { createStudent } from '../model/student.js';
+import type { StudentModel } from '../model/student.js';
+import { assignWeights, writeJsonAtomic } from '../model/io.js';
+import { mixSeed } from '../model/rng.js';
+import { collate, disposeBatch, epochOrder, makeBatches } from './batches.js';
+import type { Utterance } from './batches.js';
+import type { TrainConfig } from './config.js';
+import { buildSplit, cmvnFromFeatures, readSplit } from './data.js';
+import { evaluateWer } from './evaluate.js';
+import type { EvalResult } from './evaluate.js';
+import { ctcObjective } from './objective.js';
+import type { Objective } from './objective.js';
+import { AdamW, WeightEma } from './optimizer.js';
+import { learningRate } from './schedule.js';
+import { exportBundle, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { TrainerState } from './checkpoint.js';
+import { MetricsLog } from './metrics.js';
+import { trainStep } from './train-step.js';
+
+/** Options beyond the config: the objective hook (distillation plugs in here) and I/O. */
+export interface TrainerOptions {
+  /** Training objective; default CTC only. */
+  objective?: Objective;
+  /** Continue from the newest checkpoint in `runDir/checkpoints`. */
+  resume?: boolean;
+  /** Stop this process after this many steps (the run is not finished; for tests and time-boxed jobs). */
+  stopAfter?: number;
+  /** Show a progress bar on a TTY (default true). */
+  progress?: boolean;
+  /** Log lines (default stderr). */
+  log?: (line: string) => void;
+}
+
+/** Error raised when too many steps had a non-finite loss or gradient. */
+export class TrainingDivergedError extends Error {
+  override name = 'TrainingDivergedError';
+}
+
+/** What `Trainer.run` returns. */
+export interface TrainSummary {
+  step: number;
+  finished: boolean;
+  lastLoss: number;
+  badSteps: number;
+  dev?: EvalResult;
+  bestWer: number | null;
+  bestStep: number | null;
+}
+
+/** The CTC training loop: data, model, AdamW, EMA, checkpoints, metrics, dev WER. */
+export class Trainer {
+  readonly cfg: TrainConfig;
+  readonly model: StudentModel;
+  readonly optimizer: AdamW;
+  readonly ema?: WeightEma;
+  readonly train: Utterance[];
+  readonly dev: Utterance[];
+  readonly batches: number[][];
+  readonly cmvn: CmvnStatsJson;
+  readonly objective: Objective;
+  state: TrainerState;
+  private readonly opts: TrainerOptions;
+  private readonly log: (line: string) => void;
+  private readonly metrics: MetricsLog;
+
+  private constructor(cfg: TrainConfig, init: { model: StudentModel; train: Utterance[]; dev: Utterance[]; cmvn: CmvnStatsJson }, opts: TrainerOptions) {
+    this.cfg = cfg;
+    this.opts = opts;
+    this.log = opts.log ?? ((l) => process.stderr.write(`${l}\n`));
+    this.model = init.model;
+    this.train = init.train;
+    this.dev = init.dev;
+    this.cmvn = init.cmvn;
+    this.objective = opts.objective ?? ctcObjective();
+    this.batches = makeBatches(this.train, cfg.batchFrames, cfg.maxBatch);
+    this.optimizer = new AdamW({ beta1: cfg.beta1, beta2: cfg.beta2, epsilon: cfg.epsilon, weightDecay: cfg.weightDecay });
+    this.ema = cfg.emaDecay > 0 ? new WeightEma(this.model.params.vars, cfg.emaDecay) : undefined;
+    this.state = { step: 0, optimizerStep: 0, epoch: 0, cursor: 0, badSteps: 0, bestWer: null, bestStep: null };
+    this.metrics = new MetricsLog(cfg.runDir);
+  }
+
+  /** Loads data (features cached under runDir/cache), builds the model, and restores a checkpoint on `resume`. */
+  static async create(cfg: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
+    const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    await initBackend({ backend: cfg.backend === 'auto' ? undefined : (cfg.backend as BackendName), log });
+    fs.mkdirSync(cfg.runDir, { recursive: true });
+    writeJsonAtomic(path.join(cfg.runDir, 'config.json'), cfg);
+    const progress = (what: string) => (done: number, total: number) => {
+      if (done === total || done % 200 === 0) log(`[train] features ${what}: ${done}/${total}`);
+    };
+    const tr = await readSplit(cfg.train, path.join(cfg.runDir, 'cache', 'train'), progress('train'));
+    const stats = cmvnFromFeatures(tr.feats);
+    const trainSplit = buildSplit(tr.entries, tr.feats, stats, cfg.maxFrames, true);
+    log(`[train] ${trainSplit.utts.length} training utterances (skipped ${trainSplit.skippedTooLong} too long, ${trainSplit.skippedImpossible} shorter than their transcript)`);
+    let dev: Utterance[] = [];
+    if (cfg.dev) {
+      const dv = await readSplit(cfg.dev, path.join(cfg.runDir, 'cache', 'dev'), progress('dev'));
+      dev = buildSplit(dv.entries, dv.feats, stats, 0, false).utts.filter((u) => u.frames >= 7);
+      if (cfg.evalMaxUtts > 0) dev = dev.slice(0, cfg.evalMaxUtts);
+    }
+    const model = createStudent(cfg.model, { seed: cfg.seed, overrides: cfg.dropout >= 0 ? { dropout: cfg.dropout } : {} });
+    log(`[train] model ${cfg.model}: ${(model.numParams() / 1e6).toFixed(2)}M parameters, backend ${tf.getBackend()}`);
+    const trainer = new Trainer(cfg, { model, train: trainSplit.utts, dev, cmvn: stats.toJSON() }, opts);
+    if (opts.resume) trainer.restore();
+    return trainer;
+  }
+
+  private restore(): void {
+    const ckpts = listCheckpoints(path.join(this.cfg.runDir, 'checkpoints'));
+    if (ckpts.length === 0) {
+      this.log(`[train] --resume: no checkpoint in ${this.cfg.runDir}/checkpoints, starting from scratch`);
+      return;
+    }
+    const ck = loadCheckpoint(ckpts[ckpts.length - 1]);
+    assignWeights(this.model, ck.weights);
+    this.optimizer.loadState(ck.state.optimizerStep, ck.optimizer);
+    if (this.ema && ck.ema) this.ema.load(ck.ema);
+    this.state = { ...ck.state };
+    this.log(`[train] resumed from ${ck.dir} (step ${ck.state.step}, epoch ${ck.state.epoch})`);
+  }
+
+  /** Writes a checkpoint of the current state. */
+  checkpoint(): string {
+    return saveCheckpoint(
+      path.join(this.cfg.runDir, 'checkpoints'),
+      { model: this.model, ema: this.ema?.shadow, optimizer: this.optimizer.stateTensors(), state: this.state, cmvn: this.cmvn },
+      this.cfg.keepLast,
+    );
+  }
+
+  /** Dev WER with the EMA weights (if any). */
+  async evaluate(): Promise<EvalResult> {
+    return this.withEvalWeights(() => evaluateWer(this.model, this.dev, this.cfg));
+  }
+
+  private async withEvalWeights<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.ema) return fn();
+    const backup = new Map<string, Tensor>();
+    for (const [k, v] of this.model.params.vars) {
+      backup.set(k, tf.clone(v));
+      v.assign(this.ema.shadow.get(k)!);
+    }
+    try {
+      return await fn();
+    } finally {
+      for (const [k, v] of this.model.params.vars) v.assign(backup.get(k)!);
+      tf.dispose([...backup.values()]);
+    }
+  }
+
+  private exportTo(dest: string, info: Record<string, unknown>): void {
+    exportBundle(this.model, dest, { weights: this.ema?.shadow, cmvn: this.cmvn, info: { ...info, model: this.cfg.model, ema: !!this.ema } });
+  }
+
+  /** Runs until `cfg.steps` (or `stopAfter` steps in this process); returns a summary. */
+  async run(): Promise<TrainSummary> {
+    const cfg = this.cfg;
+    if (this.batches.length === 0) throw new TrainingDivergedError(`no training batches: ${cfg.train} has no usable utterances`);
+    const bar = this.metrics.progress(cfg.steps, this.state.step, this.opts.progress ?? true);
+    let order = epochOrder(this.batches.length, cfg.seed, this.state.epoch);
+    let lastLoss = NaN;
+    let stepsHere = 0;
+    let dev: EvalResult | undefined;
+    const t0 = performance.now();
+    while (this.state.step < cfg.steps && (this.opts.stopAfter === undefined || stepsHere < this.opts.stopAfter)) {
+      if (this.state.cursor >= this.batches.length) {
+        this.state.epoch++;
+        this.state.cursor = 0;
+        order = epochOrder(this.batches.length, cfg.seed, this.state.epoch);
+      }
+      const step = this.state.step;
+      const idx = this.batches[order[this.state.cursor]];
+      const utts = idx.map((i) => this.train[i]);
+      const batch = collate(utts, cfg.specAugment ? {
+        options: { numFreqMasks: cfg.freqMasks, freqMaskWidth: cfg.freqMaskWidth, numTimeMasks: cfg.timeMasks, timeMaskWidth: cfg.timeMaskWidth, timeMaskMaxProportion: 0.2 },
+        seeds: utts.map((_, i) => mixSeed(cfg.seed, step, i)),
+      } : undefined);
+      await this.objective.prepare?.(batch, step);
+      const lr = learningRate(this.optimizer.step, cfg);
+      const r = trainStep(this.model, this.objective, batch, step, { optimizer: this.optimizer, ema: this.ema, lr, clipNorm: cfg.clipNorm, dropoutSeed: mixSeed(cfg.seed, step, 0x5eed) });
+      this.objective.release?.(batch);
+      const frames = batch.lengths.reduce((a, b) => a + b, 0);
+      disposeBatch(batch);
+      this.state.cursor++;
+      this.state.step++;
+      stepsHere++;
+      if (r.applied) {
+        lastLoss = r.loss;
+        this.state.optimizerStep = this.optimizer.step;
+      } else {
+        this.state.badSteps++;
+        this.log(`[train] step ${step + 1}: non-finite loss/gradient (loss ${r.loss}, norm ${r.gradNorm}); update skipped (${this.state.badSteps}/${cfg.maxBadSteps})`);
+        if (this.state.badSteps > cfg.maxBadSteps) throw new TrainingDivergedError(`training diverged: ${this.state.badSteps} steps with non-finite loss or gradient (maxBadSteps=${cfg.maxBadSteps}); lower lr or check the data`);
+      }
+      const elapsed = (performance.now() - t0) / 1000;
+      this.metrics.step({ step: this.state.step, epoch: this.state.epoch, loss: r.loss, ...prefix(r.terms), lr, gradNorm: r.gradNorm, applied: r.applied, batch: idx.length, frames, stepsPerSec: stepsHere / elapsed }, this.state.step % cfg.logEvery === 0 || this.state.step === cfg.steps);
+      bar.update(this.state.step, { loss: r.loss, lr, sps: stepsHere / elapsed });
+      const done = this.state.step >= cfg.steps;
+      if (this.dev.length > 0 && ((cfg.evalEvery > 0 && this.state.step % cfg.evalEvery === 0) || done)) {
+        dev = await this.evaluate();
+        this.metrics.eval(this.state.step, dev);
+        this.log(`[train] step ${this.state.step}: dev WER ${(100 * dev.wer).toFixed(2)}% CER ${(100 * dev.cer).toFixed(2)}% (${dev.utterances} utts)`);
+        if (this.state.bestWer === null || dev.wer < this.state.bestWer) {
+          this.state.bestWer = dev.wer;
+          this.state.bestStep = this.state.step;
+          this.exportTo(path.join(cfg.runDir, 'best'), { step: this.state.step, devWer: dev.wer });
+        }
+      }
+      if (this.state.step % cfg.checkpointEvery === 0 || done) this.checkpoint();
+    }
+    bar.stop();
+    const finished = this.state.step >= cfg.steps;
+    if (!finished && this.opts.stopAfter !== undefined) this.checkpoint();
+    if (finished) this.exportTo(path.join(cfg.runDir, 'final'), { step: this.state.step, devWer: dev?.wer ?? null });
+    this.metrics.writeCurves();
+    return { step: this.state.step, finished, lastLoss, badSteps: this.state.badSteps, dev, bestWer: this.state.bestWer, bestStep: this.state.bestStep };
+  }
+
+  /** Frees model, optimizer and EMA tensors. */
+  dispose(): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+    this.ema?.dispose();
+  }
+}
+
+function prefix(terms: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(terms)) out[`loss/${k}`] = v;
+  return out;
+}
+
+
