@@ -17,6 +17,8 @@ interface GoldenCase {
 }
 interface GoldenFull {
   file: string;
+  dtype: 'float32' | 'float64';
+  float32MaxAbsDiff?: number;
   options: FbankOptions;
   numFrames: number;
   numBins: number;
@@ -56,16 +58,19 @@ describe('kaldiFbank vs torchaudio.compliance.kaldi.fbank (golden, real LibriSpe
     });
   }
   for (const g of golden.full) {
-    it(`whole utterance ${g.file} ${JSON.stringify(g.options)}`, async () => {
+    // torchaudio run in float64 is the exact reference: we agree with it 10x tighter than with its float32 run,
+    // whose own rounding reaches g.float32MaxAbsDiff on a few near-silent bins of this file.
+    const tol = g.dtype === 'float64' ? TOL / 10 : TOL;
+    it(`whole utterance ${g.file} ${JSON.stringify(g.options)} vs torchaudio ${g.dtype}`, async () => {
       const y = kaldiFbank(await fixture(g.file), g.options);
       expect([y.numFrames, y.numBins]).toEqual([g.numFrames, g.numBins]);
       for (const [row, values] of Object.entries(g.rows)) {
         const f = Number(row);
-        expect(maxAbsDiff(y.data.subarray(f * y.numBins, (f + 1) * y.numBins), values)).toBeLessThanOrEqual(TOL);
+        expect(maxAbsDiff(y.data.subarray(f * y.numBins, (f + 1) * y.numBins), values)).toBeLessThanOrEqual(tol);
       }
       const means = new Float64Array(y.numBins);
       for (let f = 0; f < y.numFrames; f++) for (let b = 0; b < y.numBins; b++) means[b] += y.data[f * y.numBins + b] / y.numFrames;
-      expect(maxAbsDiff(means, g.columnMeans)).toBeLessThanOrEqual(TOL);
+      expect(maxAbsDiff(means, g.columnMeans)).toBeLessThanOrEqual(tol);
     });
   }
 });

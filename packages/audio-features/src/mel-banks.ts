@@ -42,6 +42,11 @@ export function melBanks(
   vtlnHigh: number,
   vtlnWarp: number,
 ): MelBanks {
+  // Filter edges and FFT-bin mels are rounded to float32 at each step, as torchaudio computes them,
+  // so weights agree with it to the last bit in the common (non-VTLN) case.
+  const f32 = Math.fround;
+  const melF32 = (freq: number): number => f32(1127.0 * f32(Math.log(f32(1.0 + f32(freq / 700.0)))));
+  const invMelF32 = (mel: number): number => f32(700.0 * f32(f32(Math.exp(f32(mel / 1127.0))) - 1.0));
   const numFftBins = paddedWindowSize >> 1;
   const nyquist = 0.5 * sampleFreq;
   const fftBinWidth = sampleFreq / paddedWindowSize;
@@ -50,24 +55,25 @@ export function melBanks(
   const delta = (melHigh - melLow) / (numBins + 1);
   const vHigh = vtlnHigh < 0 ? vtlnHigh + nyquist : vtlnHigh;
   const warpMel = (mel: number): number =>
-    vtlnWarp === 1 ? mel : melScale(vtlnWarpFreq(vtlnLow, vHigh, lowFreq, highFreq, vtlnWarp, inverseMelScale(mel)));
+    vtlnWarp === 1 ? mel : melF32(f32(vtlnWarpFreq(vtlnLow, vHigh, lowFreq, highFreq, vtlnWarp, invMelF32(mel))));
   const fftMel = new Float64Array(numFftBins);
-  for (let k = 0; k < numFftBins; k++) fftMel[k] = melScale(fftBinWidth * k);
+  for (let k = 0; k < numFftBins; k++) fftMel[k] = melF32(f32(f32(fftBinWidth) * k));
+  const edge = (i: number): number => warpMel(f32(f32(melLow) + f32(i * f32(delta))));
   const start = new Int32Array(numBins);
   const weights: Float64Array[] = [];
   const centerFreqs = new Float64Array(numBins);
   const row = new Float64Array(numFftBins);
   for (let b = 0; b < numBins; b++) {
-    const left = warpMel(melLow + b * delta);
-    const center = warpMel(melLow + (b + 1) * delta);
-    const right = warpMel(melLow + (b + 2) * delta);
+    const left = edge(b);
+    const center = edge(b + 1);
+    const right = edge(b + 2);
     centerFreqs[b] = inverseMelScale(center);
     let first = -1;
     let last = -1;
     for (let k = 0; k < numFftBins; k++) {
       const mel = fftMel[k];
-      const up = (mel - left) / (center - left);
-      const down = (right - mel) / (right - center);
+      const up = f32(f32(mel - left) / f32(center - left));
+      const down = f32(f32(right - mel) / f32(right - center));
       let w: number;
       if (vtlnWarp === 1) w = Math.max(0, Math.min(up, down));
       else w = mel > left && mel <= center ? up : mel > center && mel < right ? down : 0;
