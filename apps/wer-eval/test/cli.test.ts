@@ -1,13 +1,29 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-// Runs the CLI from source (tsx + the source export condition) so the test never sees a stale dist/.
-const CLI = path.join(import.meta.dirname, '..', 'src', 'cli.ts');
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@speechkd/source', CLI, ...args], { encoding: 'utf8' });
+/** Newest mtime (ms) of the .ts files under `dir`. */
+function newestSource(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith('.ts')) t = Math.max(t, fs.statSync(path.join(e.parentPath, e.name)).mtimeMs);
+  }
+  return t;
+}
+
+// The CLI runs compiled (node dist/cli.js, as users run it); `npm test` builds first, and a missing
+// or stale dist/ is rebuilt here with the incremental `tsc -b`.
+const PKG = path.join(import.meta.dirname, '..');
+const CLI = path.join(PKG, 'dist', 'cli.js');
+beforeAll(() => {
+  if (!fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < newestSource(path.join(PKG, 'src'))) {
+    execFileSync(process.execPath, [path.join(PKG, '../../node_modules/typescript/bin/tsc'), '-b', PKG], { stdio: 'inherit' });
+  }
+}, 300_000);
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wer-eval-cli-'));
 const write = (name: string, data: string | Uint8Array): string => { const f = path.join(tmp, name); fs.writeFileSync(f, data); return f; };
 
@@ -29,21 +45,16 @@ describe('wer-eval CLI', () => {
     const r = run('score', '--ref', 'a', '--hyp', 'b', '--colour');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^wer-eval: Unknown option '--colour'/);
-    const m = run('score', '--ref', 'a', '--hyp', 'b', '--mode', 'lenient');
-    expect(m.stderr).toMatch(/--mode must be one of strict, present, all \(got "lenient"\)/);
-    expect(run('rescore').status).toBe(2);
+    const m = run('rescore', '--mode', 'lenient');
+    expect([m.status, m.stderr]).toEqual([2, expect.stringMatching(/unknown command "rescore"/)]);
   });
 
-  it('bad input files: missing ids (strict), non-UTF-8, empty reference, duplicate ids -> exit 1 naming the file', () => {
+  it('bad input files: missing ids (strict), non-UTF-8 -> exit 1 naming the file', () => {
     const ref = write('r2.txt', 'u1 A\nu2 B\n');
     const r1 = run('score', '--ref', ref, '--hyp', write('h2.txt', 'u1 A\n'));
     expect([r1.status, r1.stderr]).toEqual([1, expect.stringMatching(/1 of 2 reference utterances have no hypothesis: u2/)]);
     const r2 = run('score', '--ref', ref, '--hyp', write('h3.txt', new Uint8Array([0x75, 0x31, 0x20, 0xff, 0x0a])));
     expect(r2.stderr).toMatch(/h3\.txt:1: not valid UTF-8 text/);
-    const r3 = run('score', '--ref', write('empty.txt', ''), '--hyp', ref);
-    expect(r3.stderr).toMatch(/empty\.txt: reference file has no utterances/);
-    const r4 = run('score', '--ref', ref, '--hyp', write('dup.txt', 'u1 A\nu2 B\nu1 C\n'), '--mode', 'all');
-    expect(r4.stderr).toMatch(/dup\.txt:3: duplicate utterance id "u1"/);
   });
 
   it('librispeech --hyp writes the result files and prints a one-line summary; --model fails clearly when unloadable', () => {

@@ -1,14 +1,30 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readManifest } from '../src/index.js';
 
-// Runs the CLI from source (tsx + the source export condition), so the test never sees a stale dist/.
-const CLI = path.join(import.meta.dirname, '..', 'src', 'cli.ts');
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', '--conditions=@speechkd/source', CLI, ...args], { encoding: 'utf8' });
+/** Newest mtime (ms) of the .ts files under `dir`. */
+function newestSource(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith('.ts')) t = Math.max(t, fs.statSync(path.join(e.parentPath, e.name)).mtimeMs);
+  }
+  return t;
+}
+
+// The CLI runs compiled (node dist/cli.js, as users run it); `npm test` builds first, and a missing
+// or stale dist/ is rebuilt here with the incremental `tsc -b`.
+const PKG = path.join(import.meta.dirname, '..');
+const CLI = path.join(PKG, 'dist', 'cli.js');
+beforeAll(() => {
+  if (!fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < newestSource(path.join(PKG, 'src'))) {
+    execFileSync(process.execPath, [path.join(PKG, '../../node_modules/typescript/bin/tsc'), '-b', PKG], { stdio: 'inherit' });
+  }
+}, 300_000);
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 describe('speechkd-librispeech CLI', () => {
   it('manifest writes a JSONL manifest and prints a summary', () => {

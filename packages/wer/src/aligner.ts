@@ -46,7 +46,7 @@ export class Aligner {
   private opsBuf = new Uint8Array(256);
 
   /** Fills the DP matrix for `ref[0..n)` against `hyp[0..m)` and returns the edit distance. */
-  private fill(ref: ArrayLike<number>, n: number, hyp: ArrayLike<number>, m: number): number {
+  private fill(ref: ArrayLike<number>, n: number, hyp: ArrayLike<number>, m: number, ro = 0, ho = 0): number {
     // Cost = edits * unit + substitutions with unit > max substitutions: exact in doubles, lexicographic.
     const unit = n + m + 1;
     this.unit = unit;
@@ -67,13 +67,13 @@ export class Aligner {
     this.dp = d;
     for (let j = 0; j <= m; j++) d[j] = j * unit;
     for (let i = 1; i <= n; i++) {
-      const r = ref[i - 1];
+      const r = ref[ro + i - 1];
       const row = i * w;
       const prev = row - w;
       let left = i * unit;
       d[row] = left;
       for (let j = 1; j <= m; j++) {
-        let best = d[prev + j - 1] + (r === hyp[j - 1] ? 0 : subCost);
+        let best = d[prev + j - 1] + (r === hyp[ho + j - 1] ? 0 : subCost);
         const del = d[prev + j] + unit;
         if (del < best) best = del;
         const ins = left + unit;
@@ -89,7 +89,7 @@ export class Aligner {
    * Traces the filled matrix back with the tie rule; calls `emit(op)` from the END of the utterance
    * backwards and returns the counts.
    */
-  private trace(ref: ArrayLike<number>, n: number, hyp: ArrayLike<number>, m: number, emit: ((op: number) => void) | null): EditCounts {
+  private trace(ref: ArrayLike<number>, n: number, hyp: ArrayLike<number>, m: number, emit: ((op: number) => void) | null, ro = 0, ho = 0): EditCounts {
     const d = this.dp;
     const w = m + 1;
     const unit = this.unit;
@@ -102,8 +102,9 @@ export class Aligner {
     while (i > 0 || j > 0) {
       const c = d[i * w + j];
       let op: number;
-      if (i > 0 && j > 0 && ref[i - 1] === hyp[j - 1] && d[(i - 1) * w + j - 1] === c) op = OP_CORRECT;
-      else if (i > 0 && j > 0 && ref[i - 1] !== hyp[j - 1] && d[(i - 1) * w + j - 1] + unit + 1 === c) op = OP_SUBSTITUTION;
+      const same = i > 0 && j > 0 && ref[ro + i - 1] === hyp[ho + j - 1];
+      if (same && d[(i - 1) * w + j - 1] === c) op = OP_CORRECT;
+      else if (i > 0 && j > 0 && !same && d[(i - 1) * w + j - 1] + unit + 1 === c) op = OP_SUBSTITUTION;
       else if (i > 0 && d[(i - 1) * w + j] + unit === c) op = OP_DELETION;
       else op = OP_INSERTION;
       if (op === OP_CORRECT) { hits++; i--; j--; }
@@ -115,10 +116,24 @@ export class Aligner {
     return { hits, substitutions: subs, deletions: dels, insertions: ins };
   }
 
-  /** Edit counts of `ref[0..refLength)` against `hyp[0..hypLength)` (lengths default to the array lengths). */
+  /**
+   * Edit counts of `ref[0..refLength)` against `hyp[0..hypLength)` (lengths default to the array
+   * lengths). The common prefix and suffix are matched without DP: with match cost 0 some optimal
+   * alignment always matches them, and S/D/I follow from (edits, substitutions, lengths), so the
+   * counts equal `align()`'s.
+   */
   count(ref: ArrayLike<number>, hyp: ArrayLike<number>, refLength: number = ref.length, hypLength: number = hyp.length): EditCounts {
-    this.fill(ref, refLength, hyp, hypLength);
-    return this.trace(ref, refLength, hyp, hypLength, null);
+    let p = 0;
+    const minLen = Math.min(refLength, hypLength);
+    while (p < minLen && ref[p] === hyp[p]) p++;
+    let q = 0;
+    while (q < minLen - p && ref[refLength - 1 - q] === hyp[hypLength - 1 - q]) q++;
+    const n = refLength - p - q;
+    const m = hypLength - p - q;
+    this.fill(ref, n, hyp, m, p, p);
+    const c = this.trace(ref, n, hyp, m, null, p, p);
+    c.hits += p + q;
+    return c;
   }
 
   /** Edit distance only (no backtrace). */
