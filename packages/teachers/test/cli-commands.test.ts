@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
 import { writeManifest } from '@speechkd/librispeech';
 import { buildTinyBert, buildTinyWav2vec2 } from '@speechkd/onnx-graph';
+import { createStudent, saveModel } from '@speechkd/student-trainer';
 import { initBackend } from '@speechkd/tensor-backend';
 import { BERT_BASE_UNCASED_DIR } from '@speechkd/text-encoders';
 import { TeachersArgumentError, openTeacherCache } from '../src/index.js';
@@ -76,6 +77,20 @@ describe('speechkd-cache commands', () => {
     await runBuild(flags(out, { shard: '1/2', textTeacher: undefined }), log);
     expect(await runIndex(out, fixtureManifest(), (l) => lines.push(l))).toBe(0);
     expect((await openTeacherCache(out)).size).toBe(3);
+  });
+
+  it('in-project speech teacher from a model directory (no onnx: prefix)', async () => {
+    const dir = path.join(root, 'tiny-model');
+    const m = createStudent('test-tiny', { seed: 2 });
+    saveModel(m, dir);
+    m.dispose();
+    const out = path.join(root, 'cache-inproj');
+    await runBuild(flags(out, { speechTeacher: dir, textTeacher: undefined, layers: 'all' }), () => undefined);
+    const cache = await openTeacherCache(out);
+    expect(cache.header.speech).toMatchObject({ frameRate: 25, layers: [0, 1, 2], dim: 16, logits: true, vocabSize: 29 });
+    const got = await cache.get('1089-134686-0000');
+    expect(Math.abs(got.speech!.layers.get(2)!.shape[0] - got.duration * 25)).toBeLessThan(2);
+    await cache.close();
   });
 
   it('rejects bad flags with typed errors', async () => {

@@ -1,13 +1,18 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { kaldiFbank } from '@speechkd/audio-features';
-import { createStudent, subsampledLength } from '@speechkd/student-trainer';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CmvnStats, kaldiFbank } from '@speechkd/audio-features';
+import { createStudent, saveModel, subsampledLength } from '@speechkd/student-trainer';
 import { initBackend, tf } from '@speechkd/tensor-backend';
-import { createModelSpeechTeacher } from '../src/index.js';
+import { TeacherLoadError, createModelSpeechTeacher, loadInProjectSpeechTeacher } from '../src/index.js';
 import type { FeatureFrames } from '../src/index.js';
 
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-inproj-'));
 beforeAll(async () => {
   await initBackend({ log: null });
 });
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 // Kaldi fbank on int16-scaled samples (torchaudio convention), 80 bins, 10 ms shift.
 const fbank = (x: Float32Array): FeatureFrames => kaldiFbank(x.map((v) => v * 32768), { numMelBins: 80 });
@@ -47,5 +52,29 @@ describe('in-project speech teacher (untrained test-tiny model)', () => {
     expect(createModelSpeechTeacher(c, opts).fingerprint).not.toBe(fa);
     expect(createModelSpeechTeacher(a, { ...opts, featureConfig: { numMelBins: 80, cmvn: 'x' } }).fingerprint).not.toBe(fa);
     [a, b, c].forEach((m) => m.dispose());
+  });
+});
+
+describe('loadInProjectSpeechTeacher (saved untrained test-tiny)', () => {
+  it('loads a run directory through best/, applies the checkpoint CMVN, fingerprints the files', async () => {
+    const model = createStudent('test-tiny', { seed: 5 });
+    const cmvn = new CmvnStats(80).accumulate(fbank(wave));
+    const run = path.join(root, 'run');
+    saveModel(model, path.join(run, 'best'), { cmvn: cmvn.toJSON() });
+    const teacher = await loadInProjectSpeechTeacher(run);
+    expect(teacher).toMatchObject({ frameRate: 25, dim: 16, numLayers: 2, vocabSize: 29 });
+    expect(teacher.name).toMatch(/^test-tiny\(.*best\)$/);
+    const direct = createModelSpeechTeacher(model, { features: (x) => cmvn.apply(fbank(x)), featureRate: 100, subsampling: 4, featureConfig: null, ownsModel: false });
+    const [a, b] = [await teacher.extract(wave), await direct.extract(wave)];
+    expect(a.numFrames).toBe(b.numFrames);
+    a.hiddenStates[2]!.forEach((v, i) => expect(v).toBeCloseTo(b.hiddenStates[2]![i], 4));
+    const again = await loadInProjectSpeechTeacher(path.join(run, 'best'));
+    expect(again.fingerprint).toBe(teacher.fingerprint);
+    saveModel(createStudent('test-tiny', { seed: 6 }), path.join(root, 'other'), { cmvn: cmvn.toJSON() });
+    const other = await loadInProjectSpeechTeacher(path.join(root, 'other'));
+    expect(other.fingerprint).not.toBe(teacher.fingerprint);
+    await Promise.all([teacher.dispose(), again.dispose(), other.dispose()]);
+    model.dispose();
+    await expect(loadInProjectSpeechTeacher(root + '/nothing')).rejects.toThrow(TeacherLoadError);
   });
 });

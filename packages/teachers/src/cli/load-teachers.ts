@@ -4,6 +4,8 @@ import { TeacherLoadError } from '../errors.js';
 import { loadOnnxSpeechTeacher } from '../onnx/onnx-speech-teacher.js';
 import type { CacheTextTeacher, SpeechTeacher } from '../speech-teacher.js';
 import { textTeacherForCache } from '../text-adapter.js';
+import { loadInProjectSpeechTeacher } from '../in-project/load-in-project-teacher.js';
+import { loadInProjectTextTeacher } from '../in-project/load-text-tower.js';
 
 /** A `--*-teacher` flag value: `onnx:DIR` for an ONNX export, else an in-project checkpoint directory. */
 export function parseTeacherSpec(flag: string, value: string): { kind: 'onnx' | 'in-project'; dir: string } {
@@ -17,13 +19,12 @@ export function parseTeacherSpec(flag: string, value: string): { kind: 'onnx' | 
 /** Loads the speech teacher named by `--speech-teacher`. */
 export async function loadSpeechTeacherFlag(value: string, threads?: number): Promise<SpeechTeacher> {
   const spec = parseTeacherSpec('--speech-teacher', value);
-  if (spec.kind === 'onnx') return loadOnnxSpeechTeacher(spec.dir, { threads });
-  throw new TeacherLoadError(`--speech-teacher ${spec.dir}: in-project checkpoints are not wired up yet; use onnx:DIR`);
+  return spec.kind === 'onnx' ? loadOnnxSpeechTeacher(spec.dir, { threads }) : loadInProjectSpeechTeacher(spec.dir);
 }
 
 /** Loads the text teacher named by `--text-teacher`. */
 export async function loadTextTeacherFlag(value: string, threads?: number): Promise<CacheTextTeacher> {
   const spec = parseTeacherSpec('--text-teacher', value);
   if (spec.kind === 'onnx') return textTeacherForCache(await loadOnnxTextTeacher(spec.dir, { threads }));
-  throw new TeacherLoadError(`--text-teacher ${spec.dir}: in-project text towers are not wired up yet; use onnx:DIR`);
+  return loadInProjectTextTeacher(spec.dir);
 }
