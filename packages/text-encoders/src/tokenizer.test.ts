@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTokenizer, TokenizerError } from './index.js';
+import { BERT_BASE_UNCASED_DIR, loadTokenizer, TokenizerError } from './index.js';
 
 describe('loadTokenizer (bundled bert-base-uncased)', () => {
   it('tokenizes to the known BERT ids', async () => {
@@ -21,6 +21,13 @@ describe('loadTokenizer (bundled bert-base-uncased)', () => {
     expect(Array.from(b.ids.subarray(0, 6))).toEqual([101, 7592, 2088, 102, 0, 0]);
     expect(Array.from(b.mask)).toEqual([1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1]);
     expect(b.ids[11]).toBe(102);
+  });
+
+  it('loads from any folder name (one ending in "-" is not a valid hub id)', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'tok-')), 'model-');
+    await mkdir(dir);
+    for (const f of ['tokenizer.json', 'tokenizer_config.json']) await copyFile(join(BERT_BASE_UNCASED_DIR, f), join(dir, f));
+    expect((await loadTokenizer(dir)).encode('hello')).toEqual([101, 7592, 102]);
   });
 
   it('throws TokenizerError naming the folder when it is missing or incomplete', async () => {

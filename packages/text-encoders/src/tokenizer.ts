@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { TokenizerError } from './errors.js';
@@ -67,13 +67,14 @@ function checkDir(dir: string): void {
 export async function loadTokenizer(dir: string = BERT_BASE_UNCASED_DIR): Promise<WordPieceTokenizer> {
   const abs = resolve(dir);
   checkDir(abs);
-  const saved = { allowRemoteModels: env.allowRemoteModels, allowLocalModels: env.allowLocalModels, localModelPath: env.localModelPath };
+  const saved = { allowRemoteModels: env.allowRemoteModels, allowLocalModels: env.allowLocalModels };
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
-  env.localModelPath = `${dirname(abs)}/`;
   let tok: HfTokenizer;
   try {
-    tok = await AutoTokenizer.from_pretrained(basename(abs), { local_files_only: true });
+    // An absolute path is never a valid hub id, so the library reads `<abs>/tokenizer.json` directly
+    // (a folder name ending in "-" would otherwise be misread relative to the working directory).
+    tok = await AutoTokenizer.from_pretrained(abs, { local_files_only: true });
   } catch (err) {
     throw new TokenizerError(`cannot load the tokenizer in ${abs}: ${(err as Error).message}; check that tokenizer.json and tokenizer_config.json are valid`);
   } finally {

@@ -4,6 +4,7 @@ import { mulberry32 } from '@speechkd/onnx-graph';
 import { tf } from '@speechkd/tensor-backend';
 import type { Variable } from '@tensorflow/tfjs-core';
 import { TextTowerError } from '../errors.js';
+import { sha256 } from '../hash.js';
 import { BERT_BASE_UNCASED_DIR, loadTokenizer } from '../tokenizer.js';
 import { CompactVocab } from './compact-vocab.js';
 import { checkTowerConfig, TOWER_DEFAULTS } from './config.js';
@@ -110,6 +111,9 @@ export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTex
         throw new TextTowerError(`${o.out}: checkpoint has ${k}=${(loaded.config.model as unknown as Record<string, number>)[k]} but this run asks for ${v}; use the same settings or a new --out`);
       }
     }
+    if (loaded.state?.corpusSha256 !== sha256(o.sentences.join('\n'))) {
+      throw new TextTowerError(`${o.out}: checkpoint was trained on other sentences (different --exclude/--max-sentences?); use the same corpus or a new --out`);
+    }
     if (loaded.state?.seed !== o.seed) throw new TextTowerError(`${o.out}: checkpoint was trained with --seed ${String(loaded.state?.seed)}, this run asks for ${o.seed}; use the same seed or a new --out`);
   }
   const vocab = loaded ? new CompactVocab(loaded.vocabMap, tokenizer.unkId) : CompactVocab.fromCorpus(realSeqs, specials, tokenizer.unkId);
@@ -130,7 +134,7 @@ export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTex
     saveCheckpoint(o.out, {
       config: { model: config, step, special: { pad: tokenizer.padId, unk: tokenizer.unkId, cls: tokenizer.clsId, sep: tokenizer.sepId, mask: tokenizer.maskId } },
       params, vocabMap: vocab.realIds, tokenizerDir, optimizer: { state: optimizer.state(), t: optimizer.t },
-      state: { seed: o.seed, step, steps: o.steps, batchSize, lr: peak, warmup, validationLoss },
+      state: { seed: o.seed, corpusSha256: sha256(o.sentences.join('\n')), sentences: o.sentences.length, step, steps: o.steps, batchSize, lr: peak, warmup, validationLoss },
     });
 
   const varList = [...params.values()] as Variable[];
