@@ -61,7 +61,9 @@ export function renderReport(summary: CorpusSummary, utts: readonly UtteranceSco
     list('Deletions', c.deletions.slice(0, topN).map(([w, n]) => `<tr><td>${esc(w)}</td><td class="n">${n}</td></tr>`)),
     list('Insertions', c.insertions.slice(0, topN).map(([w, n]) => `<tr><td>${esc(w)}</td><td class="n">${n}</td></tr>`)),
   ].join('');
-  const uttRows = utts.map((u) => {
+  // Worst first (most errors), then corpus order; the headers re-sort in the browser.
+  const ordered = utts.map((u, k) => ({ u, k })).sort((a, b) => b.u.errors - a.u.errors || a.k - b.k).map((x) => x.u);
+  const uttRows = ordered.map((u) => {
     const w = u.ref.length ? u.errors / u.ref.length : u.errors > 0 ? Infinity : 0;
     const n = (v: number): string => `<td class="n" data-v="${v}">${Number.isFinite(v) ? v : '∞'}</td>`;
     return `<tr><td>${esc(u.id)}</td>${n(u.errors)}${n(u.words.substitutions)}${n(u.words.deletions)}${n(u.words.insertions)}${n(u.ref.length)}` +
@@ -73,7 +75,7 @@ export function renderReport(summary: CorpusSummary, utts: readonly UtteranceSco
 <h2>Summary</h2><table>${summaryRows}</table>
 <h2>Error types</h2><table><tr><th></th><th>count</th><th>of ref words</th></tr>${typeRows}</table>
 <h2>Most confused words</h2><div class="cols">${confused}</div>
-<h2>Utterances</h2><p>Click a column header to sort. <span class="s">substitution</span> <span class="d">deletion</span> <span class="i">insertion</span></p>
+<h2>Utterances</h2><p>Sorted by errors; click a column header to sort by it. <span class="s">substitution</span> <span class="d">deletion</span> <span class="i">insertion</span></p>
 <table id="utts"><thead><tr><th>id</th><th>errors</th><th>S</th><th>D</th><th>I</th><th>ref words</th><th>WER %</th><th>alignment</th></tr></thead>
 <tbody>
 ${uttRows}

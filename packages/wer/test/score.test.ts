@@ -49,6 +49,12 @@ describe('scoreCorpus', () => {
     expect(scoreCorpus(m({ a: 'HELLO WORLD' }), m({ a: 'hello, world.' }), { normalize: 'librispeech' }).summary.errors).toBe(0);
   });
 
+  it('jiwer documentation example: ["hello world", "i like monthy python"] vs ["hello duck", "i like python"] -> 2/6', () => {
+    const s = computeErrorRates(['hello world', 'i like monthy python'], ['hello duck', 'i like python']);
+    expect(s).toMatchObject({ errors: 2, substitutions: 1, deletions: 1, referenceWords: 6 });
+    expect(s.wer).toBeCloseTo(1 / 3, 12);
+  });
+
   it('computeErrorRates scores parallel arrays', () => {
     expect(computeErrorRates(['A B C', 'D'], ['A X C', 'D'])).toMatchObject({ wer: 0.25, errors: 1, utterances: 2 });
     expect(() => computeErrorRates(['A'], [])).toThrow(/1 references but 0 hypotheses/);
