@@ -1,7 +1,7 @@
 import { tf } from '@speechkd/tensor-backend';
 import type { ModelConfig } from './config.js';
 import type { ParamStore } from './params.js';
-import { countMatMul, dropout, layerNorm, linear, matMulFast, swapLast, swish } from './ops.js';
+import { batchMatMul, dropout, layerNorm, linear, swish } from './ops.js';
 import type { Tensor } from '@tensorflow/tfjs-core';
 
 /** Per-call context shared by the blocks of one forward pass. */
@@ -54,15 +54,16 @@ function feedForward(p: ParamStore, n: string, x: Tensor, rate: number, ctx: Blo
 function selfAttention(p: ParamStore, n: string, x: Tensor, heads: number, rate: number, ctx: BlockContext): Tensor {
   const [b, t, d] = x.shape;
   const dh = d / heads;
-  // Heads via rank-4 transposes (wasm's rank-5 transpose is slow); one batched matMul per product.
+  // Heads via rank-4 transposes (wasm's rank-5 transpose is slow); per-head 2D matMuls (see batchMatMul).
   const qkv = linear(x, p.get(`${n}/wqkv`), p.get(`${n}/bqkv`));
   const [q, k, v] = tf.split(qkv, 3, 2).map((s) => tf.transpose(tf.reshape(s, [b, t, heads, dh]), [0, 2, 1, 3]));
-  countMatMul(t, dh, t, b * heads);
-  const scores = tf.add(matMulFast(tf.mul(q, 1 / Math.sqrt(dh)), swapLast(k)), ctx.attnBias);
+  const qs = tf.reshape(tf.mul(q, 1 / Math.sqrt(dh)), [b * heads, t, dh]);
+  const kt = tf.reshape(tf.transpose(k, [0, 1, 3, 2]), [b * heads, dh, t]);
+  const scores = tf.add(tf.reshape(batchMatMul(qs, kt), [b, heads, t, t]), ctx.attnBias);
   const probs = tf.softmax(scores);
   if (ctx.attentions) ctx.attentions.push(probs);
-  countMatMul(t, t, dh, b * heads);
-  const ctxv = matMulFast(dropout(probs, rate, ctx.training, ctx.nextSeed()), v);
+  const dropped = tf.reshape(dropout(probs, rate, ctx.training, ctx.nextSeed()), [b * heads, t, t]);
+  const ctxv = tf.reshape(batchMatMul(dropped, tf.reshape(v, [b * heads, t, dh])), [b, heads, t, dh]);
   const merged = tf.reshape(tf.transpose(ctxv, [0, 2, 1, 3]), [b, t, d]);
   return linear(merged, p.get(`${n}/wo`), p.get(`${n}/bo`));
 }

@@ -2,7 +2,7 @@ import { tf } from '@speechkd/tensor-backend';
 import type { ModelConfig } from './config.js';
 import type { ParamStore } from './params.js';
 import { countMatMul, linear, matMulFast } from './ops.js';
-import type { Tensor, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 
 /**
  * The nine 3x3 stride-2 "valid" patches of x [batch, T, F, C], each [batch, T', F', C] with
@@ -31,6 +31,29 @@ export function patches3x3s2(x: Tensor4D): Tensor4D[] {
   return out;
 }
 
+/** 3x3 stride-2 valid patches of features [b, T, F] as a [b*T'*F', 9] matrix (rows ordered b, t', f'). */
+export function inputPatches(x: Tensor3D): { patches: Tensor2D; t1: number; f1: number } {
+  const [b, t, f] = x.shape;
+  const t1 = Math.max(0, Math.floor((t - 1) / 2));
+  const f1 = Math.floor((f - 1) / 2);
+  const src = x.dataSync();
+  const out = new Float32Array(b * t1 * f1 * 9);
+  let o = 0;
+  for (let i = 0; i < b; i++) {
+    for (let tt = 0; tt < t1; tt++) {
+      for (let ff = 0; ff < f1; ff++) {
+        for (let kt = 0; kt < 3; kt++) {
+          const row = (i * t + 2 * tt + kt) * f + 2 * ff;
+          out[o++] = src[row];
+          out[o++] = src[row + 1];
+          out[o++] = src[row + 2];
+        }
+      }
+    }
+  }
+  return { patches: tf.tensor2d(out, [b * t1 * f1, 9]), t1, f1 };
+}
+
 /** Creates the subsampling parameters: full 3x3 conv (1 -> C), depthwise 3x3 + pointwise (C -> C), projection to dim. */
 export function initSubsampling(p: ParamStore, cfg: ModelConfig): void {
   const c = cfg.subsamplingChannels;
@@ -47,13 +70,13 @@ export function initSubsampling(p: ParamStore, cfg: ModelConfig): void {
 
 /** x4 convolutional subsampling: features [batch, T, bins] -> [batch, T/4, dim]. */
 export function subsample(p: ParamStore, x: Tensor3D): Tensor3D {
-  const [b, t, f] = x.shape;
+  const b = x.shape[0];
   const c = p.get('sub/conv1/b').shape[0];
-  // Conv 1 (one input channel): the 9 patches side by side, one matMul.
-  const p1 = tf.concat(patches3x3s2(tf.reshape(x, [b, t, f, 1])), 3);
-  const [, t1, f1] = p1.shape;
+  // Conv 1 (one input channel): its 9 patches are gathered on the host (the features need no gradient,
+  // and wasm slices with one-element inner blocks are slow), then one matMul.
+  const { patches, t1, f1 } = inputPatches(x);
   countMatMul(b * t1 * f1, 9, c);
-  const h1 = tf.relu(tf.reshape(tf.add(matMulFast(tf.reshape(p1, [-1, 9]), p.get('sub/conv1/w')), p.get('sub/conv1/b')), [b, t1, f1, c])) as Tensor4D;
+  const h1 = tf.relu(tf.reshape(tf.add(matMulFast(patches, p.get('sub/conv1/w')), p.get('sub/conv1/b')), [b, t1, f1, c])) as Tensor4D;
   // Conv 2, depthwise-separable: per-channel 3x3 stride 2 as a weighted sum of patches, then pointwise.
   const w2 = p.get('sub/dw2/w');
   const pats = patches3x3s2(h1);

@@ -1,0 +1,111 @@
+// Training/inference performance of student-s on the active tfjs backend (wasm here), measured against the
+// wasm matMul peak and onnxruntime-node's fp32 matMul rate in the same run. Run: npm run bench -w @speechkd/student-trainer
+// (after build), or `node dist/bench/train-bench.js --json out.json`.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { initBackend, tf } from '@speechkd/tensor-backend';
+import { createStudent } from '../model/student.js';
+import { flopCounter } from '../model/ops.js';
+import { AdamW } from '../train/optimizer.js';
+import { ctcObjective } from '../train/objective.js';
+import { trainStep } from '../train/train-step.js';
+import type { TrainBatch } from '../train/batches.js';
+import { StudentRecognizer } from '../inference/recognizer.js';
+import { onnxMatMulGflops } from './onnx-matmul.js';
+
+const { values } = parseArgs({ options: { json: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, frames: { type: 'string' }, model: { type: 'string' } } });
+const MODEL = values.model ?? 'student-s';
+const BATCH = Number(values.batch ?? 8);
+const FRAMES = Number(values.frames ?? 400);
+const STEPS = Number(values.steps ?? 4);
+
+function best(reps: number, fn: () => void): number {
+  let b = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    fn();
+    b = Math.min(b, performance.now() - t0);
+  }
+  return b / 1000;
+}
+
+async function main(): Promise<void> {
+  const info = await initBackend();
+  const out: Record<string, unknown> = { backend: info.name, model: MODEL, batch: BATCH, frames: FRAMES };
+
+  // 1. matMul peak of the backend (best of a few square sizes).
+  let peak = 0;
+  for (const n of [256, 512, 1024]) {
+    const a = tf.randomUniform([n, n]);
+    const b = tf.randomUniform([n, n]);
+    tf.matMul(a, b).dispose();
+    const sec = best(5, () => tf.matMul(a, b).dataSync());
+    peak = Math.max(peak, (2 * n ** 3) / sec / 1e9);
+    tf.dispose([a, b]);
+  }
+  out.backendMatMulPeakGflops = peak;
+
+  // 2. onnxruntime-node fp32 matMul (the machine's practical rate) on 1 and 2 threads.
+  try {
+    out.onnxMatMulGflops1 = await onnxMatMulGflops(512, 1);
+    out.onnxMatMulGflops2 = await onnxMatMulGflops(512, 2);
+  } catch (err) {
+    out.onnxError = (err as Error).message;
+  }
+
+  // 3. Training step: forward + CTC + backward + clip + AdamW + EMA-free update.
+  const model = createStudent(MODEL, { seed: 1 });
+  const lengths = Array.from({ length: BATCH }, (_, i) => FRAMES - ((i * 37) % Math.floor(FRAMES / 4)));
+  const labLen = Math.floor(FRAMES / 4 / 3);
+  const batch: TrainBatch = {
+    ids: lengths.map((_, i) => `b${i}`),
+    texts: lengths.map(() => ''),
+    features: tf.randomNormal([BATCH, FRAMES, 80], 0, 1, 'float32', 1) as TrainBatch['features'],
+    lengths,
+    labels: tf.tensor2d(Int32Array.from({ length: BATCH * labLen }, (_, i) => 1 + ((i * 13) % 28)), [BATCH, labLen], 'int32'),
+    labelLengths: lengths.map(() => labLen),
+  };
+  const optimizer = new AdamW({ beta1: 0.9, beta2: 0.98, epsilon: 1e-9, weightDecay: 0.01 });
+  const objective = ctcObjective();
+  const run = (s: number): void => void trainStep(model, objective, batch, s, { optimizer, lr: 1e-4, clipNorm: 1, dropoutSeed: s });
+  run(0);
+  flopCounter.enabled = true;
+  flopCounter.flops = 0;
+  tf.tidy(() => void model.forward(batch.features, batch.lengths, { training: true }));
+  flopCounter.enabled = false;
+  const fwdFlops = flopCounter.flops;
+  const stepFlops = 3 * fwdFlops; // backward of a matMul costs two matMuls of the same size
+  const tensorsBefore = tf.memory().numTensors;
+  const stepSec = best(STEPS, () => run(1));
+  out.stepSeconds = stepSec;
+  out.stepMatMulGflop = stepFlops / 1e9;
+  out.trainGflops = stepFlops / stepSec / 1e9;
+  out.trainFractionOfBackendPeak = (out.trainGflops as number) / peak;
+  if (typeof out.onnxMatMulGflops2 === 'number') out.trainFractionOfOnnx2 = (out.trainGflops as number) / out.onnxMatMulGflops2;
+  out.audioSecondsPerStep = lengths.reduce((a, b) => a + b, 0) / 100;
+  out.tensorLeakPerStep = (tf.memory().numTensors - tensorsBefore) / STEPS;
+  tf.dispose([batch.features, batch.labels]);
+  optimizer.dispose();
+
+  // 4. Inference RTF on one core (wasm is single-threaded): 20 s of audio, fbank + model + greedy decode.
+  const rec = new StudentRecognizer(model, undefined, MODEL);
+  const sr = 16000;
+  const audio = Float32Array.from({ length: 20 * sr }, (_, i) => 0.1 * Math.sin(i * 0.05) + 0.01 * Math.sin(i * 1.3));
+  await rec.transcribe(audio, sr);
+  const t0 = performance.now();
+  await rec.transcribe(audio, sr);
+  out.inferenceRtf = (performance.now() - t0) / 1000 / 20;
+  rec.dispose();
+  out.peakRssMB = process.resourceUsage().maxRSS / 1024;
+
+  const lines = [
+    `backend ${out.backend}: matMul peak ${peak.toFixed(1)} GFLOP/s; onnxruntime fp32 matMul ${Number(out.onnxMatMulGflops1 ?? NaN).toFixed(1)} (1 thread) / ${Number(out.onnxMatMulGflops2 ?? NaN).toFixed(1)} (2 threads) GFLOP/s`,
+    `${MODEL} train step (batch ${BATCH} x ${FRAMES} frames, ${(out.audioSecondsPerStep as number).toFixed(1)} s audio): ${stepSec.toFixed(2)} s, ${(stepFlops / 1e9).toFixed(1)} GFLOP of matMul -> ${(out.trainGflops as number).toFixed(2)} GFLOP/s = ${(100 * (out.trainFractionOfBackendPeak as number)).toFixed(0)}% of the backend peak, ${(100 * Number(out.trainFractionOfOnnx2 ?? NaN)).toFixed(0)}% of onnxruntime (2 threads)`,
+    `${MODEL} inference RTF (1 core, 20 s utterance, fbank + model + greedy): ${(out.inferenceRtf as number).toFixed(4)}`,
+    `peak RSS ${(out.peakRssMB as number).toFixed(0)} MB; tensors leaked per step: ${out.tensorLeakPerStep}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(out, null, 1)}\n`);
+}
+
+await main();
