@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cmvnStatsForFiles } from './cmvn-files.js';
 import { applyCmvn, CmvnStats } from './cmvn.js';
 import { CmvnError } from './errors.js';
 import type { FeatureMatrix } from './kaldi-fbank.js';
@@ -69,5 +70,21 @@ describe('CMVN', () => {
     writeFileSync(join(dir, 'garbage.json'), 'not json');
     await expect(CmvnStats.load(join(dir, 'garbage.json'))).rejects.toThrow(/not valid JSON/);
     await expect(CmvnStats.load(join(dir, 'missing.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('cmvnStatsForFiles', () => {
+  it('accumulates fbank statistics over fixture files (same as accumulating each utterance)', async () => {
+    const { sampleAudioPath } = await import('@speechkd/fixtures');
+    const { decodeAudioFile } = await import('./decode.js');
+    const { kaldiFbank } = await import('./kaldi-fbank.js');
+    const paths = [sampleAudioPath('test-clean', '61-70968-0002', 'wav'), sampleAudioPath('test-other', '1688-142285-0002', 'flac')];
+    const seen: number[] = [];
+    const stats = await cmvnStatsForFiles(paths, { fbank: { numMelBins: 40 }, onProgress: (done) => seen.push(done) });
+    expect(seen).toEqual([1, 2]);
+    const ref = new CmvnStats(40);
+    for (const p of paths) ref.accumulate(kaldiFbank((await decodeAudioFile(p)).samples.map((v) => v * 32768), { numMelBins: 40 }));
+    expect(stats.count).toBe(ref.count);
+    stats.mean().forEach((v, i) => expect(v).toBeCloseTo(ref.mean()[i], 6));
   });
 });

@@ -44,46 +44,36 @@ export async function decodeFlac(bytes: Uint8Array, source: string, offset = 0):
   const bits = decoded.bitDepth;
   const neg = 2 ** (bits - 1);
   const pos = neg - 1; // the decoder divides by 2^(b-1) or by 2^(b-1)-1; the exact float tells which
-  const ints = decoded.channelData.map(() => new Int32Array(n));
+  const invNeg = 1 / neg;
+  const out = new Float32Array(n);
+  // Integer samples, interleaved, in the byte layout the STREAMINFO MD5 covers (little-endian).
+  const width = Math.ceil(bits / 8);
+  const pcm = Buffer.allocUnsafe(n * channels * width);
+  const fast16 = width === 2 && LITTLE_ENDIAN;
+  const pcm16 = fast16 ? new Int16Array(pcm.buffer, pcm.byteOffset, n * channels) : undefined;
+  const invMix = 1 / (neg * channels);
   for (let c = 0; c < channels; c++) {
     const src = decoded.channelData[c];
-    const dst = ints[c];
     for (let i = 0; i < n; i++) {
       const v = src[i];
-      const a = Math.round(v * neg);
-      dst[i] = Math.fround(a / neg) === v ? a : Math.round(v * pos);
+      let a = Math.round(v * neg);
+      if (Math.fround(a * invNeg) !== v) a = Math.round(v * pos);
+      if (pcm16) pcm16[i * channels + c] = a;
+      else pcm.writeIntLE(a, (i * channels + c) * width, width);
+      if (channels === 1) out[i] = a * invNeg;
+      else out[i] += a * invMix;
     }
   }
-  checkMd5(info.md5, ints, bits, n, source);
-  const out = new Float32Array(n);
-  const inv = 1 / (neg * channels);
-  if (channels === 1) {
-    const a = ints[0];
-    for (let i = 0; i < n; i++) out[i] = a[i] * inv;
-  } else {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let c = 0; c < channels; c++) s += ints[c][i];
-      out[i] = s * inv;
-    }
-  }
+  checkMd5(info.md5, pcm, source);
   return { samples: out, sampleRate: decoded.sampleRate };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Compares the STREAMINFO MD5 (of interleaved little-endian samples) with the decoded audio. */
-function checkMd5(expected: Uint8Array, ints: Int32Array[], bits: number, n: number, source: string): void {
+function checkMd5(expected: Uint8Array, pcm: Buffer, source: string): void {
   if (expected.every((b) => b === 0)) return;
-  const width = Math.ceil(bits / 8);
-  const channels = ints.length;
-  const buf = Buffer.allocUnsafe(n * channels * width);
-  let p = 0;
-  if (channels === 1 && width === 2) {
-    const a = ints[0];
-    for (let i = 0; i < n; i++, p += 2) buf.writeInt16LE(a[i], p);
-  } else {
-    for (let i = 0; i < n; i++) for (let c = 0; c < channels; c++, p += width) buf.writeIntLE(ints[c][i], p, width);
-  }
-  const actual = createHash('md5').update(buf).digest();
+  const actual = createHash('md5').update(pcm).digest();
   if (!actual.equals(Buffer.from(expected.buffer, expected.byteOffset, 16))) {
     throw new AudioDecodeError(source, 'corrupt FLAC: decoded audio does not match the MD5 signature in STREAMINFO');
   }

@@ -26,3 +26,5 @@ export { applyCmvn, CmvnStats } from './cmvn.js';
 export type { CmvnOptions, CmvnStatsJson } from './cmvn.js';
 export { specAugment } from './spec-augment.js';
 export type { SpecAugmentOptions } from './spec-augment.js';
+export { cmvnStatsForFiles } from './cmvn-files.js';
+export type { CmvnFilesOptions } from './cmvn-files.js';
