@@ -58,6 +58,17 @@ describe('readLibriSpeechSubset', () => {
     expect(r.utterances).toHaveLength(19);
   });
 
+  it('non-UTF-8 or empty transcript files: the file is reported, its audio becomes orphan', () => {
+    const root = copySubset('test-clean');
+    const chap = path.join(root, 'LibriSpeech', 'test-clean', '1089', '134686');
+    fs.writeFileSync(path.join(chap, '1089-134686.trans.txt'), new Uint8Array([0x31, 0x30, 0xff, 0x0a]));
+    expect(() => readLibriSpeechSubset(root, 'test-clean')).toThrow(/1089-134686\.trans\.txt: transcript file is not valid UTF-8 text \[malformed-line\]/);
+    fs.writeFileSync(path.join(chap, '1089-134686.trans.txt'), '');
+    const r = readLibriSpeechSubset(root, 'test-clean', { onProblem: 'skip' });
+    expect(r.utterances.map((u) => u.id)).toEqual(['61-70968-0002']);
+    expect(r.skipped['orphan-audio']).toBe(3);
+  });
+
   it('rejects a bad onProblem value', () => {
     expect(() => readLibriSpeechSubset(LIBRISPEECH_SAMPLE_ROOT, 'test-clean', { onProblem: 'ignore' as never })).toThrow(/onProblem must be/);
   });
