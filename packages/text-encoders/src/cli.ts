@@ -85,6 +85,7 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
   const bar = tty ? new cliProgress.SingleBar({ format: 'MLM {bar} {value}/{total} steps | loss {loss} | {rate} sent/s | ETA {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   let started = false;
   let avg = NaN;
+  let lastLine = performance.now();
   const onStep = (s: StepInfo): void => {
     avg = Number.isNaN(avg) ? s.loss : 0.95 * avg + 0.05 * s.loss;
     const rate = ((options.batchSize ?? 32) / s.seconds).toFixed(0);
@@ -92,7 +93,8 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
       if (!started) bar.start(s.steps, s.step - 1, { loss: '-', rate: '-' });
       started = true;
       bar.update(s.step, { loss: avg.toFixed(3), rate });
-    } else if (s.step % 50 === 0 || s.step === s.steps) {
+    } else if (s.step % 50 === 0 || s.step === s.steps || performance.now() - lastLine > 30_000) {
+      lastLine = performance.now();
       log(`step ${s.step}/${s.steps} loss ${avg.toFixed(3)} (smoothed) lr ${s.lr.toExponential(2)} ${rate} sentences/s`);
     }
   };
