@@ -3,7 +3,8 @@ import path from 'node:path';
 import { kaldiFbank } from '@speechkd/audio-features';
 import { buildTinyBert, buildTinyWav2vec2 } from '@speechkd/onnx-graph';
 import { createStudent } from '@speechkd/student-trainer';
-import { BERT_BASE_UNCASED_DIR, loadOnnxTextTeacher } from '@speechkd/text-encoders';
+import { BERT_BASE_UNCASED_DIR, loadOnnxTextTeacher, trainTextTower } from '@speechkd/text-encoders';
+import { loadInProjectTextTeacher } from '../in-project/load-text-tower.js';
 import { createModelSpeechTeacher } from '../in-project/model-speech-teacher.js';
 import { loadOnnxSpeechTeacher } from '../onnx/onnx-speech-teacher.js';
 import type { CacheTextTeacher, SpeechTeacher } from '../speech-teacher.js';
@@ -42,4 +43,10 @@ export async function benchOnnxBert(dir: string, size: 'tiny' | 'small'): Promis
   const shape = size === 'tiny' ? { numLayers: 2 } : { hiddenSize: 256, numLayers: 4, numHeads: 4, intermediateSize: 1024 };
   fs.writeFileSync(path.join(dir, 'model.onnx'), buildTinyBert({ vocabSize: 30522, maxPositions: 512, seed: 1, ...shape }).bytes);
   return textTeacherForCache(await loadOnnxTextTeacher(dir, { maxTokens: 512 }));
+}
+
+/** The in-project mini-BERT (default `small` architecture) after one MLM step on `sentences` (same speed as a trained one). */
+export async function benchTextTower(dir: string, sentences: readonly string[]): Promise<CacheTextTeacher> {
+  await trainTextTower({ out: dir, sentences, steps: 1, seed: 1, batchSize: 4, log: () => undefined });
+  return loadInProjectTextTeacher(dir);
 }

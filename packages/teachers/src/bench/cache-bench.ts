@@ -13,7 +13,7 @@ import { buildTeacherCache } from '../cache/build-cache.js';
 import { openTeacherCache } from '../cache/read-cache.js';
 import { loadAudioAt } from '../cli/load-audio.js';
 import type { CacheTextTeacher, SpeechTeacher } from '../speech-teacher.js';
-import { benchOnnxBert, benchOnnxWav2vec2, benchTeacherM } from './bench-teachers.js';
+import { benchOnnxBert, benchOnnxWav2vec2, benchTeacherM, benchTextTower } from './bench-teachers.js';
 import { makeStudentStep, readBatchTargets } from './read-vs-step.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'string' }, keep: { type: 'boolean' } }, strict: true });
@@ -24,7 +24,7 @@ const entries = args.quick ? all.slice(0, 6) : all;
 const audioSeconds = entries.reduce((s, e) => s + e.duration, 0);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-interface Row { teacher: string; layers: string; utterances: number; audioSeconds: number; seconds: number; realtime: number; mibPerHour: number }
+interface Row { teacher: string; layers: string; utterances: number; audioSeconds: number; seconds: number; realtime: number; teacherRealtime: number; timing: Record<string, number>; mibPerHour: number }
 const rows: Row[] = [];
 
 async function extract(label: string, out: string, es: ManifestEntry[], t: { speech?: SpeechTeacher; text?: CacheTextTeacher }, speechLayers?: number[], textLayers?: number[]): Promise<void> {
@@ -33,8 +33,9 @@ async function extract(label: string, out: string, es: ManifestEntry[], t: { spe
   const res = await buildTeacherCache({ entries: es, outDir: out, loadAudio: loadAudioAt, ...t, speechLayers, textLayers });
   const secs = es.reduce((s, e) => s + e.duration, 0);
   const layers = speechLayers ? `${speechLayers.join(',')}${res.header.speech?.logits ? ' + logits' : ''}` : `text ${textLayers!.join(',')} + ids`;
-  rows.push({ teacher: label, layers, utterances: es.length, audioSeconds: secs, seconds: res.elapsedSeconds, realtime: secs / res.elapsedSeconds, mibPerHour: res.bytesWritten / 2 ** 20 / (secs / 3600) });
-  process.stderr.write(`  ${label}: ${(secs / res.elapsedSeconds).toFixed(1)}x realtime\n`);
+  rows.push({ teacher: label, layers, utterances: es.length, audioSeconds: secs, seconds: res.elapsedSeconds, realtime: secs / res.elapsedSeconds,
+    teacherRealtime: secs / (speechLayers ? res.timing.speech : res.timing.text), timing: res.timing, mibPerHour: res.bytesWritten / 2 ** 20 / (secs / 3600) });
+  process.stderr.write(`  ${label}: ${(secs / res.elapsedSeconds).toFixed(1)}x realtime (${JSON.stringify(res.timing)})\n`);
 }
 
 process.stderr.write(`teachers bench: ${entries.length} test-other utterances, ${audioSeconds.toFixed(1)} s audio, tfjs backend ${backend.name}, work dir ${work}\n`);
@@ -51,6 +52,9 @@ for (const size of ['tiny', 'small'] as const) {
   await extract(`BERT-shaped ONNX ${size} (dim ${b.dim}, ${b.numLayers} layers)`, path.join(work, `c-bert-${size}`), entries, { text: b }, undefined, [b.numLayers]);
   await b.dispose();
 }
+const tower = await benchTextTower(path.join(work, 'tower'), all.map((e) => e.text.toLowerCase()));
+await extract(`text tower (in-project mini-BERT, dim ${tower.dim}, ${tower.numLayers} layers), tfjs`, path.join(work, 'c-tower'), entries, { text: tower }, undefined, [tower.numLayers]);
+await tower.dispose();
 
 // Read cost vs a student-s step: 8 utterances, student layers 2 and 4 regress onto teacher-m layers 4 and 8.
 const batchEntries = entries.slice(0, 8);
@@ -85,8 +89,10 @@ const result = {
   },
 };
 
-console.log(`\n| teacher | cached | utts | audio s | wall s | x realtime | cache MiB / h audio |\n|---|---|---|---|---|---|---|`);
-for (const r of rows) console.log(`| ${r.teacher} | ${r.layers} | ${r.utterances} | ${r.audioSeconds.toFixed(1)} | ${r.seconds.toFixed(2)} | ${r.realtime.toFixed(1)} | ${r.mibPerHour.toFixed(1)} |`);
+console.log(`\n| teacher | cached | utts | audio s | wall s | x realtime (whole build) | x realtime (teacher only) | cache MiB / h audio |\n|---|---|---|---|---|---|---|---|`);
+for (const r of rows) {
+  console.log(`| ${r.teacher} | ${r.layers} | ${r.utterances} | ${r.audioSeconds.toFixed(1)} | ${r.seconds.toFixed(2)} | ${r.realtime.toFixed(1)} | ${r.teacherRealtime.toFixed(1)} | ${r.mibPerHour.toFixed(1)} |`);
+}
 const rv = result.readVsStep;
 console.log(`\nstudent-s step (batch ${rv.batch}, ${rv.batchAudioSeconds.toFixed(1)} s audio, CTC + 2 hidden-state MSE, Adam, ${backend.name}): ${rv.stepMs.toFixed(0)} ms`);
 console.log(`reading its cached teacher-m targets (layers 4,8 + logits, float16) into padded tensors: ${rv.readMs.toFixed(1)} ms = ${(100 * rv.readShare).toFixed(2)}% of the step (synchronous, no prefetch, LRU off, page cache warm)`);

@@ -71,6 +71,8 @@ export interface BuildCacheResult {
   bytesWritten: number;
   audioSeconds: number;
   elapsedSeconds: number;
+  /** Where the time went (seconds): decoding audio, the speech teacher, the text teacher, encoding + writing. */
+  timing: { load: number; speech: number; text: number; write: number };
 }
 
 function checkLayers(what: string, layers: readonly number[], numLayers: number): number[] {
@@ -133,7 +135,10 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
   const mine = opts.entries.filter((e) => shardOfId(e.id, shard.count) === shard.index);
   const result: BuildCacheResult = {
     header, shard, total: mine.length, skipped: 0, computed: 0, chunksWritten: 0, bytesWritten: 0, audioSeconds: 0, elapsedSeconds: 0,
+    timing: { load: 0, speech: 0, text: 0, write: 0 },
   };
+  const tm = result.timing;
+  const since = (t: number): number => (performance.now() - t) / 1000;
   let writer: ChunkWriter | undefined;
   try {
     cleanShardDir(shardDir);
@@ -147,16 +152,22 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
     report();
     for (let b = 0; b < todo.length; b += textBatch) {
       const batch = todo.slice(b, b + textBatch);
+      let t = performance.now();
       const texts = header.text && opts.text ? await opts.text.encode(batch.map((e) => e.text), header.text.layers) : [];
+      tm.text += since(t);
       for (let j = 0; j < batch.length; j++) {
         const e = batch[j];
         const tensors: TensorInput[] = [];
         let duration = 0;
         if (header.speech && opts.speech) {
           const sp = opts.speech;
+          t = performance.now();
           const samples = await opts.loadAudio(e.audio, sp.sampleRate);
+          tm.load += since(t);
           duration = samples.length / sp.sampleRate;
+          t = performance.now();
           const out = await sp.extract(samples, { layers: header.speech.layers, logits: header.speech.logits });
+          tm.speech += since(t);
           for (const l of header.speech.layers) {
             const h = out.hiddenStates[l];
             if (!h) throw new TeachersArgumentError(`speech teacher ${sp.name} returned no hidden state ${l} for "${e.id}"`);
@@ -175,6 +186,7 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
             tensors.push({ name: textHiddenName(l), data: h, shape: [t.ids.length, header.text.dim] });
           }
         }
+        t = performance.now();
         writer ??= new ChunkWriter(shardDir, shardRel, seq++, header.fingerprint);
         writer.append(e.id, duration, encodeRecord(tensors, header.dtype));
         result.computed++;
@@ -185,12 +197,15 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
           result.chunksWritten++;
           writer = undefined;
         }
+        tm.write += since(t);
       }
       report();
     }
     if (writer) {
+      const t = performance.now();
       result.bytesWritten += writer.size;
       writer.commit();
+      tm.write += since(t);
       result.chunksWritten++;
       writer = undefined;
     }
