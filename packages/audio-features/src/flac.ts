@@ -5,18 +5,25 @@ import { AudioDecodeError } from './errors.js';
 import { parseFlacStreamInfo } from './flac-header.js';
 
 let decoder: FLACDecoder | undefined;
+let dirty = false;
 let queue: Promise<unknown> = Promise.resolve();
 
-/** Runs `fn` with the shared wasm decoder, one call at a time (the decoder is stateful). */
+/**
+ * Runs `fn` with the shared wasm decoder, one call at a time (the decoder is stateful). `decodeFile`
+ * re-initializes the decoder after each file itself, so an explicit reset is only needed after a failure.
+ */
 function withDecoder<T>(fn: (d: FLACDecoder) => Promise<T>): Promise<T> {
   const run = async (): Promise<T> => {
     if (!decoder) {
       decoder = new FLACDecoder();
       await decoder.ready;
-    } else {
+    } else if (dirty) {
       await decoder.reset();
     }
-    return fn(decoder);
+    dirty = true;
+    const result = await fn(decoder);
+    dirty = false;
+    return result;
   };
   const result = queue.then(run, run);
   queue = result.catch(() => undefined);
