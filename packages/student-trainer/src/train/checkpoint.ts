@@ -54,6 +54,8 @@ export function saveCheckpoint(
     optimizer: Array<[string, Tensor]>;
     state: TrainerState;
     cmvn: CmvnStatsJson;
+    /** The objective's own variables (distillation heads), if any. */
+    objective?: Array<[string, Tensor]>;
   },
   keepLast: number,
 ): string {
@@ -64,7 +66,8 @@ export function saveCheckpoint(
   saveModel(parts.model, tmp, { cmvn: parts.cmvn, info: { step: parts.state.step } });
   const optSpecs = writeTensors(tmp, 'optimizer.bin', parts.optimizer);
   const emaSpecs = parts.ema ? writeTensors(tmp, 'ema.bin', [...parts.ema.entries()]) : null;
-  writeJsonAtomic(path.join(tmp, 'state.json'), { ...parts.state, optimizer: optSpecs, ema: emaSpecs });
+  const objSpecs = parts.objective?.length ? writeTensors(tmp, 'objective.bin', parts.objective) : null;
+  writeJsonAtomic(path.join(tmp, 'state.json'), { ...parts.state, optimizer: optSpecs, ema: emaSpecs, objective: objSpecs });
   const dest = path.join(root, name);
   swapDir(tmp, dest);
   const all = listCheckpoints(root);
@@ -79,6 +82,8 @@ export interface LoadedCheckpoint {
   weights: Map<string, { shape: number[]; values: Float32Array }>;
   optimizer: Map<string, { shape: number[]; values: Float32Array }>;
   ema: Map<string, { shape: number[]; values: Float32Array }> | null;
+  /** The objective's own variables, or null when it had none. */
+  objective: Map<string, { shape: number[]; values: Float32Array }> | null;
   cmvn: CmvnStatsJson | undefined;
 }
 
@@ -86,7 +91,7 @@ export interface LoadedCheckpoint {
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
   const stateFile = path.join(dir, 'state.json');
   if (!fs.existsSync(stateFile)) throw new CheckpointError(`${dir}: not a checkpoint (no state.json)`);
-  const raw = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as TrainerState & { optimizer: WeightSpec[]; ema: WeightSpec[] | null };
+  const raw = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as TrainerState & { optimizer: WeightSpec[]; ema: WeightSpec[] | null; objective?: WeightSpec[] | null };
   const manifest = readModelManifest(dir);
   const group = manifest.weightsManifest[0];
   return {
@@ -103,6 +108,7 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
     weights: readTensors(dir, group.paths[0], group.weights),
     optimizer: readTensors(dir, 'optimizer.bin', raw.optimizer),
     ema: raw.ema ? readTensors(dir, 'ema.bin', raw.ema) : null,
+    objective: raw.objective ? readTensors(dir, 'objective.bin', raw.objective) : null,
     cmvn: manifest.cmvn,
   };
 }

@@ -1,5 +1,5 @@
 import { tf } from '@speechkd/tensor-backend';
-import type { Scalar } from '@tensorflow/tfjs-core';
+import type { Scalar, Variable } from '@tensorflow/tfjs-core';
 import { ctcLoss } from '../ctc/index.js';
 import type { ForwardOutput, StudentModel } from '../model/student.js';
 import type { TrainBatch } from './batches.js';
@@ -31,6 +31,9 @@ export interface Objective {
   weights: (step: number) => Record<string, number>;
   prepare?: (batch: TrainBatch, step: number) => Promise<void>;
   release?: (batch: TrainBatch) => void;
+  /** Trainable variables the objective owns (projection heads, aligners, learned loss weights), by stable
+   * name: optimized with the model and saved in checkpoints, never exported with the model. */
+  variables?: Map<string, Variable>;
 }
 
 /** Error for a loss term without a weight (or a weight without a term). */

@@ -30,7 +30,8 @@ export function trainStep(
   step: number,
   opt: { optimizer: AdamW; ema?: WeightEma; lr: number; clipNorm: number; dropoutSeed: number },
 ): StepResult {
-  const vars = model.params.vars;
+  // The objective's own variables (distillation heads) train with the model but stay out of its EMA.
+  const vars = objective.variables?.size ? new Map([...model.params.vars, ...objective.variables]) : model.params.vars;
   const varList = [...vars.values()];
   const weights = objective.weights(step);
   const { value, grads, terms } = tf.tidy(() => {
@@ -59,7 +60,7 @@ export function trainStep(
   const applied = Number.isFinite(loss) && Number.isFinite(norm);
   if (applied) {
     opt.optimizer.apply(vars, clipped, opt.lr);
-    opt.ema?.update(vars);
+    opt.ema?.update(model.params.vars);
   }
   tf.dispose([value, ...Object.values(grads), ...Object.values(terms), ...clipped.values()]);
   return { loss, terms: termValues, gradNorm: norm, applied };

@@ -19,7 +19,7 @@ import { ctcObjective } from './objective.js';
 import type { Objective } from './objective.js';
 import { AdamW, WeightEma } from './optimizer.js';
 import { learningRate } from './schedule.js';
-import { exportBundle, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { CheckpointError, exportBundle, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { TrainerState } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
 import { trainStep } from './train-step.js';
@@ -122,6 +122,12 @@ export class Trainer {
     assignWeights(this.model, ck.weights);
     this.optimizer.loadState(ck.state.optimizerStep, ck.optimizer);
     if (this.ema && ck.ema) this.ema.load(ck.ema);
+    const objVars = this.objective.variables ?? new Map();
+    for (const [name, v] of objVars) {
+      const saved = ck.objective?.get(name);
+      if (!saved) throw new CheckpointError(`${ck.dir}: checkpoint has no value for objective variable "${name}"; resume with the same objective settings`);
+      tf.tidy(() => v.assign(tf.tensor(saved.values, saved.shape)));
+    }
     this.state = { ...ck.state };
     this.log(`[train] resumed from ${ck.dir} (step ${ck.state.step}, epoch ${ck.state.epoch})`);
   }
@@ -130,7 +136,10 @@ export class Trainer {
   checkpoint(): string {
     return saveCheckpoint(
       path.join(this.cfg.runDir, 'checkpoints'),
-      { model: this.model, ema: this.ema?.shadow, optimizer: this.optimizer.stateTensors(), state: this.state, cmvn: this.cmvn },
+      {
+        model: this.model, ema: this.ema?.shadow, optimizer: this.optimizer.stateTensors(), state: this.state, cmvn: this.cmvn,
+        objective: [...(this.objective.variables ?? new Map()).entries()],
+      },
       this.cfg.keepLast,
     );
   }

@@ -1,0 +1,7 @@
+export { DEFAULT_DISTILL_CONFIG, DistillConfigError, resolveDistillConfig } from './distill-config.js';
+export type { DistillConfig } from './distill-config.js';
+export { resolveLayerPairs } from './layer-pairs.js';
+export { loadBatchTargets, disposeBatchTargets, padStack, TargetError } from './batch-targets.js';
+export type { BatchTargets, PaddedStack, TargetRequest, TargetSource } from './batch-targets.js';
+export { createDistillObjective } from './distill-objective.js';
+export type { DistillObjective, StudentShape } from './distill-objective.js';
