@@ -23,10 +23,10 @@ export class ComplexFft {
       for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
       this.rev[i] = r;
     }
-    const half = Math.max(1, n >> 1);
-    this.cos = new Float64Array(half);
-    this.sin = new Float64Array(half);
-    for (let k = 0; k < half; k++) {
+    // Radix-4 passes index twiddles up to 3n/4, so the table spans a full turn.
+    this.cos = new Float64Array(n);
+    this.sin = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
       this.cos[k] = Math.cos((2 * Math.PI * k) / n);
       this.sin[k] = -Math.sin((2 * Math.PI * k) / n);
     }
@@ -67,38 +67,38 @@ export class ComplexFft {
       }
       len = 4;
     }
-    // Each pass turns sub-transforms of size len into size 4*len.
+    // Each radix-4 pass turns sub-transforms of size len into size 4*len. In bit-reversed layout the
+    // four quarter blocks hold the DFTs of x[4n], x[4n+2], x[4n+1], x[4n+3], so they take the twiddles
+    // W^0, W^2j, W^j, W^3j (W = e^{-2πi/4len}): three complex multiplications per butterfly.
     for (; len * 4 <= n; len *= 4) {
       const block = 4 * len;
-      const s2 = n / (2 * len);
       const s4 = n / block;
       for (let j = 0; j < len; j++) {
-        const w1r = cos[j * s2], w1i = sin[j * s2];
-        const w2r = cos[j * s4], w2i = sin[j * s4];
+        const w1r = cos[j * s4], w1i = sin[j * s4];
+        const w2r = cos[2 * j * s4], w2i = sin[2 * j * s4];
+        const w3r = cos[3 * j * s4], w3i = sin[3 * j * s4];
         for (let a = j; a < n; a += block) {
           const b = a + len, c = b + len, d = c + len;
-          // stage 1: size-2len butterflies (a,b) and (c,d) with W_{2len}^j
+          const t0r = re[a], t0i = im[a];
           let xr = re[b], xi = im[b];
-          let tr = xr * w1r - xi * w1i, ti = xr * w1i + xi * w1r;
-          const y0r = re[a] + tr, y0i = im[a] + ti, y1r = re[a] - tr, y1i = im[a] - ti;
+          const t1r = xr * w2r - xi * w2i, t1i = xr * w2i + xi * w2r;
+          xr = re[c];
+          xi = im[c];
+          const t2r = xr * w1r - xi * w1i, t2i = xr * w1i + xi * w1r;
           xr = re[d];
           xi = im[d];
-          tr = xr * w1r - xi * w1i;
-          ti = xr * w1i + xi * w1r;
-          const y2r = re[c] + tr, y2i = im[c] + ti, y3r = re[c] - tr, y3i = im[c] - ti;
-          // stage 2: size-4len butterflies (y0,y2) with W_{4len}^j and (y1,y3) with -i W_{4len}^j
-          tr = y2r * w2r - y2i * w2i;
-          ti = y2r * w2i + y2i * w2r;
-          re[a] = y0r + tr;
-          im[a] = y0i + ti;
-          re[c] = y0r - tr;
-          im[c] = y0i - ti;
-          tr = y3r * w2i + y3i * w2r;
-          ti = y3i * w2i - y3r * w2r;
-          re[b] = y1r + tr;
-          im[b] = y1i + ti;
-          re[d] = y1r - tr;
-          im[d] = y1i - ti;
+          const t3r = xr * w3r - xi * w3i, t3i = xr * w3i + xi * w3r;
+          const s01r = t0r + t1r, s01i = t0i + t1i, d01r = t0r - t1r, d01i = t0i - t1i;
+          const s23r = t2r + t3r, s23i = t2i + t3i, d23r = t2r - t3r, d23i = t2i - t3i;
+          re[a] = s01r + s23r;
+          im[a] = s01i + s23i;
+          re[c] = s01r - s23r;
+          im[c] = s01i - s23i;
+          // -i·d23 = (d23i, -d23r)
+          re[b] = d01r + d23i;
+          im[b] = d01i - d23r;
+          re[d] = d01r - d23i;
+          im[d] = d01i + d23r;
         }
       }
     }

@@ -108,6 +108,14 @@ describe('bad audio input: typed AudioDecodeError naming the source', () => {
     await expect(decodeAudio(b.subarray(0, 1000), 'cut.wav')).rejects.toThrow(/cut\.wav: truncated WAV: data chunk declares/);
     await expect(decodeAudio(b.subarray(0, 30), 'hdr.wav')).rejects.toThrow(/hdr\.wav: not a readable WAV file/);
   });
+  it('corrupt WAV fmt chunk (blockAlign / channel count inconsistent)', async () => {
+    const w = makeWav([[1, 2, 3, 4]], 16000, '16');
+    new DataView(w.buffer, w.byteOffset).setUint16(32, 3, true); // blockAlign 3 for 16-bit mono
+    await expect(decodeAudio(w, 'align.wav')).rejects.toThrow(/align\.wav: corrupt WAV: blockAlign 3/);
+    const z = makeWav([[1, 2, 3, 4]], 16000, '16');
+    new DataView(z.buffer, z.byteOffset).setUint16(22, 0, true); // numChannels 0
+    await expect(decodeAudio(z, 'nochan.wav')).rejects.toThrow(/nochan\.wav: corrupt WAV fmt chunk \(channels 0/);
+  });
   it('zero-length WAV and empty files', async () => {
     await expect(decodeAudio(makeWav([[]], 16000, '16'), 'empty.wav')).rejects.toThrow(/empty\.wav: .*zero-length/);
     await expect(decodeAudio(new Uint8Array(0), 'nothing.wav')).rejects.toThrow(/nothing\.wav: empty input/);
