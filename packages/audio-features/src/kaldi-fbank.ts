@@ -106,11 +106,23 @@ export class FbankExtractor {
       const first = f * shift - pad;
       let sum = 0;
       if (first >= 0 && first + size <= n) {
-        for (let j = 0; j < size; j++) {
+        // Two accumulators: the add latency chain, not the loads, bounds this loop.
+        let sum2 = 0;
+        let j = 0;
+        for (; j + 1 < size; j += 2) {
+          const v = samples[first + j];
+          const w = samples[first + j + 1];
+          frame[j] = v;
+          frame[j + 1] = w;
+          sum += v;
+          sum2 += w;
+        }
+        if (j < size) {
           const v = samples[first + j];
           frame[j] = v;
           sum += v;
         }
+        sum += sum2;
       } else {
         for (let j = 0; j < size; j++) {
           let s = first + j;
@@ -138,17 +150,13 @@ export class FbankExtractor {
       }
       // DC removal, pre-emphasis and window in one forward pass (prev holds the un-emphasized sample).
       let prev = frame[0] - mean;
-      const v0 = (prev - pre * prev) * window[0];
-      frame[0] = v0;
-      let wEnergy = v0 * v0;
+      frame[0] = (prev - pre * prev) * window[0];
       for (let j = 1; j < size; j++) {
         const cur = frame[j] - mean;
-        const v = (cur - pre * prev) * window[j];
-        frame[j] = v;
-        wEnergy += v * v;
+        frame[j] = (cur - pre * prev) * window[j];
         prev = cur;
       }
-      if (windowedEnergy) energy = wEnergy;
+      if (windowedEnergy) for (let j = 0; j < size; j++) energy += frame[j] * frame[j];
       this.fft.power(frame, spectrum, magnitude);
       const row = f * numBins + melOffset;
       for (let b = 0; b < numMel; b++) {

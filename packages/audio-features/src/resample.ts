@@ -89,7 +89,13 @@ export function resample(samples: Float32Array, fromRate: number, toRate: number
     const first = i0 - K + 1;
     let acc = 0;
     if (first >= 0 && first + taps <= n) {
-      for (let j = 0; j < taps; j++) acc += table[base + j] * samples[first + j];
+      // taps is even: two accumulators halve the dependency chain.
+      let acc2 = 0;
+      for (let j = 0; j < taps; j += 2) {
+        acc += table[base + j] * samples[first + j];
+        acc2 += table[base + j + 1] * samples[first + j + 1];
+      }
+      acc += acc2;
     } else {
       const jStart = Math.max(0, -first);
       const jEnd = Math.min(taps, n - first);
