@@ -36,3 +36,5 @@ export { loadInProjectSpeechTeacher, resolveModelDir } from './in-project/load-i
 export { loadInProjectTextTeacher } from './in-project/load-text-tower.js';
 export { parseLayerList } from './cli/layers.js';
 export { loadAudioAt } from './cli/load-audio.js';
+export { padCachedBatch } from './cache/pad-batch.js';
+export type { PaddedBatch } from './cache/pad-batch.js';

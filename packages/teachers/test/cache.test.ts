@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CacheChecksumError, CacheFingerprintError, CacheLockedError, CacheMissError, buildTeacherCache, mergeCacheIndex,
-  openTeacherCache, shardOfId,
+  openTeacherCache, padCachedBatch, shardOfId,
 } from '../src/index.js';
 import type { BuildCacheOptions } from '../src/index.js';
 import { FakeSpeechTeacher, FakeTextTeacher, fakeEntries, fakeLoadAudio } from './fake-teachers.js';
@@ -160,6 +160,22 @@ describe('teacher cache', () => {
     expect(cache.stats()).toMatchObject({ recordsRead: 7, hits: 7 });
     const total = fs.readdirSync(path.join(out, 'shard-0-of-1')).filter((f) => f.endsWith('.bin')).reduce((s, f) => s + fs.statSync(path.join(out, 'shard-0-of-1', f)).size, 0);
     expect(cache.stats().bytesRead).toBeLessThan(total / 4);
+    await cache.close();
+  });
+
+  it('pads cached [frames, dim] tensors into a batch with lengths', async () => {
+    const out = tmpDir();
+    await buildTeacherCache(base(out, { dtype: 'float32' }));
+    const cache = await openTeacherCache(out);
+    const got = await Promise.all(cache.ids().slice(0, 3).map((id) => cache.get(id)));
+    const items = got.map((g) => g.speech!.layers.get(3)!);
+    const p = padCachedBatch(items);
+    const t = Math.max(...items.map((i) => i.shape[0]));
+    expect(p.shape).toEqual([3, t, 6]);
+    expect(p.lengths).toEqual(items.map((i) => i.shape[0]));
+    expect(Array.from(p.data.subarray(t * 6, t * 6 + items[1].data.length))).toEqual(Array.from(items[1].data));
+    expect(p.data.subarray(t * 6 + items[1].data.length, 2 * t * 6).every((v) => v === 0)).toBe(true);
+    expect(() => padCachedBatch([items[0], got[0].text!.layers.get(2)!])).toThrow(/every item must be \[frames, 6\]/);
     await cache.close();
   });
 

@@ -1,7 +1,8 @@
 import { createStudent, ctcLoss, encodeText } from '@speechkd/student-trainer';
 import { tf } from '@speechkd/tensor-backend';
 import type { Scalar, Tensor, Tensor3D } from '@tensorflow/tfjs-core';
-import type { CachedTargets, TeacherCache } from '../cache/read-cache.js';
+import { padCachedBatch } from '../cache/pad-batch.js';
+import type { CachedTargets, CachedTensor, TeacherCache } from '../cache/read-cache.js';
 import { fbank80 } from './bench-teachers.js';
 
 /** One utterance of the step benchmark: features and transcript. */
@@ -11,13 +12,9 @@ export interface StepUtterance {
   text: string;
 }
 
-/** Pads per-utterance `[frames_i, dim]` rows into `[batch, maxFrames, dim]` (zeros past each length). */
-function padRows(rows: Array<{ data: Float32Array | Int32Array; shape: number[] }>): Tensor3D {
-  const t = Math.max(...rows.map((r) => r.shape[0]));
-  const d = rows[0].shape[1];
-  const buf = new Float32Array(rows.length * t * d);
-  rows.forEach((r, b) => buf.set(r.data, b * t * d));
-  return tf.tensor3d(buf, [rows.length, t, d]);
+function padRows(rows: CachedTensor[]): Tensor3D {
+  const p = padCachedBatch(rows);
+  return tf.tensor3d(p.data, p.shape);
 }
 
 /** Reads a batch's cached targets and turns them into padded tensors (what the trainer does per step). */

@@ -71,7 +71,7 @@ export interface BuildCacheResult {
   bytesWritten: number;
   audioSeconds: number;
   elapsedSeconds: number;
-  /** Where the time went (seconds): decoding audio, the speech teacher, the text teacher, encoding + writing. */
+  /** Where the time went (seconds): waiting for decoded audio, the speech teacher, the text teacher, encoding + writing. */
   timing: { load: number; speech: number; text: number; write: number };
 }
 
@@ -150,6 +150,18 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
     const report = (): void =>
       opts.onProgress?.({ done: result.skipped + result.computed, total: mine.length, audioSeconds: result.audioSeconds, elapsedSeconds: (performance.now() - t0) / 1000 });
     report();
+    // Audio of the next utterance decodes while the teacher runs (overlaps for async teachers such as ONNX Runtime).
+    const pendingAudio = new Map<number, Promise<Float32Array>>();
+    const audioAt = (k: number): Promise<Float32Array> | undefined => {
+      if (!opts.speech || k >= todo.length) return undefined;
+      let p = pendingAudio.get(k);
+      if (!p) {
+        p = opts.loadAudio(todo[k].audio, opts.speech.sampleRate);
+        p.catch(() => undefined); // a lookahead failure surfaces when that utterance is awaited
+        pendingAudio.set(k, p);
+      }
+      return p;
+    };
     for (let b = 0; b < todo.length; b += textBatch) {
       const batch = todo.slice(b, b + textBatch);
       let t = performance.now();
@@ -162,7 +174,9 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
         if (header.speech && opts.speech) {
           const sp = opts.speech;
           t = performance.now();
-          const samples = await opts.loadAudio(e.audio, sp.sampleRate);
+          const samples = await audioAt(b + j)!;
+          pendingAudio.delete(b + j);
+          audioAt(b + j + 1);
           tm.load += since(t);
           duration = samples.length / sp.sampleRate;
           t = performance.now();
