@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { assertDim, assertInt, assertTensor } from './assert.js';
 import { glorotUniform } from './random.js';
+import { matMul } from './mat-mul.js';
 
 /** Creates a trainable [inDim, outDim] Glorot-uniform kernel from a seed; `name` must be unique if given. */
 export function kernelVariable(inDim: number, outDim: number, seed: number, name?: string): Variable {
@@ -27,7 +28,7 @@ export function dense(op: string, name: string, x: Tensor, kernel: Tensor, bias:
   assertDim(op, name, x, x.rank - 1, inDim, 'last dim');
   return tf.tidy(() => {
     const flat = tf.reshape(x, [-1, inDim]);
-    let y = tf.matMul(flat, kernel);
+    let y = matMul(flat, kernel);
     if (bias) y = tf.add(y, bias);
     return tf.reshape(y, [...x.shape.slice(0, -1), outDim]);
   });

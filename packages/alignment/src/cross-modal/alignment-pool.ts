@@ -7,6 +7,7 @@ import type { HiddenLossKind } from '../hidden/hidden-loss.js';
 import { resolveMask } from '../mask.js';
 import { resolveReduction } from '../reduce.js';
 import type { Reduction } from '../reduce.js';
+import { matMul } from '../mat-mul.js';
 
 /** Frames averaged per token, and which tokens received at least one frame. */
 export interface AlignmentPoolResult {
@@ -34,7 +35,7 @@ export function alignmentPool(frames: Tensor, alignment: Tensor, numTokens: numb
     const tokens = tf.reshape(tf.range(0, numTokens, 1, 'int32'), [1, 1, numTokens]);
     const oneHot = tf.cast(tf.equal(tf.expandDims(alignment, 2), tokens), 'float32'); // [batch, frames, tokens]
     const counts = tf.sum(oneHot, 1); // [batch, tokens]
-    const sums = tf.matMul(oneHot, frames, true, false);
+    const sums = matMul(oneHot, frames, true, false);
     const pooled = tf.div(sums, tf.expandDims(tf.maximum(counts, 1), 2)) as Tensor3D;
     const tokenMask = tf.cast(tf.greater(counts, 0), 'float32') as Tensor2D;
     return { pooled, tokenMask };

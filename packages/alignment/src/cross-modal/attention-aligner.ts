@@ -7,6 +7,7 @@ import type { HiddenLossKind } from '../hidden/hidden-loss.js';
 import { resolveMask } from '../mask.js';
 import { resolveReduction } from '../reduce.js';
 import type { Reduction } from '../reduce.js';
+import { matMul } from '../mat-mul.js';
 
 /** 'tokens-to-frames': each token gathers the speech frames it attends to; 'frames-to-tokens': each frame gathers tokens. */
 export type AlignDirection = 'tokens-to-frames' | 'frames-to-tokens';
@@ -55,10 +56,10 @@ const NEG = -1e9;
 
 /** Scaled dot-product attention with padded keys masked: query [b,q,a], keys [b,k,a], values [b,k,v] → [[b,q,v], [b,q,k]]. */
 function attend(query: Tensor, keys: Tensor, keyMask: Tensor, values: Tensor, attnDim: number): [Tensor, Tensor] {
-  const scores = tf.div(tf.matMul(query, keys, false, true), Math.sqrt(attnDim));
+  const scores = tf.div(matMul(query, keys, false, true), Math.sqrt(attnDim));
   const masked = tf.add(scores, tf.mul(tf.sub(1, tf.expandDims(keyMask, 1)), NEG));
   const attention = tf.softmax(masked, -1);
-  return [tf.matMul(attention, values), attention];
+  return [matMul(attention, values), attention];
 }
 
 /**

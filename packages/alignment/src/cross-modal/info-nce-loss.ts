@@ -4,6 +4,7 @@ import { assertNonEmpty, assertPositive, assertRank, assertSameShape } from '../
 import { l2Normalize } from '../hidden/cosine.js';
 import { reduceItems, resolveReduction } from '../reduce.js';
 import type { Reduction } from '../reduce.js';
+import { matMul } from '../mat-mul.js';
 
 /** Options for `infoNceLoss`. */
 export interface InfoNceOptions {
@@ -31,7 +32,7 @@ export function infoNceLoss(textEmb: Tensor, speechEmb: Tensor, options: InfoNce
   assertSameShape(op, 'textEmb', textEmb, 'speechEmb', speechEmb);
   assertNonEmpty(op, 'speechEmb', speechEmb);
   return tf.tidy(() => {
-    const logits = tf.div(tf.matMul(l2Normalize(speechEmb), l2Normalize(textEmb), false, true), temperature);
+    const logits = tf.div(matMul(l2Normalize(speechEmb), l2Normalize(textEmb), false, true), temperature);
     const eye = tf.eye(textEmb.shape[0]);
     const ce = (l: Tensor) => tf.neg(tf.sum(tf.mul(tf.logSoftmax(l), eye), 1));
     const perItem = options.symmetric === false ? ce(logits) : tf.mul(tf.add(ce(logits), ce(tf.transpose(logits))), 0.5);

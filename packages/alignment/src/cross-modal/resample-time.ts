@@ -3,6 +3,7 @@ import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
 import { assertNonEmpty, assertRank } from '../assert.js';
 import { AlignmentError } from '../errors.js';
 import { resolveMask } from '../mask.js';
+import { matMul } from '../mat-mul.js';
 
 /**
  * Linear interpolation weights [batch, outTime, inTime] mapping each utterance's valid input frames
@@ -44,6 +45,6 @@ export function resampleTime(x: Tensor, inMask: Tensor | undefined, outMask: Ten
   assertNonEmpty(op, 'outMask', outMask);
   return tf.tidy(() => {
     const inM = resolveMask(op, 'inMask', inMask, x.shape[0], x.shape[1] as number);
-    return tf.matMul(resampleWeights(inM, outMask), x) as Tensor3D;
+    return matMul(resampleWeights(inM, outMask), x) as Tensor3D;
   });
 }

@@ -3,6 +3,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { framePair } from '../frames.js';
 import { reduceItems, resolveReduction } from '../reduce.js';
 import type { RelationalOptions } from './gram-loss.js';
+import { matMul } from '../mat-mul.js';
 
 /**
  * Linear CKA (Kornblith et al. 2019) per utterance over its valid frames:
@@ -22,7 +23,7 @@ function ckaFromFrames(x: Tensor, y: Tensor, mask: Tensor): Tensor {
   const center = (z: Tensor) => tf.mul(tf.sub(z, tf.div(tf.sum(tf.mul(z, m), 1, true), count)), m);
   const xc = center(x);
   const yc = center(y);
-  const frob2 = (a: Tensor, b: Tensor) => tf.sum(tf.square(tf.matMul(a, b, true, false)), [1, 2]);
+  const frob2 = (a: Tensor, b: Tensor) => tf.sum(tf.square(matMul(a, b, true, false)), [1, 2]);
   const hxy = frob2(yc, xc);
   const denom = tf.mul(tf.sqrt(frob2(xc, xc)), tf.sqrt(frob2(yc, yc)));
   return tf.div(hxy, tf.maximum(denom, 1e-12));

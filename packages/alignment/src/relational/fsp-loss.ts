@@ -4,13 +4,14 @@ import { assertSameShape } from '../assert.js';
 import { framePair } from '../frames.js';
 import { reduceItems, resolveReduction } from '../reduce.js';
 import type { RelationalOptions } from './gram-loss.js';
+import { matMul } from '../mat-mul.js';
 
 /** The FSP matrix A^T B / validFrames: a [batch, time, dimA], b [batch, time, dimB], mask [batch, time] → [batch, dimA, dimB]. */
 export function fspMatrix(a: Tensor, b: Tensor, mask: Tensor): Tensor {
   return tf.tidy(() => {
     const am = tf.mul(a, tf.expandDims(mask, 2));
     const count = tf.reshape(tf.maximum(tf.sum(mask, 1), 1), [-1, 1, 1]);
-    return tf.div(tf.matMul(am, b, true, false), count);
+    return tf.div(matMul(am, b, true, false), count);
   });
 }
 

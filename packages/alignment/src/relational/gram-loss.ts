@@ -4,6 +4,7 @@ import { framePair } from '../frames.js';
 import { l2Normalize } from '../hidden/cosine.js';
 import { reduceMasked, resolveReduction } from '../reduce.js';
 import type { Reduction } from '../reduce.js';
+import { matMul } from '../mat-mul.js';
 
 /** Options for the relational losses. */
 export interface RelationalOptions {
@@ -26,7 +27,7 @@ export function gramLoss(teacher: Tensor, student: Tensor, options: RelationalOp
     const { a: t, b: s, mask } = framePair(op, 'teacher', teacher, 'student', student, options.mask, false);
     const gram = (x: Tensor) => {
       const n = l2Normalize(x);
-      return tf.matMul(n, n, false, true);
+      return matMul(n, n, false, true);
     };
     const pairMask = tf.mul(tf.expandDims(mask, 2), tf.expandDims(mask, 1));
     return reduceMasked(tf.square(tf.sub(gram(s), gram(t))), pairMask, reduction);
