@@ -95,6 +95,19 @@ describe('teacher cache', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('shards built on separate machines: copying a shard folder in after a merge is still read', async () => {
+    const [a, b] = [tmpDir(), tmpDir()];
+    const entries = fakeEntries(10);
+    await buildTeacherCache(base(a, { entries, shard: { index: 0, count: 2 } }));
+    await buildTeacherCache(base(b, { entries, shard: { index: 1, count: 2 } }));
+    expect(mergeCacheIndex(a).utterances).toBeLessThan(10);
+    await new Promise((r) => setTimeout(r, 20)); // mtime granularity
+    fs.cpSync(path.join(b, 'shard-1-of-2'), path.join(a, 'shard-1-of-2'), { recursive: true });
+    const cache = await openTeacherCache(a);
+    expect(cache.size).toBe(10);
+    await cache.close();
+  });
+
   it('resumes after a crash on utterance k without recomputing committed chunks', async () => {
     const out = tmpDir();
     const crashing = new FakeSpeechTeacher(6, 3, 'fake-speech-v1', 9);
@@ -103,8 +116,14 @@ describe('teacher cache', () => {
     expect(fs.readdirSync(path.join(out, 'shard-0-of-1')).sort()).toEqual([
       'chunk-000000.bin', 'chunk-000000.index.jsonl', 'chunk-000001.bin', 'chunk-000001.index.jsonl',
     ]);
+    // What a kill -9 would leave: a temp data file, an uncommitted chunk without index, a dead writer's LOCK.
+    const shardDir = path.join(out, 'shard-0-of-1');
+    fs.writeFileSync(path.join(shardDir, 'chunk-000002.bin.tmp-424242'), 'partial');
+    fs.writeFileSync(path.join(shardDir, 'chunk-000002.bin'), 'uncommitted');
+    fs.writeFileSync(path.join(shardDir, 'LOCK'), '999999999');
     const again = new FakeSpeechTeacher();
     const r = await buildTeacherCache(base(out, { speech: again }));
+    expect(fs.readdirSync(shardDir).filter((f) => f.includes('tmp') || f === 'LOCK')).toEqual([]);
     expect(r).toMatchObject({ skipped: 8, computed: 4 });
     expect(again.calls).toBe(4);
     const third = new FakeSpeechTeacher();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CacheFormatError, CacheMissError } from '../errors.js';
-import { parseIndex, readChunkIndexes } from './chunk-files.js';
+import { listChunkIndexes, parseIndex, readChunkIndexes } from './chunk-files.js';
 import { FilePool } from './file-pool.js';
 import { MERGED_INDEX_FILE, SPEECH_LOGITS, TEXT_IDS } from './format.js';
 import type { CacheHeader, IndexEntry, StoredDType } from './format.js';
@@ -95,7 +95,10 @@ function toTargets(entry: IndexEntry, bytes: Uint8Array, where: string, header: 
 function loadIndex(dir: string, header: CacheHeader): Map<string, IndexEntry> {
   const merged = path.join(dir, MERGED_INDEX_FILE);
   let entries: IndexEntry[];
-  if (fs.existsSync(merged)) {
+  // A chunk committed (or copied in) after the last merge makes index.jsonl stale: read the chunk indexes then.
+  const mergedTime = fs.existsSync(merged) ? fs.statSync(merged).mtimeMs : -1;
+  const stale = mergedTime >= 0 && listChunkIndexes(dir).some((c) => fs.statSync(path.join(dir, c.file)).mtimeMs > mergedTime);
+  if (mergedTime >= 0 && !stale) {
     const idx = parseIndex(fs.readFileSync(merged, 'utf8'), merged);
     if (idx.fingerprint !== header.fingerprint) throw new CacheFormatError(`${merged}: fingerprint differs from cache.json; rerun \`speechkd-cache index --dir ${dir}\``);
     entries = idx.entries;
