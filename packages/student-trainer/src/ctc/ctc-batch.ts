@@ -1,15 +1,17 @@
 import { extendLabels, minimumFrames } from './ctc-labels.js';
 import type { CtcBatch } from './ctc-inputs.js';
-import { ctcAlpha, ctcGradient, type UtteranceView } from './ctc-scaled.js';
+import { ctcAlpha, ctcGradient, splitLogProb, ZERO_LEVEL, type UtteranceView } from './ctc-scaled.js';
 
 /** Result of the forward pass over a batch, kept for the gradient. */
 export interface CtcForward {
   /** log P(labels_b | x_b) per utterance; -Infinity where no alignment exists. */
   logLik: Float64Array;
-  /** Softmax probabilities, [batch, time, vocab] row-major (frames past each length are 0). */
+  /** Softmax probabilities as mantissa * 2^(-256 * level), [batch, time, vocab] row-major. */
   probs: Float64Array;
-  /** Encoded forward variables of every utterance, concatenated ([frames_b, 2*labelLength_b+1] each). */
+  probLevels: Int32Array;
+  /** Forward variables (mantissas and levels) of every utterance, concatenated ([frames_b, 2*labelLength_b+1] each). */
   alpha: Float64Array;
+  alphaLevels: Int32Array;
   /** Log frame scales of every utterance, concatenated ([frames_b] each). */
   scales: Float64Array;
   /** Start of each utterance's block in `alpha`, and in `scales`. */
@@ -20,7 +22,13 @@ export interface CtcForward {
 // Large buffers are recycled: allocating megabytes of typed arrays per step makes V8 collect garbage often.
 // A forward pass takes the pooled buffers; the gradient pass hands them back when done. A forward whose
 // gradient is never taken keeps its buffers, which are then collected normally.
-let pool: { alpha: Float64Array; probs: Float64Array } | undefined;
+interface Buffers {
+  alpha: Float64Array;
+  alphaLevels: Int32Array;
+  probs: Float64Array;
+  probLevels: Int32Array;
+}
+let pool: Buffers | undefined;
 
 function take(size: number, current: Float64Array | undefined): Float64Array {
   if (current && current.length >= size) {
@@ -30,15 +38,21 @@ function take(size: number, current: Float64Array | undefined): Float64Array {
   return new Float64Array(size);
 }
 
+function takeLevels(size: number, current: Int32Array | undefined, fill: number): Int32Array {
+  const out = current && current.length >= size ? current : new Int32Array(size);
+  out.fill(fill, 0, size);
+  return out;
+}
+
 /** Returns a forward pass's buffers to the pool once nothing reads them any more. */
 export function releaseForward(forward: CtcForward): void {
-  if (!pool || forward.alpha.length >= pool.alpha.length) pool = { alpha: forward.alpha, probs: forward.probs };
+  if (!pool || forward.alpha.length >= pool.alpha.length) pool = forward;
 }
 
 let extScratch = new Int32Array(0);
 let skipScratch = new Uint8Array(0);
 
-function view(lp: Float32Array, probs: Float64Array, batch: CtcBatch, blank: number, b: number): UtteranceView {
+function view(lp: Float32Array, probs: Float64Array, probLevels: Int32Array, batch: CtcBatch, blank: number, b: number): UtteranceView {
   const labelLength = batch.labelLengths[b];
   if (extScratch.length < 2 * labelLength + 3) {
     extScratch = new Int32Array(2 * labelLength + 3);
@@ -46,7 +60,7 @@ function view(lp: Float32Array, probs: Float64Array, batch: CtcBatch, blank: num
   }
   const states = extendLabels(batch.labels, b * batch.maxLabelLength, labelLength, blank, extScratch, skipScratch);
   return {
-    lp, probs, base: b * batch.time * batch.vocab, vocab: batch.vocab, frames: batch.logitLengths[b],
+    lp, probs, probLevels, base: b * batch.time * batch.vocab, vocab: batch.vocab, frames: batch.logitLengths[b],
     ext: extScratch, skip: skipScratch, states,
   };
 }
@@ -67,13 +81,25 @@ export function ctcForwardBatch(lp: Float32Array, batch: CtcBatch, blank: number
   const recycled = pool;
   pool = undefined;
   const probs = take(lp.length, recycled?.probs);
+  const probLevels = takeLevels(lp.length, recycled?.probLevels, 0);
+  const split = { m: 0, k: 0 };
   for (let b = 0; b < batch.batch; b++) {
     const start = b * time * vocab;
     const end = start + logitLengths[b] * vocab;
-    for (let i = start; i < end; i++) probs[i] = Math.exp(lp[i]);
+    for (let i = start; i < end; i++) {
+      const x = lp[i];
+      if (x > -100) {
+        probs[i] = Math.exp(x);
+      } else {
+        splitLogProb(x, split);
+        probs[i] = split.m;
+        probLevels[i] = split.k;
+      }
+    }
   }
   const forward: CtcForward = {
-    logLik: new Float64Array(batch.batch), probs, alpha: take(totalAlpha, recycled?.alpha),
+    logLik: new Float64Array(batch.batch), probs, probLevels, alpha: take(totalAlpha, recycled?.alpha),
+    alphaLevels: takeLevels(totalAlpha, recycled?.alphaLevels, ZERO_LEVEL),
     scales: new Float64Array(totalScales), alphaOffsets, scaleOffsets,
   };
   for (let b = 0; b < batch.batch; b++) {
@@ -81,8 +107,8 @@ export function ctcForwardBatch(lp: Float32Array, batch: CtcBatch, blank: number
       forward.logLik[b] = -Infinity;
       continue;
     }
-    const u = view(lp, probs, batch, blank, b);
-    forward.logLik[b] = ctcAlpha(u, forward.alpha, alphaOffsets[b], forward.scales, scaleOffsets[b]);
+    const u = view(lp, probs, probLevels, batch, blank, b);
+    forward.logLik[b] = ctcAlpha(u, forward.alpha, forward.alphaLevels, alphaOffsets[b], forward.scales, scaleOffsets[b]);
   }
   return forward;
 }
@@ -110,8 +136,8 @@ export function ctcGradientBatch(
       continue;
     }
     if (weights[b] === 0) continue;
-    const u = view(lp, forward.probs, batch, blank, b);
-    ctcGradient(u, forward.alpha, forward.alphaOffsets[b], forward.scales, forward.scaleOffsets[b], logLik, weights[b], grad, base);
+    const u = view(lp, forward.probs, forward.probLevels, batch, blank, b);
+    ctcGradient(u, forward.alpha, forward.alphaLevels, forward.alphaOffsets[b], forward.scales, forward.scaleOffsets[b], logLik, weights[b], grad, base);
   }
   return grad;
 }

@@ -146,3 +146,28 @@ describe('ctcLoss argument checks', () => {
     });
   }
 });
+
+describe('ctcLoss edge cases', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'cpu', log: null });
+  });
+
+  it('zero frames: empty labels cost 0, non-empty labels are impossible (PyTorch leaves this undefined)', () => {
+    const x = logits(2, 4, 3);
+    const labels = tf.tensor2d([[1, 2], [1, 0]], [2, 2], 'int32');
+    const loss = ctcLoss(x, labels, [0, 0], [0, 1], { reduction: 'none' });
+    expect(Array.from(loss.dataSync())).toEqual([0, Infinity]);
+    const g = tf.grad((z: Tensor) => ctcLoss(z as Tensor3D, labels, [0, 0], [0, 1], { reduction: 'sum', zeroInfinity: true }))(x);
+    expect(Array.from(g.dataSync()).every((v) => v === 0)).toBe(true);
+    tf.dispose([x, labels, loss, g]);
+  });
+
+  it('gives the same value with and without gradient recording', () => {
+    const x = logits(3, 9, 5, 9);
+    const labels = tf.tensor2d([[1, 2, 3], [4, 4, 0], [2, 0, 0]], [3, 3], 'int32');
+    const plain = ctcLoss(x, labels, [9, 8, 5], [3, 2, 1]);
+    const { value, grad } = tf.valueAndGrad((z: Tensor) => ctcLoss(z as Tensor3D, labels, [9, 8, 5], [3, 2, 1]))(x);
+    expect(value.dataSync()[0]).toBe(plain.dataSync()[0]);
+    tf.dispose([x, labels, plain, value, grad]);
+  });
+});

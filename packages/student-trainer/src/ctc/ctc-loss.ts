@@ -1,6 +1,6 @@
 import { tf } from '@speechkd/tensor-backend';
 import type { GradSaveFunc, Scalar, Tensor, Tensor1D, Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
-import { ctcForwardBatch, ctcGradientBatch, releaseForward } from './ctc-batch.js';
+import { ctcForwardBatch, ctcGradientBatch, releaseForward, type CtcForward } from './ctc-batch.js';
 import { CtcError } from './ctc-error.js';
 import { readCtcBatch, type CtcBatch, type LengthsLike } from './ctc-inputs.js';
 
@@ -71,26 +71,31 @@ export function ctcLoss(
   const batch = readCtcBatch(OP, logits, labels, logitLengths, labelLengths, blank);
   const weights = reductionWeights(reduction, batch);
 
-  const lossFn = tf.customGrad((...args: Array<Tensor | GradSaveFunc>) => {
-    const x = args[0] as Tensor;
-    // The softmax runs on the backend; the sequential recursion runs here on one copy of its result.
+  // The softmax runs on the backend; the sequential recursion runs here on one copy of its result.
+  const run = (x: Tensor): { lp: Float32Array; forward: CtcForward; value: Tensor1D | Scalar } => {
     const logProbsT = tf.logSoftmax(x);
     const lp = logProbsT.dataSync() as Float32Array;
     logProbsT.dispose();
     const forward = ctcForwardBatch(lp, batch, blank);
     const losses = new Float64Array(batch.batch);
     for (let b = 0; b < batch.batch; b++) {
-      const nll = -forward.logLik[b];
+      const nll = 0 - forward.logLik[b]; // not -logLik: no -0 for a certain alignment
       losses[b] = zeroInfinity && nll === Infinity ? 0 : nll;
     }
-    let value: Tensor;
-    if (reduction === 'none') {
-      value = tf.tensor1d(Float32Array.from(losses), 'float32');
-    } else {
-      let total = 0;
-      for (let b = 0; b < batch.batch; b++) total += losses[b] * (reduction === 'mean' ? weights[b] : 1);
-      value = tf.scalar(total, 'float32');
-    }
+    if (reduction === 'none') return { lp, forward, value: tf.tensor1d(Float32Array.from(losses), 'float32') };
+    let total = 0;
+    for (let b = 0; b < batch.batch; b++) total += losses[b] * (reduction === 'mean' ? weights[b] : 1);
+    return { lp, forward, value: tf.scalar(total, 'float32') };
+  };
+
+  if (!tf.engine().isTapeOn()) {
+    // No gradient is being recorded (inference, evaluation): nothing will ask for the backward pass.
+    const { forward, value } = run(logits);
+    releaseForward(forward);
+    return value;
+  }
+  const lossFn = tf.customGrad((...args: Array<Tensor | GradSaveFunc>) => {
+    const { lp, forward, value } = run(args[0] as Tensor);
     const gradFunc = (dy: Tensor): Tensor => {
       const upstream = dy.dataSync();
       const scaled = new Float64Array(batch.batch);
