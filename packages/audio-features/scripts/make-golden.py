@@ -120,8 +120,30 @@ def main():
                 if f.endswith(".flac"):
                     pcm = pcm16(f"{subset}/{f}")
                     flac[f"{subset}/{f}"] = {"numSamples": len(pcm) // 2, "sha256": hashlib.sha256(pcm).hexdigest()}
+    make_extensible()
     write("flac-pcm.json", {"generator": meta["generator"], "decoder": "flac -d (reference libFLAC)",
                             "files": flac})
+
+
+# WAVE_FORMAT_EXTENSIBLE files from sox (3-channel 24-bit PCM, stereo 32-bit float) and sox's own
+# mono downmix (remix -, channel average) as the expected decode.
+EXTENSIBLE = [("ext-pcm24-3ch.wav", ["-b", "24", "-c", "3", "-r", "16000"]),
+              ("ext-float32-2ch.wav", ["-e", "floating-point", "-b", "32", "-c", "2", "-r", "8000"])]
+
+
+def make_extensible():
+    fixtures = os.path.join(OUT, "..", "fixtures")
+    os.makedirs(fixtures, exist_ok=True)
+    expected = {}
+    for name, fmt in EXTENSIBLE:
+        path = os.path.join(fixtures, name)
+        subprocess.run(["sox", "-n", *fmt, path, "synth", "0.01", "sine", "440", "sine", "1000", "sine", "3000"],
+                       check=True)
+        raw = subprocess.run(["sox", path, "-t", "f32", "-c", "1", "-", "remix", "-"], check=True,
+                             capture_output=True).stdout
+        expected[name] = [float(v) for v in torch.frombuffer(bytearray(raw), dtype=torch.float32).tolist()]
+    write("wav-extensible.json", {"generator": "packages/audio-features/scripts/make-golden.py",
+                                  "reference": "sox remix - (channel average)", "files": expected})
 
 
 def write(name, obj):

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sampleAudioPath } from '@speechkd/fixtures';
 import wavefile from 'wavefile';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +71,17 @@ describe('decodeAudio / decodeAudioFile', () => {
       w[method]();
       const { samples } = await decodeAudio(w.toBuffer(), method);
       [0, 8000, -8000, 16000].forEach((v, i) => expect(Math.abs(samples[i] - v / 32768)).toBeLessThan(0.01));
+    }
+  });
+
+  it('WAVE_FORMAT_EXTENSIBLE (sox: 3-channel 24-bit PCM, stereo float) equals sox\'s channel-average downmix', async () => {
+    const golden = JSON.parse(readFileSync(new URL('../test/golden/wav-extensible.json', import.meta.url), 'utf8')) as { files: Record<string, number[]> };
+    for (const [name, expected] of Object.entries(golden.files)) {
+      const path = fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
+      const { samples } = await decodeAudioFile(path);
+      expect(samples.length).toBe(expected.length);
+      for (let i = 0; i < expected.length; i++) expect(Math.abs(samples[i] - expected[i])).toBeLessThan(1e-7);
+      expect((await readAudioInfo(path)).numSamples).toBe(expected.length);
     }
   });
 
