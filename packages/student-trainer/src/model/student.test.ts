@@ -77,6 +77,24 @@ describe('createStudent', () => {
   });
 });
 
+describe('backends', () => {
+  it('cpu and wasm give the same loss and gradients', async () => {
+    const run = async (backend: 'cpu' | 'wasm'): Promise<number[]> => {
+      await initBackend({ backend, log: null });
+      const m = createStudent('test-tiny', { seed: 4 });
+      const x = tf.randomNormal([2, 30, 80], 0, 1, 'float32', 6) as Tensor3D;
+      const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(m.forward(x, [30, 22]).logits)) as Scalar);
+      const out = [value.dataSync()[0], ...Array.from(grads[m.params.get('blocks/0/att/wqkv').name].dataSync().slice(0, 20))];
+      tf.dispose([value, x, ...Object.values(grads)]);
+      m.dispose();
+      return out;
+    };
+    const a = await run('cpu');
+    const b = await run('wasm');
+    a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 4));
+  });
+});
+
 describe('patches3x3s2', () => {
   it('matches a direct strided 3x3 gather', () => {
     const data = Array.from({ length: 2 * 7 * 6 * 2 }, (_, i) => i);

@@ -16,6 +16,8 @@ export interface TrainConfig {
   seed: number;
   /** Total optimizer steps. */
   steps: number;
+  /** Wall-clock budget in minutes (0: none); when spent the run ends as if `steps` were reached. */
+  timeLimitMinutes: number;
   /** Padded frames per batch (batch size x longest utterance) before subsampling. */
   batchFrames: number;
   /** Most utterances per batch. */
@@ -73,6 +75,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   runDir: 'runs/student',
   seed: 1,
   steps: 20000,
+  timeLimitMinutes: 0,
   batchFrames: 12000,
   maxBatch: 32,
   maxFrames: 3000,

@@ -44,6 +44,8 @@ export function trainStep(
         dropoutSeed: opt.dropoutSeed,
       });
       kept = objective.terms({ batch, output, model, step });
+      // The gradient scope disposes every intermediate but the result; keep the terms for logging.
+      for (const t of Object.values(kept)) tf.keep(t);
       return computeLoss(kept, weights);
     }, varList);
     return { value: r.value, grads: r.grads, terms: kept };

@@ -177,6 +177,7 @@ export class Trainer {
     let lastLoss = NaN;
     let stepsHere = 0;
     let dev: EvalResult | undefined;
+    let timedOut = false;
     const t0 = performance.now();
     while (this.state.step < cfg.steps && (this.opts.stopAfter === undefined || stepsHere < this.opts.stopAfter)) {
       if (this.state.cursor >= this.batches.length) {
@@ -211,7 +212,9 @@ export class Trainer {
       const elapsed = (performance.now() - t0) / 1000;
       this.metrics.step({ step: this.state.step, epoch: this.state.epoch, loss: r.loss, ...prefix(r.terms), lr, gradNorm: r.gradNorm, applied: r.applied, batch: idx.length, frames, stepsPerSec: stepsHere / elapsed }, this.state.step % cfg.logEvery === 0 || this.state.step === cfg.steps);
       bar.update(this.state.step, { loss: r.loss, lr, sps: stepsHere / elapsed });
-      const done = this.state.step >= cfg.steps;
+      const outOfTime = cfg.timeLimitMinutes > 0 && elapsed > cfg.timeLimitMinutes * 60;
+      if (outOfTime) this.log(`[train] time limit of ${cfg.timeLimitMinutes} min reached at step ${this.state.step}`);
+      const done = this.state.step >= cfg.steps || outOfTime;
       if (this.dev.length > 0 && ((cfg.evalEvery > 0 && this.state.step % cfg.evalEvery === 0) || done)) {
         dev = await this.evaluate();
         this.metrics.eval(this.state.step, dev);
@@ -223,11 +226,15 @@ export class Trainer {
         }
       }
       if (this.state.step % cfg.checkpointEvery === 0 || done) this.checkpoint();
+      if (outOfTime) {
+        timedOut = true;
+        break;
+      }
     }
     bar.stop();
-    const finished = this.state.step >= cfg.steps;
+    const finished = this.state.step >= cfg.steps || timedOut;
     if (!finished && this.opts.stopAfter !== undefined) this.checkpoint();
-    if (finished) this.exportTo(path.join(cfg.runDir, 'final'), { step: this.state.step, devWer: dev?.wer ?? null });
+    if (finished) this.exportTo(path.join(cfg.runDir, 'final'), { step: this.state.step, devWer: dev?.wer ?? null, timedOut });
     this.metrics.writeCurves();
     return { step: this.state.step, finished, lastLoss, badSteps: this.state.badSteps, dev, bestWer: this.state.bestWer, bestStep: this.state.bestStep };
   }
