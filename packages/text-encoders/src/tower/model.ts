@@ -22,6 +22,25 @@ export function gatherRows(table: Tensor2D, idx: Tensor1D): Tensor2D {
   return f(table, idx) as Tensor2D;
 }
 
+/**
+ * `a @ b` for `[m, k] x [k, n]` whose gradients transpose explicitly: on the wasm backend
+ * BatchMatMul with transposeA/transposeB is 15-25x slower than Transpose + plain MatMul (measured:
+ * [960,128]^T x [960,512] 626 ms vs 40 ms), and tfjs' MatMul gradient uses those flags.
+ */
+export function matMul2d(a: Tensor2D, b: Tensor2D): Tensor2D {
+  const f = tf.customGrad(((x: Tensor, y: Tensor, save: (tensors: Tensor[]) => void) => {
+    save([x, y]);
+    return {
+      value: tf.matMul(x as Tensor2D, y as Tensor2D),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => [
+        tf.matMul(dy as Tensor2D, tf.transpose(saved[1]) as Tensor2D),
+        tf.matMul(tf.transpose(saved[0]) as Tensor2D, dy as Tensor2D),
+      ],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(a, b) as Tensor2D;
+}
+
 /** Seeded initial parameters: normal(0, 0.02) weights, zero biases, unit LayerNorm gains. */
 export function initTowerParams(c: TextTowerConfig, seed: number): TowerParams {
   const p: TowerParams = new Map();
@@ -67,7 +86,7 @@ function layerNorm(p: TowerParams, x: Tensor, name: string, eps: number): Tensor
 function dense(p: TowerParams, x: Tensor, name: string): Tensor {
   const shape = x.shape;
   const w = get(p, `${name}/w`) as Tensor2D;
-  const y = tf.add(tf.matMul(tf.reshape(x, [-1, shape[shape.length - 1]]) as Tensor2D, w), get(p, `${name}/b`));
+  const y = tf.add(matMul2d(tf.reshape(x, [-1, shape[shape.length - 1]]) as Tensor2D, w), get(p, `${name}/b`));
   return tf.reshape(y, [...shape.slice(0, -1), w.shape[1]]);
 }
 
@@ -107,5 +126,5 @@ export function towerForward(p: TowerParams, c: TextTowerConfig, ids: Tensor2D, 
 /** MLM head on selected hidden rows `[n, hidden]` -> logits `[n, vocabSize]` (decoder tied to the word embeddings). */
 export function mlmLogits(p: TowerParams, c: TextTowerConfig, rows: Tensor2D): Tensor2D {
   const y = layerNorm(p, gelu(dense(p, rows, 'mlm/dense')), 'mlm/ln', c.layerNormEps) as Tensor2D;
-  return tf.add(tf.matMul(y, get(p, 'embeddings/word') as Tensor2D, false, true), get(p, 'mlm/bias')) as Tensor2D;
+  return tf.add(matMul2d(y, tf.transpose(get(p, 'embeddings/word')) as Tensor2D), get(p, 'mlm/bias')) as Tensor2D;
 }
