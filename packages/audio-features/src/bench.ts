@@ -51,16 +51,16 @@ function listAudio(dir: string, ext: string): string[] {
 }
 
 interface TorchResult {
-  /** Best wall seconds of 3 runs. */
+  /** Best wall seconds of 5 runs. */
   wall: number;
-  /** Best process CPU seconds of 3 runs. */
+  /** Best process CPU seconds of 5 runs. */
   cpu: number;
   /** Output of the float32 run (the normal use) and of a float64 run (the exact reference). */
   float32: Float32Array;
   float64: Float32Array;
 }
 
-/** torchaudio kaldi.fbank timing (best of 3, one thread) and its outputs, or a reason it could not run. */
+/** torchaudio kaldi.fbank timing (best of 5, one thread) and its outputs, or a reason it could not run. */
 function torchaudioFbank(samples: Float32Array, dir: string): TorchResult | string {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   const input = join(dir, 'wave.f32');
@@ -71,7 +71,7 @@ function torchaudioFbank(samples: Float32Array, dir: string): TorchResult | stri
     'torch.set_num_threads(1)',
     'x = torch.frombuffer(bytearray(open(sys.argv[1], "rb").read()), dtype=torch.float32).unsqueeze(0)',
     'wall, cpu = 1e9, 1e9',
-    'for _ in range(3):',
+    'for _ in range(5):',
     '    t, c = time.perf_counter(), time.process_time()',
     '    y = kaldi.fbank(x, num_mel_bins=80)',
     '    wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)',
@@ -124,14 +124,14 @@ async function main(): Promise<void> {
   const seconds = wave.length / RATE;
 
   let ours = kaldiFbank(wave, { numMelBins: 80 });
-  const fb = await time(7, () => (ours = kaldiFbank(wave, { numMelBins: 80 })));
+  const fb = await time(15, () => (ours = kaldiFbank(wave, { numMelBins: 80 })));
   console.log(`kaldiFbank 80 bins, 60 s @ 16 kHz: ${(fb.wall * 1000).toFixed(1)} ms = ${fmt(seconds, fb)}`);
   const dir = mkdtempSync(join(tmpdir(), 'audio-features-bench-'));
   try {
     const ta = torchaudioFbank(wave, dir);
     if (typeof ta === 'string') console.log(`torchaudio kaldi.fbank: skipped (${ta})`);
     else {
-      console.log(`torchaudio kaldi.fbank 80 bins (1 thread, best of 3): ${(ta.wall * 1000).toFixed(1)} ms = ${fmt(seconds, ta)}`);
+      console.log(`torchaudio kaldi.fbank 80 bins (1 thread, best of 5): ${(ta.wall * 1000).toFixed(1)} ms = ${fmt(seconds, ta)}`);
       console.log(`speed ratio kaldiFbank / torchaudio: ${(ta.wall / fb.wall).toFixed(2)}x (wall), ${(ta.cpu / fb.cpu).toFixed(2)}x (CPU time)`);
       console.log(
         `max |difference| over ${ours.numFrames}x80: vs torchaudio float32 ${maxAbsDiff(ours.data, ta.float32).toExponential(2)}, ` +
