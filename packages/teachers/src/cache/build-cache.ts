@@ -22,7 +22,7 @@ export interface CacheUtterance {
   text: string;
 }
 
-/** Progress of a build, reported after every committed batch. */
+/** Progress of a build, reported once at the start and after every utterance. */
 export interface BuildProgress {
   /** Utterances of this shard finished (computed now or found cached). */
   done: number;
@@ -212,8 +212,8 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
           writer = undefined;
         }
         tm.write += since(t);
+        report();
       }
-      report();
     }
     if (writer) {
       const t = performance.now();
