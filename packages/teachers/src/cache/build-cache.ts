@@ -20,6 +20,8 @@ export interface CacheUtterance {
   audio: string;
   /** Transcript (for the text teacher). */
   text: string;
+  /** Manifest duration in seconds; recorded for text-only caches (with a speech teacher the decoded length is used). */
+  duration?: number;
 }
 
 /** Progress of a build, reported once at the start and after every utterance. */
@@ -170,7 +172,7 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
       for (let j = 0; j < batch.length; j++) {
         const e = batch[j];
         const tensors: TensorInput[] = [];
-        let duration = 0;
+        let duration = e.duration ?? 0;
         if (header.speech && opts.speech) {
           const sp = opts.speech;
           t = performance.now();
