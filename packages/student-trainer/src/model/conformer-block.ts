@@ -1,6 +1,7 @@
 import { tf } from '@speechkd/tensor-backend';
 import type { ModelConfig } from './config.js';
 import type { ParamStore } from './params.js';
+import { depthwiseTimeConv } from './depthwise-conv.js';
 import { batchMatMul, dropout, layerNorm, linear, swish } from './ops.js';
 import type { Tensor } from '@tensorflow/tfjs-core';
 
@@ -68,20 +69,12 @@ function selfAttention(p: ParamStore, n: string, x: Tensor, heads: number, rate:
   return linear(merged, p.get(`${n}/wo`), p.get(`${n}/bo`));
 }
 
-/** Convolution module: pointwise + GLU, depthwise conv along time (as an unfolded multiply-add), LN, swish, pointwise. */
+/** Convolution module: pointwise + GLU, depthwise conv along time, LN, swish, pointwise. */
 function convModule(p: ParamStore, n: string, x: Tensor, ctx: BlockContext): Tensor {
-  const [b, t, d] = x.shape;
   const h = linear(x, p.get(`${n}/pw1/w`), p.get(`${n}/pw1/b`));
   const [a, g] = tf.split(h, 2, 2);
   const glu = tf.mul(tf.mul(a, tf.sigmoid(g)), ctx.mask); // padding must not leak into neighbours
-  const w = p.get(`${n}/dw/w`); // [K, d]
-  const kSize = w.shape[0];
-  const half = (kSize - 1) / 2;
-  const padded = tf.pad(glu, [[0, 0], [half, half], [0, 0]]);
-  // Multiply-add of shifted copies: its gradient is far cheaper on wasm than a stacked unfold.
-  let acc: Tensor = tf.mul(tf.slice(padded, [0, 0, 0], [b, t, d]), tf.slice(w, [0, 0], [1, d]));
-  for (let k = 1; k < kSize; k++) acc = tf.add(acc, tf.mul(tf.slice(padded, [0, k, 0], [b, t, d]), tf.slice(w, [k, 0], [1, d])));
-  const dw = tf.add(acc, p.get(`${n}/dw/b`));
+  const dw = tf.add(depthwiseTimeConv(glu, p.get(`${n}/dw/w`)), p.get(`${n}/dw/b`));
   const act = swish(layerNorm(dw, p.get(`${n}/ln/g`), p.get(`${n}/ln/b`)));
   return linear(act, p.get(`${n}/pw2/w`), p.get(`${n}/pw2/b`));
 }

@@ -76,7 +76,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   seed: 1,
   steps: 20000,
   timeLimitMinutes: 0,
-  batchFrames: 12000,
+  batchFrames: 4000,
   maxBatch: 32,
   maxFrames: 3000,
   lr: 1e-3,
