@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
+import { loadRecognizer } from '@speechkd/student-trainer/inference';
+import { evaluateLibriSpeech } from '@speechkd/wer-eval';
+import type { Log } from './stage.js';
+
+/** A trained model to evaluate. */
+export interface SystemSpec {
+  /** Short key (folder name), e.g. `student-kd`. */
+  key: string;
+  /** Row label in the report. */
+  label: string;
+  /** Training run directory (its `final/` bundle is evaluated). */
+  dir: string;
+  params: number;
+  steps: number;
+}
+
+/** WER/CER of one system on one test set. */
+export interface TestSetResult {
+  /** `synthetic test` or `LibriSpeech <subset>`. */
+  set: string;
+  utterances: number;
+  referenceWords: number;
+  wer: number | null;
+  cer: number | null;
+  errors: number;
+  substitutions: number;
+  deletions: number;
+  insertions: number;
+  /** Recognizer seconds / audio seconds. */
+  rtf: number | null;
+  /** Mean recognizer milliseconds per utterance. */
+  latencyMs: number | null;
+  report: string;
+}
+
+/** One system's evaluation across test sets. */
+export interface SystemResult extends Omit<SystemSpec, 'dir'> {
+  bundle: string;
+  /** Size of the float32 weights file in bytes. */
+  sizeBytes: number;
+  results: TestSetResult[];
+}
+
+/** Options of `evaluateSystems`. */
+export interface EvaluateSystemsOptions {
+  /** `<out>/SynthLibri` of the synthetic corpus (its `test` subset is evaluated). */
+  synthRoot: string;
+  /** Subsets of the bundled real LibriSpeech sample. */
+  realSubsets: string[];
+  outDir: string;
+  /** At most this many utterances per set (0 = all). */
+  limit: number;
+  log: Log;
+}
+
+/** Evaluates every system with wer-eval on the synthetic test set and the real LibriSpeech sample. */
+export async function evaluateSystems(systems: readonly SystemSpec[], opts: EvaluateSystemsOptions): Promise<SystemResult[]> {
+  const { statSync } = await import('node:fs');
+  const sets = [
+    { set: 'synthetic test', root: opts.synthRoot, subset: 'test' },
+    ...opts.realSubsets.map((s) => ({ set: `LibriSpeech ${s}`, root: LIBRISPEECH_SAMPLE_ROOT, subset: s })),
+  ];
+  const out: SystemResult[] = [];
+  for (const sys of systems) {
+    const bundle = path.join(sys.dir, 'final');
+    const recognizer = await loadRecognizer(bundle, { name: sys.label });
+    const results: TestSetResult[] = [];
+    try {
+      for (const s of sets) {
+        const r = await evaluateLibriSpeech({
+          root: s.root, subset: s.subset, recognizer, outDir: path.join(opts.outDir, sys.key, s.subset),
+          limit: opts.limit > 0 ? opts.limit : undefined,
+        });
+        const sum = r.summary;
+        results.push({
+          set: s.set, utterances: sum.utterances, referenceWords: sum.referenceWords, wer: sum.wer, cer: sum.cer, errors: sum.errors,
+          substitutions: sum.substitutions, deletions: sum.deletions, insertions: sum.insertions, rtf: r.rtf,
+          latencyMs: r.recognizerSeconds === null ? null : (1000 * r.recognizerSeconds) / Math.max(1, sum.utterances),
+          report: r.files.report,
+        });
+        opts.log(`[eval] ${sys.label} on ${s.set}: WER ${sum.wer === null ? 'n/a' : (100 * sum.wer).toFixed(2)}% (${sum.utterances} utts, RTF ${r.rtf?.toFixed(4)})`);
+      }
+    } finally {
+      recognizer.dispose?.();
+    }
+    const sizeBytes = statSync(path.join(bundle, 'weights.bin')).size;
+    out.push({ key: sys.key, label: sys.label, params: sys.params, steps: sys.steps, bundle, sizeBytes, results });
+  }
+  return out;
+}

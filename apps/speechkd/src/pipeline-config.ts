@@ -1,0 +1,116 @@
+/** Every setting of the main job (plain values; a preset overrides them, then `--key=value` flags). */
+export interface PipelineConfig {
+  /** Run name: outputs go to `<runsDir>/<name>`. */
+  name: string;
+  /** Folder for runs. */
+  runsDir: string;
+  /** Folder for the synthetic corpus (shared by runs with the same corpus and seed). */
+  dataDir: string;
+  /** Synthetic corpus preset: tiny, small, full (speechkd-synth presets) or micro (60 utterances, tests). */
+  corpus: string;
+  /** Seed of the corpus, initialization, shuffling and augmentation. */
+  seed: number;
+  /** Text tower MLM steps. */
+  textSteps: number;
+  /** Brown sentences the text tower trains on (0 = all ~47k; tokenizing all takes about a minute). */
+  textSentences: number;
+  /** Speech teacher preset and its CTC steps. */
+  teacherModel: string;
+  teacherSteps: number;
+  /** Student preset and its steps (the same for the CTC-only and the distilled student). */
+  studentModel: string;
+  studentSteps: number;
+  /** Peak learning rate and warm-up of every speech model. */
+  lr: number;
+  warmupSteps: number;
+  /** Padded frames per batch. */
+  batchFrames: number;
+  /** Teacher hidden-state layers cached for distillation (comma list; 'uniform4' = four evenly spaced). */
+  speechLayers: string;
+  /** Distillation settings as `key=value` pairs of @speechkd/distill's config, comma-separated. */
+  distill: string;
+  /** Evaluate at most this many utterances per test set (0 = all). */
+  evalLimit: number;
+  /** Real LibriSpeech subsets of the bundled sample to evaluate on (comma list; '' skips). */
+  realSubsets: string;
+  /** Tensor backend (auto, wasm, cpu, tensorflow, tensorflow-gpu). */
+  backend: string;
+}
+
+/** Defaults: the embedded main job (tiny corpus, < 20 minutes on 2 cores, no network). */
+export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
+  name: 'default',
+  runsDir: 'runs',
+  dataDir: 'data',
+  corpus: 'tiny',
+  seed: 1,
+  textSteps: 300,
+  textSentences: 0,
+  teacherModel: 'student-s',
+  teacherSteps: 400,
+  studentModel: 'student-xs',
+  studentSteps: 300,
+  lr: 2e-3,
+  warmupSteps: 100,
+  batchFrames: 8000,
+  speechLayers: 'uniform4',
+  distill: '',
+  evalLimit: 0,
+  realSubsets: 'test-clean,test-other,dev-clean',
+  backend: 'auto',
+} satisfies PipelineConfig);
+
+/** Named presets over the defaults. */
+export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>> = Object.freeze({
+  default: {},
+  /** The experiment of RESULTS.md: small corpus, teacher-m, student-s (hours on 2 cores). */
+  full: {
+    name: 'full', corpus: 'small', teacherModel: 'teacher-m', teacherSteps: 12000, studentModel: 'student-s', studentSteps: 8000,
+    lr: 1e-3, warmupSteps: 1000, batchFrames: 12000, textSteps: 3000,
+  },
+  /** A few steps of everything (integration tests). */
+  micro: {
+    name: 'micro', corpus: 'micro', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
+    studentSteps: 16, lr: 3e-3, warmupSteps: 2, batchFrames: 3000, evalLimit: 4, realSubsets: 'test-clean',
+  },
+});
+
+/** The `micro` corpus: 6/2/2 speakers reading 6/3/3 sentences (a minute to synthesize; integration tests). */
+export const MICRO_CORPUS = Object.freeze({
+  name: 'micro',
+  speakers: { train: 6, dev: 2, test: 2 },
+  uttsPerSpeaker: { train: 6, dev: 3, test: 3 },
+  chaptersPerSpeaker: 1,
+  fliteShare: 0.2,
+});
+
+/** A bad main-job flag or preset (names it and what is allowed). */
+export class PipelineConfigError extends Error {
+  override name = 'PipelineConfigError';
+}
+
+/** Defaults <- preset <- flags; unknown keys and ill-typed values fail. */
+export function resolvePipelineConfig(preset: string, flags: Record<string, string>): PipelineConfig {
+  const p = PIPELINE_PRESETS[preset];
+  if (!p) throw new PipelineConfigError(`--preset ${preset}: unknown preset; use one of ${Object.keys(PIPELINE_PRESETS).join(', ')}`);
+  const cfg: Record<string, unknown> = { ...DEFAULT_PIPELINE, ...p };
+  for (const [key, raw] of Object.entries(flags)) {
+    if (!(key in DEFAULT_PIPELINE)) {
+      throw new PipelineConfigError(`--${key}: unknown setting; known: ${Object.keys(DEFAULT_PIPELINE).join(', ')}`);
+    }
+    const def = (DEFAULT_PIPELINE as Record<string, unknown>)[key];
+    if (typeof def === 'number') {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) throw new PipelineConfigError(`--${key}=${raw}: must be a number`);
+      cfg[key] = n;
+    } else {
+      cfg[key] = raw;
+    }
+  }
+  const c = cfg as unknown as PipelineConfig;
+  for (const k of ['textSteps', 'teacherSteps', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < (k === 'textSentences' || k === 'evalLimit' ? 0 : 1)) throw new PipelineConfigError(`--${k}=${c[k]}: must be an integer >= ${k === 'textSentences' || k === 'evalLimit' ? 0 : 1}`);
+  }
+  if (!/^[\w.-]+$/.test(c.name)) throw new PipelineConfigError(`--name=${c.name}: use letters, digits, '.', '_' or '-'`);
+  return c;
+}

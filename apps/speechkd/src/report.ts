@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PipelineConfig } from './pipeline-config.js';
+import type { SystemResult } from './evaluate-systems.js';
+
+/** Extra facts for the report. */
+export interface ReportContext {
+  /** Layer pairs of the distilled student, e.g. `s2->t4`. */
+  kdPairs: string[];
+  corpus: { utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
+  /** The command line that produced the run. */
+  command: string;
+}
+
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(2)}`);
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)}`;
+
+/** The results table as rows of cells (header first); shared by the terminal, Markdown and HTML outputs. */
+export function resultTable(systems: readonly SystemResult[]): string[][] {
+  const sets = systems[0]?.results.map((r) => r.set) ?? [];
+  const header = ['system', 'params (M)', 'size (MB)', 'steps', ...sets.flatMap((s) => [`${s} WER %`, `${s} CER %`]), 'RTF', 'ms/utt'];
+  const rows = systems.map((s) => {
+    const synth = s.results[0];
+    return [
+      s.label, (s.params / 1e6).toFixed(2), mb(s.sizeBytes), String(s.steps),
+      ...s.results.flatMap((r) => [pct(r.wer), pct(r.cer)]),
+      synth?.rtf === null || synth?.rtf === undefined ? 'n/a' : synth.rtf.toFixed(4),
+      synth?.latencyMs === null || synth?.latencyMs === undefined ? 'n/a' : synth.latencyMs.toFixed(1),
+    ];
+  });
+  return [header, ...rows];
+}
+
+/** Fixed-width text rendering of a table for the terminal. */
+export function formatTextTable(table: readonly string[][]): string {
+  const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
+  return table.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+function markdownTable(table: readonly string[][]): string {
+  const line = (r: readonly string[]) => `| ${r.join(' | ')} |`;
+  return [line(table[0]), line(table[0].map((_, i) => (i === 0 ? '---' : '---:'))), ...table.slice(1).map(line)].join('\n');
+}
+
+const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/** Relative WER change of the distilled student against the CTC-only one on the synthetic test set (negative = better). */
+export function relativeWerChange(systems: readonly SystemResult[]): number | null {
+  const ctc = systems.find((s) => s.key === 'student-ctc')?.results[0]?.wer;
+  const kd = systems.find((s) => s.key === 'student-kd')?.results[0]?.wer;
+  if (ctc === undefined || kd === undefined || ctc === null || kd === null || ctc === 0) return null;
+  return (kd - ctc) / ctc;
+}
+
+/** Writes `report.md`, `report.html` and `summary.json` into the run directory. */
+export function writeReports(runDir: string, cfg: PipelineConfig, systems: readonly SystemResult[], ctx: ReportContext): { markdown: string; html: string; summary: string } {
+  const table = resultTable(systems);
+  const teacher = systems.find((s) => s.key === 'teacher');
+  const student = systems.find((s) => s.key === 'student-kd');
+  const ratio = teacher && student ? student.params / teacher.params : null;
+  const rel = relativeWerChange(systems);
+  const command = ctx.command;
+  const notes = [
+    `Corpus: synthetic ${cfg.corpus} (seed ${cfg.seed}): ${Object.entries(ctx.corpus.utterances).map(([k, v]) => `${k} ${v} utts / ${(ctx.corpus.seconds[k] / 60).toFixed(1)} min`).join(', ')}; ${ctx.corpus.failures} synthesis failures.`,
+    `Student/teacher parameters: ${ratio === null ? 'n/a' : `${(100 * ratio).toFixed(1)}%`}. Distilled vs CTC-only student WER on the synthetic test set: ${rel === null ? 'n/a' : `${rel > 0 ? '+' : ''}${(100 * rel).toFixed(1)}% relative`}.`,
+    `Distillation layer pairs: ${ctx.kdPairs.join(', ') || 'none'}. Settings: ${cfg.distill || 'defaults of @speechkd/distill'}.`,
+    'The models are trained only on synthetic speech (espeak-ng voices); they do not transfer to real LibriSpeech audio, whose rows are reported as measured.',
+  ];
+  const md = [
+    `# speechkd run \`${cfg.name}\``, '', `Command: \`${command}\``, '', markdownTable(table), '', ...notes.map((n) => `- ${n}`), '',
+    'RTF and ms/utt: recognizer time on the synthetic test set (features + model + greedy decoding), this machine.', '',
+  ].join('\n');
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>speechkd ${esc(cfg.name)}</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}</style></head><body>
+<h1>speechkd run <code>${esc(cfg.name)}</code></h1><p>Command: <code>${esc(command)}</code></p>
+<table><thead><tr>${table[0].map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
+${table.slice(1).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}
+</tbody></table><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
+<h2>Per-set reports</h2><ul>${systems.flatMap((s) => s.results.map((r) => `<li><a href="${esc(path.relative(runDir, r.report))}">${esc(s.label)} — ${esc(r.set)}</a></li>`)).join('')}</ul>
+</body></html>
+`;
+  const summary = { name: cfg.name, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus };
+  const files = { markdown: path.join(runDir, 'report.md'), html: path.join(runDir, 'report.html'), summary: path.join(runDir, 'summary.json') };
+  writeAtomic(files.markdown, md);
+  writeAtomic(files.html, html);
+  writeAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  return files;
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolvePipelineConfig, runPipeline } from '@speechkd/app';
+import type { PipelineResult } from '@speechkd/app';
+
+// The whole main job in miniature: 48 synthetic utterances, tiny models, a few steps each.
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-pipeline-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function readMetrics(file: string): Array<Record<string, number>> {
+  return fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((m) => (m as unknown as { type: string }).type === 'train');
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('main job (micro preset)', () => {
+  let result: PipelineResult;
+  const log: string[] = [];
+
+  it('runs every stage and writes the reports', async () => {
+    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm' });
+    result = await runPipeline(cfg, (l) => log.push(l));
+    for (const f of Object.values(result.reports)) expect(fs.existsSync(f), f).toBe(true);
+    for (const dir of [result.paths.teacher, result.paths.studentCtc, result.paths.studentKd]) {
+      expect(fs.existsSync(path.join(dir, 'final', 'model.json')), dir).toBe(true);
+    }
+    expect(fs.existsSync(path.join(result.paths.cache, 'cache.json'))).toBe(true);
+  }, 600_000);
+
+  it('summary.json parses and holds the three systems with WER on every set', () => {
+    const summary = JSON.parse(fs.readFileSync(result.reports.summary, 'utf8')) as {
+      systems: Array<{ key: string; params: number; results: Array<{ set: string; wer: number | null; utterances: number }> }>;
+    };
+    expect(summary.systems.map((s) => s.key)).toEqual(['teacher', 'student-ctc', 'student-kd']);
+    for (const s of summary.systems) {
+      expect(s.params).toBeGreaterThan(0);
+      expect(s.results.map((r) => r.set)).toEqual(['synthetic test', 'LibriSpeech test-clean']);
+      for (const r of s.results) {
+        expect(r.utterances).toBeGreaterThan(0);
+        expect(r.wer).toBeGreaterThanOrEqual(0);
+      }
+    }
+    const md = fs.readFileSync(result.reports.markdown, 'utf8');
+    expect(md).toMatch(/\| student \(test-tiny, distilled\) \|/);
+    expect(fs.readFileSync(result.reports.html, 'utf8')).toMatch(/<table>/);
+  });
+
+  it('every distillation term decreases during the distilled run', () => {
+    const m = readMetrics(path.join(result.paths.studentKd, 'metrics.jsonl'));
+    expect(m.length).toBeGreaterThanOrEqual(10);
+    for (const term of ['loss/ctc', 'loss/kd', 'loss/speech', 'loss/text']) {
+      const values = m.map((r) => r[term]);
+      expect(values.every(Number.isFinite), term).toBe(true);
+      expect(mean(values.slice(-4)), term).toBeLessThan(mean(values.slice(0, 4)));
+    }
+  });
+
+  it('a rerun reuses every finished stage', async () => {
+    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm' });
+    const again: string[] = [];
+    await runPipeline(cfg, (l) => again.push(l));
+    expect(again.filter((l) => l.includes('reusing result')).length).toBe(7);
+  }, 120_000);
+});
