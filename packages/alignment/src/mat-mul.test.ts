@@ -11,7 +11,7 @@ describe.each(BACKENDS)('matMul (explicit-transpose product) [%s]', (backend) =>
     [false, true],
     [true, true],
   ])('rank 2 and 3 - transposeA %s, transposeB %s - equals tf.matMul, value and gradients', (ta, tb) => {
-    for (const batch of [[], [3]]) {
+    for (const batch of [[], [1], [3], [2, 3], [20]]) {
       const a = tf.randomNormal([...batch, ...(ta ? [4, 2] : [2, 4])], 0, 1, 'float32', 1);
       const b = tf.randomNormal([...batch, ...(tb ? [5, 4] : [4, 5])], 0, 1, 'float32', 2);
       const f = (mm: typeof matMul) => (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(mm(x, y, ta, tb)));
@@ -24,6 +24,11 @@ describe.each(BACKENDS)('matMul (explicit-transpose product) [%s]', (backend) =>
       expectNoLeak(() => tf.grads(f(matMul))([a, b]));
       tf.dispose([a, b]);
     }
-    expect(true).toBe(true);
+  });
+
+  it('throws for operands of different rank or leading dims', () => {
+    const [a, b] = [tf.zeros([2, 3, 4]), tf.zeros([4, 5])];
+    expect(() => matMul(a, b)).toThrow('matMul: operands need equal rank >= 2 and equal leading dims, got [2,3,4] and [4,5]');
+    tf.dispose([a, b]);
   });
 });

@@ -31,8 +31,9 @@ function layerNorm(x: Tensor, gain: Tensor, bias: Tensor): Tensor {
 /**
  * Builds the yardstick: `layers` blocks of multi-head self-attention (key padding mask) and a ReLU
  * feed-forward, each with residuals, then a [dim, vocab] output layer; the loss is a log-softmax
- * cross-entropy against fixed targets (a stand-in for CTC, which costs more). Products use the same
- * explicit-transpose matMul as the losses, so the yardstick is not inflated by wasm's slow path.
+ * cross-entropy against fixed targets (a stand-in for CTC, which costs more). Dense layers use the
+ * package's explicit-transpose matMul and attention uses tf.matMul, whichever measured faster on
+ * wasm, so the yardstick is not inflated by wasm's slow paths.
  */
 export function createTransformerStep(shape: StepShape, seed = 0): TransformerStep {
   const { dim, layers, heads, ffDim, vocab } = shape;
@@ -70,8 +71,8 @@ export function createTransformerStep(shape: StepShape, seed = 0): TransformerSt
       const q = split(lin(n, p.wq), b, t);
       const k = split(lin(n, p.wk), b, t);
       const val = split(lin(n, p.wv), b, t);
-      const att = tf.softmax(tf.add(tf.div(matMul(q, k, false, true), Math.sqrt(dh)), keyBias), -1);
-      const ctx = tf.reshape(tf.transpose(matMul(att, val), [0, 2, 1, 3]), [b, t, dim]);
+      const att = tf.softmax(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(dh)), keyBias), -1);
+      const ctx = tf.reshape(tf.transpose(tf.matMul(att, val), [0, 2, 1, 3]), [b, t, dim]);
       h = tf.add(h, lin(ctx, p.wo));
       const n2 = layerNorm(h, p.ln2g, p.ln2b);
       h = tf.add(h, tf.add(lin(tf.relu(tf.add(lin(n2, p.w1), p.b1)), p.w2), p.b2));
