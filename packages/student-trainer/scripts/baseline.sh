@@ -1,0 +1,28 @@
+#!/bin/sh
+# CTC-only baselines of issue 6 on the synthetic corpus (small preset): teacher-m and student-s trained side by
+# side (one core each, time-boxed by timeLimitMinutes in their configs), then dev/test WER of the exported EMA
+# models and of float16/int8 copies of student-s. Run from the repository root after `npm run build`:
+#   sh packages/student-trainer/scripts/baseline.sh
+set -eu
+CLI="node packages/student-trainer/dist/cli.js"
+DATA=data/synth-small/SynthLibri
+[ -f "$DATA/test.jsonl" ] || npx speechkd-synth --preset small --out data/synth-small --seed 1
+for m in teacher-m student-s; do
+  nice -n 5 $CLI train --config packages/student-trainer/configs/baseline-$m.json --no-progress \
+    > runs/baseline-$m.out 2> runs/baseline-$m.log &
+done
+wait
+# Dev WER of each run is its final evaluation (metrics.jsonl, last "eval" line); test WER through the
+# inference bundle (WAV -> fbank -> CMVN -> model -> greedy), plus float16/int8 copies of student-s.
+S=runs/baseline-student-s/final
+$CLI quantize --model $S --precision float16 --out $S-float16
+$CLI quantize --model $S --precision int8 --out $S-int8
+for split in dev test; do
+  $CLI eval --model runs/baseline-teacher-m/final --manifest $DATA/$split.jsonl > runs/eval-teacher-m-$split.json &
+  $CLI eval --model $S --manifest $DATA/$split.jsonl > runs/eval-student-s-$split.json
+  wait
+done
+$CLI eval --model $S-float16 --manifest $DATA/test.jsonl > runs/eval-student-s-float16-test.json &
+$CLI eval --model $S-int8 --manifest $DATA/test.jsonl > runs/eval-student-s-int8-test.json
+wait
+cat runs/eval-*.json
