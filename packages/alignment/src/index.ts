@@ -7,6 +7,7 @@ export { lengthsToMask, maskToLengths } from './mask.js';
 export { reduceMasked, REDUCTIONS } from './reduce.js';
 export type { Reduction } from './reduce.js';
 export { mulberry32 } from './random.js';
+export { matMul as fastMatMul } from './mat-mul.js';
 
 export { kdLoss, kdLossFromProbs, DEFAULT_TEMPERATURE } from './kd/kd-loss.js';
 export type { KdLossOptions } from './kd/kd-loss.js';

@@ -8,6 +8,7 @@ import {
   ctcPathToAlignment,
   infoNceLoss,
   lengthsToMask,
+  maskToLengths,
   pooledMatchLoss,
   resampleTime,
 } from '../index.js';
@@ -159,6 +160,9 @@ describe.each(BACKENDS)('cross-modal alignment [%s]', (backend) => {
 
   it('lengthsToMask builds [batch, maxLen] from numbers or a tensor', () => {
     expect(take(lengthsToMask([2, 0, 3], 3))).toEqual([1, 1, 0, 0, 0, 0, 1, 1, 1]);
+    const m = lengthsToMask([2, 0, 3], 3);
+    expect(take(maskToLengths(m))).toEqual([2, 0, 3]);
+    m.dispose();
     const lens = t([1, 2], 'int32');
     expect(take(lengthsToMask(lens as tf.Tensor1D, 2))).toEqual([1, 0, 1, 1]);
     expect(() => lengthsToMask([4], 3)).toThrow("lengthsToMask: argument 'lengths' [0] = 4 must be an integer in [0, maxLen=3]");
