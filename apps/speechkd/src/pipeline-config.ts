@@ -12,6 +12,8 @@ export interface PipelineConfig {
   seed: number;
   /** Text tower MLM steps. */
   textSteps: number;
+  /** Text tower architecture preset of @speechkd/text-encoders (tiny or small). */
+  textTower: string;
   /** Brown sentences the text tower trains on (0 = all ~47k; tokenizing all takes about a minute). */
   textSentences: number;
   /** Speech teacher preset and its CTC steps. */
@@ -44,8 +46,9 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   dataDir: 'data',
   corpus: 'tiny',
   seed: 1,
-  textSteps: 300,
-  textSentences: 0,
+  textTower: 'small',
+  textSteps: 150,
+  textSentences: 10000,
   teacherModel: 'student-s',
   teacherSteps: 400,
   studentModel: 'student-xs',
@@ -66,11 +69,11 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   /** The experiment of RESULTS.md: small corpus, teacher-m, student-s (hours on 2 cores). */
   full: {
     name: 'full', corpus: 'small', teacherModel: 'teacher-m', teacherSteps: 12000, studentModel: 'student-s', studentSteps: 8000,
-    lr: 1e-3, warmupSteps: 1000, batchFrames: 12000, textSteps: 3000,
+    lr: 1e-3, warmupSteps: 1000, batchFrames: 12000, textSteps: 3000, textSentences: 0,
   },
   /** A few steps of everything (integration tests). */
   micro: {
-    name: 'micro', corpus: 'micro', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
+    name: 'micro', corpus: 'micro', textTower: 'tiny', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
     studentSteps: 16, lr: 3e-3, warmupSteps: 2, batchFrames: 3000, evalLimit: 4, realSubsets: 'test-clean',
   },
 });

@@ -4,7 +4,7 @@ import { initBackend } from '@speechkd/tensor-backend';
 import type { BackendName } from '@speechkd/tensor-backend';
 import { synthesizeCorpus } from '@speechkd/synth';
 import { readManifest } from '@speechkd/librispeech';
-import { loadBrownSentences, readExcludeSet, trainTextTower } from '@speechkd/text-encoders';
+import { TOWER_PRESETS, loadBrownSentences, readExcludeSet, trainTextTower } from '@speechkd/text-encoders';
 import { Trainer, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
 import type { TrainConfig } from '@speechkd/student-trainer';
 import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher, openTeacherCache } from '@speechkd/teachers';
@@ -12,6 +12,7 @@ import { createDistillObjective, resolveDistillConfig } from '@speechkd/distill'
 import type { PipelineConfig } from './pipeline-config.js';
 import { MICRO_CORPUS, PipelineConfigError } from './pipeline-config.js';
 import { runStage, writeJsonAtomic } from './stage.js';
+import { progressLine } from './progress.js';
 import type { Log } from './stage.js';
 import { evaluateSystems } from './evaluate-systems.js';
 import type { SystemResult } from './evaluate-systems.js';
@@ -113,16 +114,10 @@ export async function runPipeline(
   await initBackend({ backend: cfg.backend === 'auto' ? undefined : (cfg.backend as BackendName), log });
 
   const corpus = await runStage(paths.run, 'synth', log, async () => {
-    let last = 0;
+    const progress = progressLine(log, 'synth', 'utterances');
     const r = await synthesizeCorpus({
       preset: cfg.corpus === 'micro' ? { ...MICRO_CORPUS } : cfg.corpus, out: paths.corpus, seed: cfg.seed,
-      onProgress: (p) => {
-        const now = Date.now();
-        if (now - last > 5000 || p.done === p.total) {
-          last = now;
-          log(`[synth] ${p.done}/${p.total} utterances, ${p.audioSeconds.toFixed(0)} s of audio, ${p.failed} failed`);
-        }
-      },
+      onProgress: (p) => progress(p.done, p.total, `${p.audioSeconds.toFixed(0)} s of audio, ${p.failed} failed`),
     });
     return { root: r.root, train: r.manifests.train, dev: r.manifests.dev, test: r.manifests.test, utterances: r.utterances, seconds: r.seconds, failures: r.failures.length };
   });
@@ -135,11 +130,15 @@ export async function runPipeline(
     const stride = cfg.textSentences > 0 ? Math.max(1, Math.floor(all.sentences.length / cfg.textSentences)) : 1;
     const sentences = all.sentences.filter((_, i) => i % stride === 0).slice(0, cfg.textSentences || undefined);
     log(`[text-tower] ${sentences.length} Brown sentences (${excluded} excluded: synthetic dev/test transcripts)`);
-    const r = await trainTextTower({ out: paths.textTower, sentences, steps: cfg.textSteps, seed: cfg.seed, log });
-    const first = r.losses.slice(0, 10);
-    const last = r.losses.slice(-10);
+    const arch = TOWER_PRESETS[cfg.textTower];
+    if (!arch) throw new PipelineConfigError(`--textTower=${cfg.textTower}: use one of ${Object.keys(TOWER_PRESETS).join(', ')}`);
+    const progress = progressLine(log, 'text-tower', 'steps');
+    const r = await trainTextTower({
+      out: paths.textTower, sentences, steps: cfg.textSteps, seed: cfg.seed, arch, log,
+      onStep: (info) => progress(info.step, info.steps, `MLM loss ${info.loss.toFixed(3)}`),
+    });
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    return { step: r.step, sentences: sentences.length, firstLoss: mean(first), lastLoss: mean(last), validationLoss: r.validationLoss };
+    return { step: r.step, sentences: sentences.length, firstLoss: mean(r.losses.slice(0, 10)), lastLoss: mean(r.losses.slice(-10)), validationLoss: r.validationLoss };
   });
 
   const teacherCfg = trainConfig(cfg, corpus, cfg.teacherModel, cfg.teacherSteps, paths.teacher);
@@ -150,17 +149,11 @@ export async function runPipeline(
     const speech = await loadInProjectSpeechTeacher(paths.teacher);
     const text = await loadInProjectTextTeacher(paths.textTower);
     const entries = readManifest(corpus.train);
-    let last = 0;
+    const progress = progressLine(log, 'cache', 'utterances');
     const r = await buildTeacherCache({
       entries, outDir: paths.cache, loadAudio: loadAudioAt, speech, speechLayers: teacherLayers, speechLogits: true, text,
       textLayers: [text.numLayers],
-      onProgress: (p) => {
-        const now = Date.now();
-        if (now - last > 5000 || p.done === p.total) {
-          last = now;
-          log(`[cache] ${p.done}/${p.total} utterances (${(p.audioSeconds / Math.max(p.elapsedSeconds, 1e-9)).toFixed(1)}x realtime)`);
-        }
-      },
+      onProgress: (p) => progress(p.done, p.total, `${(p.audioSeconds / Math.max(p.elapsedSeconds, 1e-9)).toFixed(1)}x realtime`),
     });
     return { utterances: r.total, bytes: r.bytesWritten, audioSeconds: r.audioSeconds, fingerprint: r.header.fingerprint };
   });
