@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
 import { resolvePipelineConfig, runPipeline } from '@speechkd/app';
 import type { PipelineResult } from '@speechkd/app';
 
@@ -56,6 +59,19 @@ describe('main job (micro preset)', () => {
       expect(mean(values.slice(-4)), term).toBeLessThan(mean(values.slice(0, 4)));
     }
   });
+
+  it('wer-eval librispeech --model evaluates the distilled student (the CLI as users run it)', () => {
+    const out = path.join(root, 'wer-eval-model');
+    const r = spawnSync(process.execPath, [
+      fileURLToPath(new URL('../apps/wer-eval/dist/cli.js', import.meta.url)), 'librispeech', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'test-clean',
+      '--model', path.join(result.paths.studentKd, 'final'), '--out', out, '--json',
+    ], { encoding: 'utf8', env: { ...process.env, SPEECHKD_BACKEND: 'wasm' } });
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as { utterances: number; referenceWords: number; wer: number };
+    expect(summary.utterances).toBe(4);
+    expect(summary.referenceWords).toBe(61);
+    expect(fs.readdirSync(out).some((f) => f.startsWith('wer-summary'))).toBe(true);
+  }, 120_000);
 
   it('a rerun reuses every finished stage', async () => {
     const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm' });

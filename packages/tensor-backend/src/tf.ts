@@ -13,7 +13,9 @@ const HOOK = `export async function resolve(s, c, next) {
     throw err;
   }
 }`;
-if (!process.env.VITEST) register(`data:text/javascript,${encodeURIComponent(HOOK)}`);
+// Inside a vitest worker the module runner resolves them; child processes of tests (which inherit
+// VITEST variables) are plain Node and need the hook, so test the worker global, not the environment.
+if (!('__vitest_worker__' in globalThis)) register(`data:text/javascript,${encodeURIComponent(HOOK)}`);
 await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 
 /** The single tfjs-core instance every speechkd package computes with. */
