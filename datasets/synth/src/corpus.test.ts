@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudioInfo } from '@speechkd/audio-features';
-import { readManifest } from '@speechkd/librispeech';
+import { buildManifest, readLibriSpeechSubset, readManifest } from '@speechkd/librispeech';
 import { synthesizeCorpus } from './corpus.js';
 import type { SynthResult } from './corpus.js';
 import { ConfigMismatchError, OutputNotWritableError, UnknownPresetError } from './errors.js';
@@ -67,7 +67,17 @@ describe('synthesizeCorpus', () => {
     expect(speakers.join('\n')).toMatch(/espeak-ng/);
   });
 
-  it('is deterministic: worker threads reproduce the same bytes', async () => {
+  it('reads back with the LibriSpeech reader and manifest builder of @speechkd/librispeech', async () => {
+    for (const subset of ['train', 'dev', 'test'] as const) {
+      const contents = readLibriSpeechSubset(first.root, subset, { onProblem: 'error' });
+      const ours = readManifest(first.manifests[subset]);
+      expect(contents.utterances.map((u) => [u.id, u.text, u.audio])).toEqual(ours.map((e) => [e.id, e.text, e.audio]));
+      const built = await buildManifest(first.root, subset);
+      expect(built.entries.map((e) => e.duration)).toEqual(ours.map((e) => e.duration));
+    }
+  });
+
+  it('is deterministic: worker processes reproduce the same bytes', async () => {
     const again = await synthesizeCorpus({ preset: MICRO, out: path.join(tmp, 'b'), seed: 3, workers: 2 });
     expect(again.synthesized).toBe(6);
     for (const f of wavFiles(first.root)) {

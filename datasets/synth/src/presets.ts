@@ -38,8 +38,8 @@ export const PRESETS: Readonly<Record<string, PresetConfig>> = {
   },
   full: {
     name: 'full',
-    speakers: { train: 200, dev: 20, test: 20 },
-    uttsPerSpeaker: { train: 55, dev: 50, test: 50 },
+    speakers: { train: 240, dev: 20, test: 20 },
+    uttsPerSpeaker: { train: 55, dev: 60, test: 60 },
     chaptersPerSpeaker: 2,
     fliteShare: 0.2,
   },

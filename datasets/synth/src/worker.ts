@@ -1,5 +1,4 @@
-// Worker thread: renders the utterances the pool sends, one at a time, and reports durations or errors.
-import { parentPort } from 'node:worker_threads';
+// Worker process: renders the utterances the pool sends, one at a time, and reports durations or errors.
 import type { PlannedUtterance } from './plan.js';
 import { renderToFile } from './render.js';
 
@@ -23,15 +22,16 @@ export interface WorkerReply {
   error?: string;
 }
 
-if (parentPort) {
-  const port = parentPort;
-  port.on('message', async (job: WorkerJob) => {
+const send = process.send?.bind(process);
+if (send) {
+  process.on('message', async (job: WorkerJob) => {
     let reply: WorkerReply;
     try {
       reply = { seq: job.seq, duration: await renderToFile(job.utt, job.file) };
     } catch (err) {
       reply = { seq: job.seq, error: `${(err as Error).name}: ${(err as Error).message}` };
     }
-    port.postMessage(reply);
+    send(reply);
   });
+  process.on('disconnect', () => process.exit(0));
 }
