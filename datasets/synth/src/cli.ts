@@ -15,7 +15,7 @@ Re-running with the same settings resumes: finished files are kept.
   --preset   ${Object.keys(PRESETS).join(' | ')} (required)
   --out      output folder (required)
   --seed     non-negative integer (default 1)
-  --workers  worker threads (default: available cores; 0 = main thread)
+  --workers  worker processes (default: available cores; 0 = render in this process)
   --augment  add seeded noise at a random SNR and a random gain
   --limit    render only the first N planned utterances
   --help     this text`;

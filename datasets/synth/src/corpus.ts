@@ -24,7 +24,7 @@ export interface SynthesizeOptions {
   out: string;
   /** Seed (non-negative integer; default 1). */
   seed?: number;
-  /** Worker threads (default: available cores; 0 renders on the calling thread). */
+  /** Worker processes (default: available cores; 0 renders on the calling thread). */
   workers?: number;
   /** Augmentation: true for defaults, an object to tune, false/undefined for clean speech. */
   augment?: boolean | AugmentOptions;
