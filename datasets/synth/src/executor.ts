@@ -40,6 +40,14 @@ function workerEntry(): { file: string; execArgv: string[] } {
   };
 }
 
+/** Options of workerExecutor (tests use them to run a stand-in worker script). */
+export interface WorkerOptions {
+  /** Worker script speaking the WorkerJob/WorkerReply protocol (default: this package's worker). */
+  file?: string;
+  /** Arguments of the worker script. */
+  args?: string[];
+}
+
 /** Utterances a worker process renders before it is replaced (bounds what the engines leak, e.g. one fd per flite call). */
 export const RECYCLE_AFTER = 100;
 
@@ -49,8 +57,9 @@ export const RECYCLE_AFTER = 100;
  * utterances, in a worker process; the same utterance renders fine when retried). A crashed process fails only its
  * utterance, which is retried once on a fresh process before it counts as a failure.
  */
-export function workerExecutor(count: number): Executor {
-  const { file, execArgv } = workerEntry();
+export function workerExecutor(count: number, options: WorkerOptions = {}): Executor {
+  const { file, execArgv } = options.file ? { file: options.file, execArgv: [] } : workerEntry();
+  const args = options.args ?? [];
   let seq = 0;
   let closed = false;
   const children = new Set<ChildProcess>();
@@ -73,7 +82,7 @@ export function workerExecutor(count: number): Executor {
     else idle.push(c);
   };
   const spawn = (): ChildProcess => {
-    const child = fork(file, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(file, args, { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
     children.add(child);
     child.on('message', (reply: WorkerReply) => {
       const p = pending.get(child);
