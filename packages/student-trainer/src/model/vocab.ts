@@ -1,38 +1,17 @@
-/** CTC character vocabulary: index 0 is the blank, then space, apostrophe, A-Z (29 classes). */
-export const CHAR_VOCAB: readonly string[] = ['<blank>', ' ', "'", ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('')];
+// The CTC character vocabulary and transcript normalization are shared with the text side of the
+// project (@speechkd/text-encoders): one definition, re-exported under the trainer's names.
+import { CHAR_VOCAB, CharVocab, decodeChars, encodeChars, normalizeText } from '@speechkd/text-encoders/chars';
+
+export { CHAR_VOCAB };
 
 /** Index of the CTC blank in CHAR_VOCAB. */
-export const BLANK_ID = 0;
-
-const INDEX = new Map<string, number>(CHAR_VOCAB.map((c, i) => [c, i]));
+export const BLANK_ID: number = CharVocab.blank;
 
 /** Normalizes text to the vocabulary: upper case, letters/apostrophe/space only, single spaces. */
-export function normalizeTranscript(text: string): string {
-  return text
-    .toUpperCase()
-    .replace(/[\u2018\u2019`]/g, "'")
-    .replace(/[^A-Z' ]+/g, ' ')
-    .replace(/ +/g, ' ')
-    .trim();
-}
+export const normalizeTranscript: (text: string) => string = normalizeText;
 
-/** Encodes a transcript to label ids (1..28); characters outside the vocabulary are dropped. */
-export function encodeText(text: string): Int32Array {
-  const norm = normalizeTranscript(text);
-  const out: number[] = [];
-  for (const ch of norm) {
-    const id = INDEX.get(ch);
-    if (id !== undefined && id !== BLANK_ID) out.push(id);
-  }
-  return Int32Array.from(out);
-}
+/** Encodes a transcript to label ids (1..28) after normalization; never emits the blank. */
+export const encodeText: (text: string) => Int32Array = encodeChars;
 
-/** Decodes label ids (no blanks expected; blanks are skipped) back to text. */
-export function decodeIds(ids: ArrayLike<number>): string {
-  let s = '';
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
-    if (id !== BLANK_ID && id > 0 && id < CHAR_VOCAB.length) s += CHAR_VOCAB[id];
-  }
-  return s.replace(/ +/g, ' ').trim();
-}
+/** Decodes label ids back to text, skipping blanks and out-of-range ids. */
+export const decodeIds: (ids: ArrayLike<number>) => string = decodeChars;
