@@ -1,28 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { LIBRISPEECH_SAMPLE_ROOT, compiledCli } from '@speechkd/fixtures';
+import { describe, expect, it } from 'vitest';
 
-/** Newest mtime (ms) of the .ts files under `dir`. */
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && e.name.endsWith('.ts')) t = Math.max(t, fs.statSync(path.join(e.parentPath, e.name)).mtimeMs);
-  }
-  return t;
-}
-
-// The CLI runs compiled (node dist/cli.js, as users run it); `npm test` builds first, and a missing
-// or stale dist/ is rebuilt here with the incremental `tsc -b`.
-const PKG = path.join(import.meta.dirname, '..');
-const CLI = path.join(PKG, 'dist', 'cli.js');
-beforeAll(() => {
-  if (!fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < newestSource(path.join(PKG, 'src'))) {
-    execFileSync(process.execPath, [path.join(PKG, '../../node_modules/typescript/bin/tsc'), '-b', PKG], { stdio: 'inherit' });
-  }
-}, 300_000);
+// The CLI runs compiled (node dist/cli.js, as users run it).
+const CLI = compiledCli(path.join(import.meta.dirname, '..'));
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wer-eval-cli-'));
 const write = (name: string, data: string | Uint8Array): string => { const f = path.join(tmp, name); fs.writeFileSync(f, data); return f; };
@@ -68,6 +52,6 @@ describe('wer-eval CLI', () => {
     expect([both.status, both.stderr]).toEqual([2, expect.stringMatching(/exactly one of --hyp FILE and --model DIR/)]);
     const model = run('librispeech', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'dev-clean', '--model', path.join(tmp, 'no-model'), '--out', out);
     expect(model.status).toBe(1);
-    expect(model.stderr).toMatch(/^wer-eval: (--model .*no-model|.*no-model)/);
+    expect(model.stderr).toMatch(/^wer-eval: (--model .*no-model|.*no-model)/m); // after the backend log line
   });
 });

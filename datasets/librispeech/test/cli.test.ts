@@ -1,29 +1,13 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { LIBRISPEECH_SAMPLE_ROOT, compiledCli } from '@speechkd/fixtures';
+import { describe, expect, it } from 'vitest';
 import { readManifest } from '../src/index.js';
 
-/** Newest mtime (ms) of the .ts files under `dir`. */
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile() && e.name.endsWith('.ts')) t = Math.max(t, fs.statSync(path.join(e.parentPath, e.name)).mtimeMs);
-  }
-  return t;
-}
-
-// The CLI runs compiled (node dist/cli.js, as users run it); `npm test` builds first, and a missing
-// or stale dist/ is rebuilt here with the incremental `tsc -b`.
-const PKG = path.join(import.meta.dirname, '..');
-const CLI = path.join(PKG, 'dist', 'cli.js');
-beforeAll(() => {
-  if (!fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < newestSource(path.join(PKG, 'src'))) {
-    execFileSync(process.execPath, [path.join(PKG, '../../node_modules/typescript/bin/tsc'), '-b', PKG], { stdio: 'inherit' });
-  }
-}, 300_000);
+// The CLI runs compiled (node dist/cli.js, as users run it).
+const CLI = compiledCli(path.join(import.meta.dirname, '..'));
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 describe('speechkd-librispeech CLI', () => {
