@@ -46,16 +46,16 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   dataDir: 'data',
   corpus: 'tiny',
   seed: 1,
-  textTower: 'small',
-  textSteps: 150,
+  textTower: 'tiny',
+  textSteps: 100,
   textSentences: 10000,
   teacherModel: 'student-s',
-  teacherSteps: 400,
+  teacherSteps: 200,
   studentModel: 'student-xs',
-  studentSteps: 300,
+  studentSteps: 200,
   lr: 2e-3,
   warmupSteps: 100,
-  batchFrames: 8000,
+  batchFrames: 2000,
   speechLayers: 'uniform4',
   distill: '',
   evalLimit: 0,
@@ -69,7 +69,7 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   /** The experiment of RESULTS.md: small corpus, teacher-m, student-s (hours on 2 cores). */
   full: {
     name: 'full', corpus: 'small', teacherModel: 'teacher-m', teacherSteps: 12000, studentModel: 'student-s', studentSteps: 8000,
-    lr: 1e-3, warmupSteps: 1000, batchFrames: 12000, textSteps: 3000, textSentences: 0,
+    lr: 1e-3, warmupSteps: 1000, batchFrames: 2000, textTower: 'small', textSteps: 3000, textSentences: 0,
   },
   /** A few steps of everything (integration tests). */
   micro: {
