@@ -11,7 +11,7 @@ import type { DecoderOptions } from './decode-logits.js';
 export interface RecognizerOptions extends DecoderOptions {
   /** Name shown in reports (default: `<preset> (<precision>)`). */
   name?: string;
-  /** Padded frames per batch in `transcribeBatch` (default 20000). */
+  /** Padded frames per batch in `transcribeBatch` (default 4000; wasm memory is limited). */
   batchFrames?: number;
 }
 
@@ -46,7 +46,7 @@ export class StudentRecognizer implements Recognizer {
     const feats = batch.map((a) => this.features(a.samples, a.sampleRate));
     const out = new Array<string>(batch.length).fill('');
     const order = feats.map((_, i) => i).filter((i) => feats[i].frames >= 7).sort((a, b) => feats[a].frames - feats[b].frames);
-    const budget = this.opts.batchFrames ?? 20000;
+    const budget = this.opts.batchFrames ?? 4000;
     let start = 0;
     while (start < order.length) {
       let end = start + 1;
