@@ -1,5 +1,6 @@
 import { tf } from '@speechkd/tensor-backend';
-import type { CachedTargets, CachedTensor } from '@speechkd/teachers';
+import { padCachedBatch } from '@speechkd/teachers';
+import type { CachedTargets, CachedTensor, PaddedBatch } from '@speechkd/teachers';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 
 /** Anything that returns cached teacher targets by utterance id (a `TeacherCache` does). */
@@ -30,27 +31,18 @@ export class TargetError extends Error {
   override name = 'TargetError';
 }
 
-/** Pads per-utterance row-major [time, dim] tensors into [batch, maxTime, dim] plus mask; `what` names them in errors. */
+/** Pads per-utterance row-major [time, dim] tensors into [batch, maxTime, dim] tensors plus mask; `what` names them in errors. */
 export function padStack(items: readonly CachedTensor[], what: string): PaddedStack {
-  const dim = items[0].shape[1];
-  const lengths = items.map((t, i) => {
-    if (t.shape.length !== 2 || t.shape[1] !== dim) {
-      throw new TargetError(`${what}: item ${i} has shape [${t.shape.join(', ')}], expected [time, ${dim}]`);
-    }
-    return t.shape[0];
-  });
-  const maxT = Math.max(1, ...lengths);
-  const data = new Float32Array(items.length * maxT * dim);
-  const mask = new Float32Array(items.length * maxT);
-  items.forEach((t, b) => {
-    data.set(t.data as Float32Array, b * maxT * dim);
-    mask.fill(1, b * maxT, b * maxT + lengths[b]);
-  });
-  return {
-    values: tf.tensor3d(data, [items.length, maxT, dim]),
-    mask: tf.tensor2d(mask, [items.length, maxT]),
-    lengths,
-  };
+  let padded: PaddedBatch;
+  try {
+    padded = padCachedBatch(items);
+  } catch (err) {
+    throw new TargetError(`${what}: ${(err as Error).message}`);
+  }
+  const [batch, maxT] = padded.shape;
+  const mask = new Float32Array(batch * maxT);
+  padded.lengths.forEach((len, b) => mask.fill(1, b * maxT, b * maxT + len));
+  return { values: tf.tensor3d(padded.data, padded.shape), mask: tf.tensor2d(mask, [batch, maxT]), lengths: padded.lengths };
 }
 
 /** Which cached targets a batch needs. */
