@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PIPELINE, PipelineConfigError, resolvePipelineConfig } from './pipeline-config.js';
+import { parseSpeechLayers } from './pipeline.js';
+import { formatTextTable, relativeWerChange, resultTable } from './report.js';
+import type { SystemResult } from './evaluate-systems.js';
+
+describe('resolvePipelineConfig', () => {
+  it('defaults <- preset <- flags', () => {
+    expect(resolvePipelineConfig('default', {})).toEqual(DEFAULT_PIPELINE);
+    const full = resolvePipelineConfig('full', { studentSteps: '50', distill: 'kdWeight=0.5' });
+    expect(full.corpus).toBe('small');
+    expect(full.teacherModel).toBe('teacher-m');
+    expect(full.studentSteps).toBe(50);
+    expect(full.distill).toBe('kdWeight=0.5');
+  });
+
+  it('rejects unknown presets, unknown keys and bad numbers with the flag name', () => {
+    expect(() => resolvePipelineConfig('huge', {})).toThrow(/--preset huge: unknown preset/);
+    expect(() => resolvePipelineConfig('default', { studentStep: '5' })).toThrow(/--studentStep: unknown setting/);
+    expect(() => resolvePipelineConfig('default', { studentSteps: 'many' })).toThrow(PipelineConfigError);
+    expect(() => resolvePipelineConfig('default', { teacherSteps: '0' })).toThrow(/--teacherSteps=0: must be an integer >= 1/);
+    expect(() => resolvePipelineConfig('default', { name: '../x' })).toThrow(/--name/);
+  });
+});
+
+describe('parseSpeechLayers', () => {
+  it('uniformK spreads K layers over the teacher, lists are checked', () => {
+    expect(parseSpeechLayers('uniform4', 8)).toEqual([2, 4, 6, 8]);
+    expect(parseSpeechLayers('uniform4', 2)).toEqual([1, 2]);
+    expect(parseSpeechLayers('3, 6', 6)).toEqual([3, 6]);
+    expect(() => parseSpeechLayers('7', 6)).toThrow(/--speechLayers=7/);
+  });
+});
+
+const system = (key: string, wer: number | null): SystemResult => ({
+  key, label: key, params: 1e6, steps: 10, bundle: '', sizeBytes: 2 ** 20,
+  results: [{ set: 'synthetic test', utterances: 2, referenceWords: 10, wer, cer: 0.5, errors: 1, substitutions: 1, deletions: 0, insertions: 0, rtf: 0.01, latencyMs: 5, report: '' }],
+});
+
+describe('report helpers', () => {
+  it('relative WER change of the distilled student against the CTC-only one', () => {
+    expect(relativeWerChange([system('student-ctc', 0.4), system('student-kd', 0.3)])).toBeCloseTo(-0.25);
+    expect(relativeWerChange([system('student-ctc', 0), system('student-kd', 0.3)])).toBeNull();
+    expect(relativeWerChange([system('student-kd', 0.3)])).toBeNull();
+  });
+
+  it('the table has a header, one row per system and aligned columns', () => {
+    const table = resultTable([system('teacher', 0.1), system('student-kd', null)]);
+    expect(table[0].slice(0, 4)).toEqual(['system', 'params (M)', 'size (MB)', 'steps']);
+    expect(table[1]).toContain('10.00');
+    expect(table[2]).toContain('n/a');
+    const lines = formatTextTable(table).split('\n');
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+  });
+});
