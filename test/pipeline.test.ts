@@ -79,4 +79,9 @@ describe('main job (micro preset)', () => {
     await runPipeline(cfg, (l) => again.push(l));
     expect(again.filter((l) => l.includes('reusing result')).length).toBe(7);
   }, 120_000);
+
+  it('refuses to reuse a run directory made with other settings', async () => {
+    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', studentSteps: '17' });
+    await expect(runPipeline(cfg, () => {})).rejects.toThrow(/made with other settings \(studentSteps: 16 -> 17\)/);
+  });
 });

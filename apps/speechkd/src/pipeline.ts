@@ -81,7 +81,7 @@ function parsePairs(spec: string): Record<string, string> {
 function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }, model: string, steps: number, runDir: string): TrainConfig {
   return resolveTrainConfig(undefined, {
     model, steps, runDir, train: corpus.train, dev: corpus.dev, seed: cfg.seed, lr: cfg.lr, warmupSteps: cfg.warmupSteps,
-    batchFrames: cfg.batchFrames, evalEvery: 0, checkpointEvery: Math.max(1, Math.ceil(steps / 4)), backend: cfg.backend,
+    batchFrames: cfg.batchFrames, specAugment: cfg.specAugment, dropout: cfg.dropout, evalEvery: 0, checkpointEvery: Math.max(1, Math.ceil(steps / 4)), backend: cfg.backend,
     logEvery: steps <= 100 ? 1 : 10,
     // An EMA over ~10% of the run: 0.999 would keep most of the initial weights in a run of a few hundred steps.
     emaDecay: Math.max(0, Math.min(0.999, 1 - 10 / steps)),
@@ -110,7 +110,19 @@ export async function runPipeline(
 ): Promise<PipelineResult> {
   const paths = runPaths(cfg);
   fs.mkdirSync(paths.run, { recursive: true });
-  writeJsonAtomic(path.join(paths.run, 'pipeline-config.json'), cfg);
+  // Finished stages are reused, so a run directory must never mix settings.
+  const cfgFile = path.join(paths.run, 'pipeline-config.json');
+  if (fs.existsSync(cfgFile)) {
+    const before = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+    const changed = Object.keys(cfg).filter((k) => JSON.stringify(before[k]) !== JSON.stringify((cfg as unknown as Record<string, unknown>)[k]));
+    if (changed.length > 0) {
+      throw new PipelineConfigError(
+        `${paths.run} was made with other settings (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} -> ${JSON.stringify((cfg as unknown as Record<string, unknown>)[k])}`).join(', ')}); ` +
+          'pick another --name or delete that folder',
+      );
+    }
+  }
+  writeJsonAtomic(cfgFile, cfg);
   await initBackend({ backend: cfg.backend === 'auto' ? undefined : (cfg.backend as BackendName), log });
 
   const corpus = await runStage(paths.run, 'synth', log, async () => {
