@@ -25,6 +25,8 @@ export interface PipelineConfig {
   /** Peak learning rate and warm-up of every speech model. */
   lr: number;
   warmupSteps: number;
+  /** Learning-rate decay after warm-up: constant, inverse-sqrt or cosine. */
+  decay: string;
   /** Padded frames per batch. */
   batchFrames: number;
   /** SpecAugment on speech-model training features ('true' or 'false'). */
@@ -64,6 +66,7 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   studentSteps: 600,
   lr: 1e-3,
   warmupSteps: 20,
+  decay: 'constant',
   batchFrames: 1000,
   specAugment: 'false',
   dropout: 0,
@@ -80,7 +83,7 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   /** The experiment of RESULTS.md: small corpus, teacher-m, student-s (hours on 2 cores). */
   full: {
     name: 'full', corpus: 'small', teacherModel: 'teacher-m', teacherSteps: 12000, studentModel: 'student-s', studentSteps: 8000,
-    lr: 1e-3, warmupSteps: 1000, batchFrames: 2000, specAugment: 'true', dropout: -1, textTower: 'small', textSteps: 3000, textSentences: 0,
+    lr: 1e-3, warmupSteps: 1000, batchFrames: 2000, decay: 'inverse-sqrt', specAugment: 'true', dropout: -1, textTower: 'small', textSteps: 3000, textSentences: 0,
   },
   /** A few steps of everything (integration tests). */
   micro: {

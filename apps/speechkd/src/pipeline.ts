@@ -80,7 +80,7 @@ function parsePairs(spec: string): Record<string, string> {
 
 function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }, model: string, steps: number, runDir: string): TrainConfig {
   return resolveTrainConfig(undefined, {
-    model, steps, runDir, train: corpus.train, dev: corpus.dev, seed: cfg.seed, lr: cfg.lr, warmupSteps: cfg.warmupSteps,
+    model, steps, runDir, train: corpus.train, dev: corpus.dev, seed: cfg.seed, lr: cfg.lr, warmupSteps: cfg.warmupSteps, decay: cfg.decay,
     batchFrames: cfg.batchFrames, specAugment: cfg.specAugment, dropout: cfg.dropout, evalEvery: 0, checkpointEvery: Math.max(1, Math.ceil(steps / 4)), backend: cfg.backend,
     logEvery: steps <= 100 ? 1 : 10,
     // An EMA over ~10% of the run: 0.999 would keep most of the initial weights in a run of a few hundred steps.
