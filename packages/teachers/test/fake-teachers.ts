@@ -1,18 +1,8 @@
 // Deterministic stand-in teachers for cache tests: outputs are pure functions of the input, so a
 // rebuilt cache must reproduce the same bytes, and call counts show what was recomputed.
 import { createHash } from 'node:crypto';
+import { mulberry32 } from '@speechkd/onnx-graph';
 import type { CacheTextOutput, CacheTextTeacher, SpeechExtractOptions, SpeechTeacher, SpeechTeacherOutput } from '../src/index.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seedOf = (s: string): number => createHash('sha1').update(s).digest().readUInt32BE(0);
 
