@@ -8,7 +8,8 @@ import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
 import { resolvePipelineConfig, runPipeline } from '@speechkd/app';
 import type { PipelineResult } from '@speechkd/app';
 
-// The whole main job in miniature: 48 synthetic utterances, tiny models, a few steps each.
+// The whole main job in miniature: 48 synthetic utterances, tiny models, a few steps each; with the
+// ablation students and two worker processes, as the full experiment runs.
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-pipeline-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -23,20 +24,21 @@ describe('main job (micro preset)', () => {
   const log: string[] = [];
 
   it('runs every stage and writes the reports', async () => {
-    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm' });
-    result = await runPipeline(cfg, (l) => log.push(l));
+    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', jobs: '2' });
+    result = await runPipeline(cfg, { log: (l) => log.push(l) });
     for (const f of Object.values(result.reports)) expect(fs.existsSync(f), f).toBe(true);
-    for (const dir of [result.paths.teacher, result.paths.studentCtc, result.paths.studentKd]) {
+    for (const dir of [result.paths.teacher, result.paths.studentCtc, result.paths.studentKd, path.join(result.paths.run, 'student-kd-soft'), path.join(result.paths.run, 'student-kd-speech')]) {
       expect(fs.existsSync(path.join(dir, 'final', 'model.json')), dir).toBe(true);
     }
     expect(fs.existsSync(path.join(result.paths.cache, 'cache.json'))).toBe(true);
+    expect(log.filter((l) => l.includes('worker process started')).length).toBe(7); // every stage but synth and evaluate runs in a worker
   }, 600_000);
 
   it('summary.json parses and holds the three systems with WER on every set', () => {
     const summary = JSON.parse(fs.readFileSync(result.reports.summary, 'utf8')) as {
       systems: Array<{ key: string; params: number; results: Array<{ set: string; wer: number | null; utterances: number }> }>;
     };
-    expect(summary.systems.map((s) => s.key)).toEqual(['teacher', 'student-ctc', 'student-kd']);
+    expect(summary.systems.map((s) => s.key)).toEqual(['teacher', 'student-ctc', 'student-kd-soft', 'student-kd-speech', 'student-kd']);
     for (const s of summary.systems) {
       expect(s.params).toBeGreaterThan(0);
       expect(s.results.map((r) => r.set)).toEqual(['synthetic test', 'LibriSpeech test-clean']);
@@ -74,14 +76,14 @@ describe('main job (micro preset)', () => {
   }, 120_000);
 
   it('a rerun reuses every finished stage', async () => {
-    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm' });
+    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', jobs: '2' });
     const again: string[] = [];
-    await runPipeline(cfg, (l) => again.push(l));
-    expect(again.filter((l) => l.includes('reusing result')).length).toBe(7);
+    await runPipeline(cfg, { log: (l) => again.push(l) });
+    expect(again.filter((l) => l.includes('reusing result')).length).toBe(9);
   }, 120_000);
 
   it('refuses to reuse a run directory made with other settings', async () => {
-    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', studentSteps: '17' });
-    await expect(runPipeline(cfg, () => {})).rejects.toThrow(/made with other settings \(studentSteps: 16 -> 17\)/);
+    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', studentSteps: '17' });
+    await expect(runPipeline(cfg, { log: () => {} })).rejects.toThrow(/made with other settings \(studentSteps: 16 -> 17\)/);
   });
 });

@@ -3,11 +3,13 @@ import { resolvePipelineConfig, PIPELINE_PRESETS, DEFAULT_PIPELINE } from './pip
 import { runPipeline } from './pipeline.js';
 import { formatTextTable, resultTable } from './report.js';
 
-const USAGE = `usage: speechkd run [--preset default|full|micro] [--<setting>=<value> ...]
+const USAGE = `usage: speechkd run [--preset default|full|micro] [--<setting>=<value> ...] [--only=<stage>]
 
 The main job: synthesize a LibriSpeech-layout corpus, train the text tower and the speech teacher,
-cache the teachers' outputs, train the student CTC-only and with distillation, evaluate all three with
-wer-eval, write runs/<name>/report.md, report.html and summary.json. Finished stages are reused.
+cache the teachers' outputs, train the student CTC-only and with distillation (and the ablations with
+--ablations=true), evaluate them all with wer-eval, write runs/<name>/report.md, report.html and
+summary.json. Finished stages are reused; --jobs=N trains N stages at once in worker processes;
+--only=<stage> runs one stage whose prerequisites have finished.
 Presets: ${Object.keys(PIPELINE_PRESETS).join(', ')}. Settings: ${Object.keys(DEFAULT_PIPELINE).join(', ')}.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,11 +30,14 @@ async function main(argv: string[]): Promise<number> {
     else throw new Error(`${a}: give a value (${a}=VALUE)`);
   }
   const preset = flags.preset ?? 'default';
+  const only = flags.only;
   delete flags.preset;
+  delete flags.only;
   const cfg = resolvePipelineConfig(preset, flags);
   process.stderr.write(`[speechkd] config: ${JSON.stringify(cfg)}\n`);
   const commandLine = ['npm start', ...(argv.length > 1 ? ['--', ...argv.slice(1)] : [])].join(' ');
-  const result = await runPipeline(cfg, undefined, commandLine);
+  const result = await runPipeline(cfg, { command: commandLine, only });
+  if (only) return 0;
   process.stdout.write(`\n${formatTextTable(resultTable(result.systems))}\n\nreports: ${result.reports.markdown}, ${result.reports.html}, ${result.reports.summary}\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
-export { runPipeline, runPaths, parseSpeechLayers } from './pipeline.js';
-export type { PipelineResult, RunPaths } from './pipeline.js';
+export { runPipeline, runPaths, parseSpeechLayers, studentVariants } from './pipeline.js';
+export type { PipelineResult, RunPaths, RunPipelineOptions, StudentVariant } from './pipeline.js';
 export { DEFAULT_PIPELINE, PIPELINE_PRESETS, PipelineConfigError, resolvePipelineConfig } from './pipeline-config.js';
 export type { PipelineConfig } from './pipeline-config.js';
 export { evaluateSystems } from './evaluate-systems.js';

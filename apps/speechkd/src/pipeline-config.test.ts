@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PIPELINE, PipelineConfigError, resolvePipelineConfig } from './pipeline-config.js';
-import { parseSpeechLayers } from './pipeline.js';
+import { parseSpeechLayers, studentVariants } from './pipeline.js';
 import { formatTextTable, relativeWerChange, resultTable } from './report.js';
 import type { SystemResult } from './evaluate-systems.js';
 
@@ -9,7 +9,9 @@ describe('resolvePipelineConfig', () => {
     expect(resolvePipelineConfig('default', {})).toEqual(DEFAULT_PIPELINE);
     const full = resolvePipelineConfig('full', { studentSteps: '50', distill: 'kdWeight=0.5' });
     expect(full.corpus).toBe('small');
-    expect(full.teacherModel).toBe('teacher-m');
+    expect(full.teacherModel).toBe('teacher-s');
+    expect(full.ablations).toBe('true');
+    expect(full.jobs).toBe(2);
     expect(full.studentSteps).toBe(50);
     expect(full.distill).toBe('kdWeight=0.5');
   });
@@ -20,6 +22,19 @@ describe('resolvePipelineConfig', () => {
     expect(() => resolvePipelineConfig('default', { studentSteps: 'many' })).toThrow(PipelineConfigError);
     expect(() => resolvePipelineConfig('default', { teacherSteps: '0' })).toThrow(/--teacherSteps=0: must be an integer >= 1/);
     expect(() => resolvePipelineConfig('default', { name: '../x' })).toThrow(/--name/);
+    expect(() => resolvePipelineConfig('default', { ablations: 'yes' })).toThrow(/--ablations=yes: use true or false/);
+    expect(() => resolvePipelineConfig('default', { jobs: '0' })).toThrow(/--jobs=0: must be an integer >= 1/);
+  });
+});
+
+describe('studentVariants', () => {
+  it('CTC-only and distilled, plus the two ablations on request, each with its own distillation overrides', () => {
+    expect(studentVariants(DEFAULT_PIPELINE).map((v) => [v.key, v.distill])).toEqual([['student-ctc', null], ['student-kd', '']]);
+    const full = studentVariants(resolvePipelineConfig('full', {}));
+    expect(full.map((v) => [v.key, v.distill])).toEqual([
+      ['student-ctc', null], ['student-kd-soft', 'speechWeight=0,textWeight=0'], ['student-kd-speech', 'textWeight=0'], ['student-kd', ''],
+    ]);
+    expect(full[0].label).toBe('student (student-xs, CTC only)');
   });
 });
 

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { initBackend } from '@speechkd/tensor-backend';
 import type { BackendName } from '@speechkd/tensor-backend';
 import { synthesizeCorpus } from '@speechkd/synth';
@@ -11,7 +13,7 @@ import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProje
 import { createDistillObjective, resolveDistillConfig } from '@speechkd/distill';
 import type { PipelineConfig } from './pipeline-config.js';
 import { MICRO_CORPUS, PipelineConfigError } from './pipeline-config.js';
-import { runStage, writeJsonAtomic } from './stage.js';
+import { readStage, runStage, writeJsonAtomic } from './stage.js';
 import { progressLine } from './progress.js';
 import type { Log } from './stage.js';
 import { evaluateSystems } from './evaluate-systems.js';
@@ -68,11 +70,11 @@ export function parseSpeechLayers(spec: string, numLayers: number): number[] {
   return layers;
 }
 
-function parsePairs(spec: string): Record<string, string> {
+function parsePairs(spec: string, flag: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     const eq = part.indexOf('=');
-    if (eq < 1) throw new PipelineConfigError(`--distill: "${part}" is not key=value`);
+    if (eq < 1) throw new PipelineConfigError(`--${flag}: "${part}" is not key=value`);
     out[part.slice(0, eq)] = part.slice(eq + 1);
   }
   return out;
@@ -85,6 +87,7 @@ function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }
     logEvery: steps <= 100 ? 1 : 10,
     // An EMA over ~10% of the run: 0.999 would keep most of the initial weights in a run of a few hundred steps.
     emaDecay: Math.max(0, Math.min(0.999, 1 - 10 / steps)),
+    ...parsePairs(cfg.trainer, 'trainer'),
   });
 }
 
@@ -98,23 +101,65 @@ async function trainSpeechModel(cfg: TrainConfig, log: Log, objective?: Awaited<
   }
 }
 
+/** A student the job trains: CTC-only (`distill` null) or distilled with these extra distillation settings. */
+export interface StudentVariant {
+  key: string;
+  label: string;
+  distill: string | null;
+}
+
+/**
+ * The students of a run: CTC-only and fully distilled, plus (with `ablations`) soft targets only and soft
+ * targets + speech layers. A variant's own settings override `--distill`.
+ */
+export function studentVariants(cfg: PipelineConfig): StudentVariant[] {
+  const m = cfg.studentModel;
+  return [
+    { key: 'student-ctc', label: `student (${m}, CTC only)`, distill: null },
+    ...(cfg.ablations === 'true'
+      ? [
+          { key: 'student-kd-soft', label: `student (${m}, CTC + soft targets)`, distill: 'speechWeight=0,textWeight=0' },
+          { key: 'student-kd-speech', label: `student (${m}, CTC + soft targets + speech layers)`, distill: 'textWeight=0' },
+        ]
+      : []),
+    { key: 'student-kd', label: `student (${m}, distilled)`, distill: '' },
+  ];
+}
+
+/** Options of `runPipeline`. */
+export interface RunPipelineOptions {
+  /** Logger (stderr by default). */
+  log?: Log;
+  /** Command line recorded in the report. */
+  command?: string;
+  /** Run just this stage (its prerequisites must have finished); used by the parallel scheduler's worker processes. */
+  only?: string;
+}
+
+interface StageDef {
+  name: string;
+  deps: string[];
+  run: () => Promise<unknown>;
+}
+
+type CorpusResult = { root: string; train: string; dev: string; test: string; utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
+type TrainResult = Awaited<ReturnType<typeof trainSpeechModel>> & { pairs?: string[] };
+
 /**
  * The main job: synthesize the corpus, train the text tower and the speech teacher, cache their outputs,
- * train the student CTC-only and with distillation, evaluate all three, write the reports. Every stage
- * records its result under `<run>/stages/` and is reused on a rerun.
+ * train the students (CTC-only, distilled, ablations), evaluate them all, write the reports. Every stage
+ * records its result under `<run>/stages/` and is reused on a rerun. With `jobs` > 1 the training stages
+ * run in worker processes of the CLI, `jobs` at a time, as soon as their prerequisites are done.
  */
-export async function runPipeline(
-  cfg: PipelineConfig,
-  log: Log = (l) => process.stderr.write(`${l}\n`),
-  command = 'npm start',
-): Promise<PipelineResult> {
+export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions = {}): Promise<PipelineResult> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const paths = runPaths(cfg);
   fs.mkdirSync(paths.run, { recursive: true });
   // Finished stages are reused, so a run directory must never mix settings.
   const cfgFile = path.join(paths.run, 'pipeline-config.json');
   if (fs.existsSync(cfgFile)) {
     const before = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
-    const changed = Object.keys(cfg).filter((k) => JSON.stringify(before[k]) !== JSON.stringify((cfg as unknown as Record<string, unknown>)[k]));
+    const changed = Object.keys(cfg).filter((k) => k !== 'jobs' && JSON.stringify(before[k]) !== JSON.stringify((cfg as unknown as Record<string, unknown>)[k]));
     if (changed.length > 0) {
       throw new PipelineConfigError(
         `${paths.run} was made with other settings (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} -> ${JSON.stringify((cfg as unknown as Record<string, unknown>)[k])}`).join(', ')}); ` +
@@ -122,81 +167,163 @@ export async function runPipeline(
       );
     }
   }
-  writeJsonAtomic(cfgFile, cfg);
+  if (!opts.only) writeJsonAtomic(cfgFile, cfg);
   await initBackend({ backend: cfg.backend === 'auto' ? undefined : (cfg.backend as BackendName), log });
 
-  const corpus = await runStage(paths.run, 'synth', log, async () => {
-    const progress = progressLine(log, 'synth', 'utterances');
-    const r = await synthesizeCorpus({
-      preset: cfg.corpus === 'micro' ? { ...MICRO_CORPUS } : cfg.corpus, out: paths.corpus, seed: cfg.seed,
-      onProgress: (p) => progress(p.done, p.total, `${p.audioSeconds.toFixed(0)} s of audio, ${p.failed} failed`),
-    });
-    return { root: r.root, train: r.manifests.train, dev: r.manifests.dev, test: r.manifests.test, utterances: r.utterances, seconds: r.seconds, failures: r.failures.length };
-  });
-
-  await runStage(paths.run, 'text-tower', log, async () => {
-    const exclude = readExcludeSet([corpus.dev, corpus.test]);
-    const all = loadBrownSentences({ exclude });
-    const excluded = all.excluded;
-    // An evenly spaced subset keeps every genre of the corpus when the run is time-boxed.
-    const stride = cfg.textSentences > 0 ? Math.max(1, Math.floor(all.sentences.length / cfg.textSentences)) : 1;
-    const sentences = all.sentences.filter((_, i) => i % stride === 0).slice(0, cfg.textSentences || undefined);
-    log(`[text-tower] ${sentences.length} Brown sentences (${excluded} excluded: synthetic dev/test transcripts)`);
-    const arch = TOWER_PRESETS[cfg.textTower];
-    if (!arch) throw new PipelineConfigError(`--textTower=${cfg.textTower}: use one of ${Object.keys(TOWER_PRESETS).join(', ')}`);
-    const progress = progressLine(log, 'text-tower', 'steps');
-    const r = await trainTextTower({
-      out: paths.textTower, sentences, steps: cfg.textSteps, seed: cfg.seed, arch, log,
-      onStep: (info) => progress(info.step, info.steps, `MLM loss ${info.loss.toFixed(3)}`),
-    });
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    return { step: r.step, sentences: sentences.length, firstLoss: mean(r.losses.slice(0, 10)), lastLoss: mean(r.losses.slice(-10)), validationLoss: r.validationLoss };
-  });
-
-  const teacherCfg = trainConfig(cfg, corpus, cfg.teacherModel, cfg.teacherSteps, paths.teacher);
-  const teacher = await runStage(paths.run, 'teacher', log, () => trainSpeechModel(teacherCfg, log));
-
+  const need = <T>(name: string): T => {
+    const r = readStage<T>(paths.run, name);
+    if (!r) throw new PipelineConfigError(`stage ${name} of ${paths.run} has not finished; run the whole job first`);
+    return r.result;
+  };
+  const variants = studentVariants(cfg);
+  const studentDir = (key: string) => path.join(paths.run, key);
   const teacherLayers = parseSpeechLayers(cfg.speechLayers, resolveModelConfig(cfg.teacherModel).numLayers);
-  await runStage(paths.run, 'teacher-cache', log, async () => {
-    const speech = await loadInProjectSpeechTeacher(paths.teacher);
-    const text = await loadInProjectTextTeacher(paths.textTower);
-    const entries = readManifest(corpus.train);
-    const progress = progressLine(log, 'cache', 'utterances');
-    const r = await buildTeacherCache({
-      entries, outDir: paths.cache, loadAudio: loadAudioAt, speech, speechLayers: teacherLayers, speechLogits: true, text,
-      textLayers: [text.numLayers],
-      onProgress: (p) => progress(p.done, p.total, `${(p.audioSeconds / Math.max(p.elapsedSeconds, 1e-9)).toFixed(1)}x realtime`),
+
+  const synthStage = (): Promise<CorpusResult> =>
+    runStage(paths.run, 'synth', log, async () => {
+      const progress = progressLine(log, 'synth', 'utterances');
+      const r = await synthesizeCorpus({
+        preset: cfg.corpus === 'micro' ? { ...MICRO_CORPUS } : cfg.corpus, out: paths.corpus, seed: cfg.seed,
+        onProgress: (p) => progress(p.done, p.total, `${p.audioSeconds.toFixed(0)} s of audio, ${p.failed} failed`),
+      });
+      return { root: r.root, train: r.manifests.train, dev: r.manifests.dev, test: r.manifests.test, utterances: r.utterances, seconds: r.seconds, failures: r.failures.length };
     });
-    return { utterances: r.total, bytes: r.bytesWritten, audioSeconds: r.audioSeconds, fingerprint: r.header.fingerprint };
-  });
 
-  const studentCtcCfg = trainConfig(cfg, corpus, cfg.studentModel, cfg.studentSteps, paths.studentCtc);
-  const studentCtc = await runStage(paths.run, 'student-ctc', log, () => trainSpeechModel(studentCtcCfg, log));
+  const stages: StageDef[] = [
+    {
+      name: 'teacher', deps: ['synth'],
+      run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher), log),
+    },
+    {
+      name: 'text-tower', deps: ['synth'],
+      run: async () => {
+        const corpus = need<CorpusResult>('synth');
+        const all = loadBrownSentences({ exclude: readExcludeSet([corpus.dev, corpus.test]) });
+        // An evenly spaced subset keeps every genre of the corpus when the run is time-boxed.
+        const stride = cfg.textSentences > 0 ? Math.max(1, Math.floor(all.sentences.length / cfg.textSentences)) : 1;
+        const sentences = all.sentences.filter((_, i) => i % stride === 0).slice(0, cfg.textSentences || undefined);
+        log(`[text-tower] ${sentences.length} Brown sentences (${all.excluded} excluded: synthetic dev/test transcripts)`);
+        const arch = TOWER_PRESETS[cfg.textTower];
+        if (!arch) throw new PipelineConfigError(`--textTower=${cfg.textTower}: use one of ${Object.keys(TOWER_PRESETS).join(', ')}`);
+        const progress = progressLine(log, 'text-tower', 'steps');
+        const r = await trainTextTower({
+          out: paths.textTower, sentences, steps: cfg.textSteps, seed: cfg.seed, arch, log,
+          onStep: (info) => progress(info.step, info.steps, `MLM loss ${info.loss.toFixed(3)}`),
+        });
+        const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+        return { step: r.step, sentences: sentences.length, firstLoss: mean(r.losses.slice(0, 10)), lastLoss: mean(r.losses.slice(-10)), validationLoss: r.validationLoss };
+      },
+    },
+    {
+      name: 'teacher-cache', deps: ['teacher', 'text-tower'],
+      run: async () => {
+        const speech = await loadInProjectSpeechTeacher(paths.teacher);
+        const text = await loadInProjectTextTeacher(paths.textTower);
+        const entries = readManifest(need<CorpusResult>('synth').train);
+        const progress = progressLine(log, 'cache', 'utterances');
+        const r = await buildTeacherCache({
+          entries, outDir: paths.cache, loadAudio: loadAudioAt, speech, speechLayers: teacherLayers, speechLogits: true, text,
+          textLayers: [text.numLayers],
+          onProgress: (p) => progress(p.done, p.total, `${(p.audioSeconds / Math.max(p.elapsedSeconds, 1e-9)).toFixed(1)}x realtime`),
+        });
+        return { utterances: r.total, bytes: r.bytesWritten, audioSeconds: r.audioSeconds, fingerprint: r.header.fingerprint };
+      },
+    },
+    ...variants.map((v): StageDef => ({
+      name: v.key, deps: v.distill === null ? ['synth'] : ['teacher-cache'],
+      run: async () => {
+        const tc = trainConfig(cfg, need<CorpusResult>('synth'), cfg.studentModel, cfg.studentSteps, studentDir(v.key));
+        if (v.distill === null) return trainSpeechModel(tc, log);
+        const cache = await openTeacherCache(paths.cache);
+        const model = resolveModelConfig(cfg.studentModel);
+        const dcfg = resolveDistillConfig({ seed: cfg.seed, ...parsePairs(cfg.distill, 'distill'), ...parsePairs(v.distill, 'distill') });
+        const objective = createDistillObjective(cache, cache.header, { numLayers: model.numLayers, dim: model.dim }, dcfg);
+        try {
+          return { ...(await trainSpeechModel(tc, log, objective)), pairs: objective.pairs.map((p) => `s${p.student}->t${p.teacher}`) };
+        } finally {
+          objective.dispose();
+          await cache.close();
+        }
+      },
+    })),
+  ];
 
-  const studentKdCfg = trainConfig(cfg, corpus, cfg.studentModel, cfg.studentSteps, paths.studentKd);
-  const studentKd = await runStage(paths.run, 'student-kd', log, async () => {
-    const cache = await openTeacherCache(paths.cache);
-    const model = resolveModelConfig(cfg.studentModel);
-    const objective = createDistillObjective(cache, cache.header, { numLayers: model.numLayers, dim: model.dim }, resolveDistillConfig({ seed: cfg.seed, ...parsePairs(cfg.distill) }));
-    try {
-      return { ...(await trainSpeechModel(studentKdCfg, log, objective)), pairs: objective.pairs.map((p) => `s${p.student}->t${p.teacher}`) };
-    } finally {
-      objective.dispose();
-      await cache.close();
-    }
-  });
+  if (opts.only === 'synth') {
+    await synthStage();
+    return { paths, systems: [], reports: { markdown: '', html: '', summary: '' } };
+  }
+  if (opts.only) {
+    const st = stages.find((s) => s.name === opts.only);
+    if (!st) throw new PipelineConfigError(`--only=${opts.only}: unknown stage; use one of ${stages.map((s) => s.name).join(', ')}`);
+    for (const d of st.deps) need(d);
+    await runStage(paths.run, st.name, log, st.run);
+    return { paths, systems: [], reports: { markdown: '', html: '', summary: '' } };
+  }
 
+  const corpus = await synthStage();
+  if (cfg.jobs > 1) await runInWorkers(cfg, stages, paths.run, log);
+  else for (const st of stages) await runStage(paths.run, st.name, log, st.run);
+
+  const teacher = need<TrainResult>('teacher');
+  const trained = variants.map((v) => ({ v, r: need<TrainResult>(v.key) }));
   const systems = await runStage(paths.run, 'evaluate', log, () =>
     evaluateSystems(
       [
         { key: 'teacher', label: `speech teacher (${cfg.teacherModel}, CTC)`, dir: paths.teacher, params: teacher.params, steps: teacher.step },
-        { key: 'student-ctc', label: `student (${cfg.studentModel}, CTC only)`, dir: paths.studentCtc, params: studentCtc.params, steps: studentCtc.step },
-        { key: 'student-kd', label: `student (${cfg.studentModel}, distilled)`, dir: paths.studentKd, params: studentKd.params, steps: studentKd.step },
+        ...trained.map(({ v, r }) => ({ key: v.key, label: v.label, dir: studentDir(v.key), params: r.params, steps: r.step })),
       ],
       { synthRoot: corpus.root, realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit, log },
     ),
   );
 
-  const reports = writeReports(paths.run, cfg, systems, { kdPairs: studentKd.pairs, corpus, command });
+  const kdPairs = need<TrainResult>('student-kd').pairs ?? [];
+  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, command: opts.command ?? 'npm start' });
   return { paths, systems, reports };
+}
+
+/** The compiled CLI (worker processes run `cli.js run ... --only=<stage>`), from src/ or dist/. */
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+
+/**
+ * Runs the stages in worker processes, at most `cfg.jobs` at once, each as soon as its prerequisites have
+ * finished (stages finished earlier are skipped). A failed stage lets the running ones finish, then throws.
+ */
+async function runInWorkers(cfg: PipelineConfig, stages: readonly StageDef[], runDir: string, log: Log): Promise<void> {
+  const done = new Set(['synth', ...stages.filter((s) => readStage(runDir, s.name)).map((s) => s.name)]);
+  for (const s of stages) if (done.has(s.name)) log(`[speechkd] stage ${s.name}: reusing result from ${readStage(runDir, s.name)!.finishedAt}`);
+  const pending = stages.filter((s) => !done.has(s.name));
+  const running = new Map<string, Promise<void>>();
+  const failures: string[] = [];
+  const args = ['run', ...Object.entries(cfg).map(([k, v]) => `--${k}=${String(v)}`)];
+  const start = (st: StageDef): Promise<void> =>
+    new Promise((resolve) => {
+      log(`[speechkd] stage ${st.name}: worker process started`);
+      const child = spawn(process.execPath, [CLI, ...args, `--only=${st.name}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let buf = '';
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (d: string) => {
+        buf += d;
+        const lines = buf.split('\n');
+        buf = lines.pop()!;
+        for (const l of lines) if (l.trim()) log(`(${st.name}) ${l}`);
+      });
+      child.on('close', (code) => {
+        if (buf.trim()) log(`(${st.name}) ${buf}`);
+        if (code === 0 && readStage(runDir, st.name)) done.add(st.name);
+        else failures.push(`${st.name} (exit code ${code})`);
+        resolve();
+      });
+    });
+  while (pending.length > 0 || running.size > 0) {
+    while (failures.length === 0 && running.size < cfg.jobs) {
+      const i = pending.findIndex((s) => s.deps.every((d) => done.has(d)));
+      if (i < 0) break;
+      const [st] = pending.splice(i, 1);
+      running.set(st.name, start(st).then(() => void running.delete(st.name)));
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  if (failures.length > 0) throw new PipelineConfigError(`stage(s) failed: ${failures.join(', ')}; their output is above; rerun the same command to resume`);
+  if (pending.length > 0) throw new PipelineConfigError(`stages ${pending.map((s) => s.name).join(', ')} could not start (prerequisites missing)`);
 }

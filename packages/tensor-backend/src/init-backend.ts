@@ -1,4 +1,5 @@
 import { tf } from './tf.js';
+import { installWasmKernelFixes } from './wasm-kernels.js';
 
 /** Backend names in the order they are tried. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -45,6 +46,7 @@ const loaders: Record<BackendName, () => Promise<string>> = {
   },
   wasm: async () => {
     await import('@tensorflow/tfjs-backend-wasm');
+    installWasmKernelFixes();
     return 'wasm';
   },
   cpu: async () => {
