@@ -10,7 +10,7 @@ import { formatSummary, scoreFiles } from './score-files.js';
 const USAGE = `usage:
   wer-eval score --ref REF --hyp HYP [--format kaldi|trn] [--mode strict|present|all]
                  [--normalize none|librispeech] [--json] [--details FILE]
-  wer-eval librispeech --root DIR --subset NAME (--hyp FILE | --model DIR) --out DIR
+  wer-eval librispeech --root DIR --subset NAME (--hyp FILE | --model DIR [--engine tfjs|onnx]) --out DIR
                  [--format kaldi|trn] [--mode strict|present|all] [--normalize none|librispeech]
                  [--batch-size N] [--limit N] [--skip-problems] [--json]
 
@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'librispeech') {
     const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: {
-      ...common, root: { type: 'string' }, subset: { type: 'string' }, hyp: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' },
+      ...common, root: { type: 'string' }, subset: { type: 'string' }, hyp: { type: 'string' }, model: { type: 'string' }, engine: { type: 'string' }, out: { type: 'string' },
       'batch-size': { type: 'string' }, limit: { type: 'string' }, 'skip-problems': { type: 'boolean', default: false },
     } });
     if (values.help) { console.log(USAGE); return 0; }
@@ -63,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
     if ((values.hyp === undefined) === (values.model === undefined)) throw new UsageError('librispeech needs exactly one of --hyp FILE and --model DIR');
     const batchSize = positiveInt('--batch-size', values['batch-size']);
     const limit = positiveInt('--limit', values.limit);
-    const recognizer = values.model !== undefined ? await loadModelRecognizer(values.model) : undefined;
+    if (values.engine !== undefined && values.engine !== 'tfjs' && values.engine !== 'onnx') throw new UsageError(`--engine must be tfjs or onnx, got "${values.engine}"`);
+    if (values.engine !== undefined && values.model === undefined) throw new UsageError('--engine applies to --model only');
+    const recognizer = values.model !== undefined ? await loadModelRecognizer(values.model, values.engine as 'tfjs' | 'onnx' | undefined) : undefined;
     const progress = createProgress(`${values.subset}`);
     try {
       const result = await evaluateLibriSpeech({

@@ -6,7 +6,8 @@ import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
 import { scoreCorpus } from '@speechkd/wer';
 import { initBackend } from '@speechkd/tensor-backend';
-import { loadRecognizer } from './inference/index.js';
+import { ONNX_FILE, exportOnnx, loadOnnxRecognizer, loadRecognizer } from './inference/index.js';
+import type { RecognizerOptions } from './inference/index.js';
 import { loadModel, saveModel } from './model/io.js';
 import type { WeightPrecision } from './model/quantize.js';
 import { parseKeyValueFlags, resolveTrainConfig, TrainConfigError } from './train/config.js';
@@ -14,9 +15,10 @@ import { Trainer } from './train/trainer.js';
 
 const USAGE = `usage:
   speechkd-train train [--config FILE] [--resume] [--no-progress] [--key=value ...]
-  speechkd-train transcribe --model DIR [--decoder greedy|beam] [--beam-size N] file.wav|file.flac ...
-  speechkd-train eval --model DIR --manifest FILE [--decoder greedy|beam] [--beam-size N] [--max-utts N] [--out FILE]
-  speechkd-train quantize --model DIR --precision float16|int8 --out DIR`;
+  speechkd-train transcribe --model DIR [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] file.wav|file.flac ...
+  speechkd-train eval --model DIR --manifest FILE [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] [--max-utts N] [--out FILE]
+  speechkd-train quantize --model DIR --precision float16|int8 --out DIR
+  speechkd-train export-onnx --model DIR [--out FILE]   (default DIR/${ONNX_FILE}; --engine onnx then loads it)`;
 
 /** Error for bad command-line usage. */
 class UsageError extends Error {
@@ -60,22 +62,29 @@ function decoderOptions(v: { decoder?: string; 'beam-size'?: string }): { decode
   return { decoder, beamSize };
 }
 
+/** tfjs (the training engine) or onnxruntime (the exported graph, faster on CPU). */
+async function openRecognizer(dir: string, engine: string | undefined, options: RecognizerOptions) {
+  if (engine === undefined || engine === 'tfjs') return loadRecognizer(dir, options);
+  if (engine === 'onnx') return loadOnnxRecognizer(dir, options);
+  throw new UsageError(`--engine must be tfjs or onnx, got "${engine}"`);
+}
+
 async function transcribe(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, decoder: { type: 'string' }, 'beam-size': { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, engine: { type: 'string' }, decoder: { type: 'string' }, 'beam-size': { type: 'string' } } });
   if (!values.model) throw new UsageError('transcribe: --model DIR is required');
   if (positionals.length === 0) throw new UsageError('transcribe: give at least one audio file');
-  const rec = await loadRecognizer(values.model, decoderOptions(values));
+  const rec = await openRecognizer(values.model, values.engine, decoderOptions(values));
   for (const file of positionals) {
     const audio = await decodeAudioFile(file);
     process.stdout.write(`${path.basename(file)}\t${await rec.transcribe(audio.samples, audio.sampleRate)}\n`);
   }
-  rec.dispose();
+  await rec.dispose();
 }
 
 async function evaluate(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { model: { type: 'string' }, manifest: { type: 'string' }, decoder: { type: 'string' }, 'beam-size': { type: 'string' }, 'max-utts': { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, manifest: { type: 'string' }, engine: { type: 'string' }, decoder: { type: 'string' }, 'beam-size': { type: 'string' }, 'max-utts': { type: 'string' }, out: { type: 'string' } } });
   if (!values.model || !values.manifest) throw new UsageError('eval: --model DIR and --manifest FILE are required');
-  const rec = await loadRecognizer(values.model, decoderOptions(values));
+  const rec = await openRecognizer(values.model, values.engine, decoderOptions(values));
   let entries = readManifest(values.manifest);
   const max = Number(values['max-utts'] ?? 0);
   if (max > 0) entries = entries.slice(0, max);
@@ -99,7 +108,7 @@ async function evaluate(args: string[]): Promise<void> {
   const result = { model: values.model, name: rec.name, manifest: values.manifest, utterances: entries.length, wer: s.wer, cer: s.cer, referenceWords: s.referenceWords, weightsBytes: size, rtf: sec / audioSec };
   if (values.out) fs.writeFileSync(values.out, [...hyps].map(([id, t]) => `${id} ${t}`).join('\n') + '\n');
   process.stdout.write(`${JSON.stringify(result)}\n`);
-  rec.dispose();
+  await rec.dispose();
 }
 
 async function quantize(args: string[]): Promise<void> {
@@ -115,7 +124,21 @@ async function quantize(args: string[]): Promise<void> {
   model.dispose();
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { train, transcribe, eval: evaluate, quantize };
+async function exportOnnxCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, out: { type: 'string' } } });
+  if (!values.model) throw new UsageError('export-onnx: --model DIR is required');
+  await initBackend();
+  const { model } = loadModel(values.model);
+  const out = values.out ?? path.join(values.model, ONNX_FILE);
+  const bytes = exportOnnx(model);
+  model.dispose();
+  const tmp = `${out}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, bytes);
+  fs.renameSync(tmp, out);
+  process.stdout.write(`${JSON.stringify({ out, bytes: bytes.length })}\n`);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { train, transcribe, eval: evaluate, quantize, 'export-onnx': exportOnnxCommand };
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;

@@ -9,3 +9,6 @@ export type { ModelManifest } from '../model/io.js';
 export type { WeightPrecision } from '../model/quantize.js';
 export { createStudent, StudentModel } from '../model/student.js';
 export { CHAR_VOCAB, encodeText, decodeIds } from '../model/vocab.js';
+export { exportOnnx, ONNX_IO } from './onnx-export.js';
+export { loadOnnxRecognizer, OnnxRecognizer, ONNX_FILE } from './onnx-recognizer.js';
+export type { OnnxRecognizerOptions } from './onnx-recognizer.js';

@@ -3,7 +3,7 @@ import { CmvnStats } from '@speechkd/audio-features';
 import type { Recognizer } from '@speechkd/wer';
 import { loadModel } from '../model/io.js';
 import type { StudentModel } from '../model/student.js';
-import { FEATURE_BINS, computeFeatures } from './features.js';
+import { FEATURE_BINS, normalizedFeatures, transcribeByLength } from './features.js';
 import { decodeLogits } from './decode-logits.js';
 import type { DecoderOptions } from './decode-logits.js';
 
@@ -31,9 +31,7 @@ export class StudentRecognizer implements Recognizer {
 
   /** Normalized features of one utterance. */
   private features(samples: Float32Array, sampleRate: number): { data: Float32Array; frames: number } {
-    const f = computeFeatures(samples, sampleRate, this.model.config.numMelBins);
-    const n = this.cmvn && f.numFrames > 0 ? this.cmvn.apply(f) : f;
-    return { data: n.data, frames: n.numFrames };
+    return normalizedFeatures(samples, sampleRate, this.model.config.numMelBins, this.cmvn);
   }
 
   /** Transcribes one utterance (mono samples in [-1, 1)). */
@@ -44,26 +42,13 @@ export class StudentRecognizer implements Recognizer {
   /** Transcribes several utterances, batched by length; results in input order. */
   async transcribeBatch(batch: ReadonlyArray<{ samples: Float32Array; sampleRate: number }>): Promise<string[]> {
     const feats = batch.map((a) => this.features(a.samples, a.sampleRate));
-    const out = new Array<string>(batch.length).fill('');
-    const order = feats.map((_, i) => i).filter((i) => feats[i].frames >= 7).sort((a, b) => feats[a].frames - feats[b].frames);
-    const budget = this.opts.batchFrames ?? 4000;
-    let start = 0;
-    while (start < order.length) {
-      let end = start + 1;
-      while (end < order.length && (end - start + 1) * feats[order[end]].frames <= budget) end++;
-      const idx = order.slice(start, end);
-      const maxT = feats[idx[idx.length - 1]].frames;
-      const data = new Float32Array(idx.length * maxT * FEATURE_BINS);
-      idx.forEach((i, k) => data.set(feats[i].data, k * maxT * FEATURE_BINS));
-      const texts = tf.tidy(() => {
-        const x = tf.tensor3d(data, [idx.length, maxT, FEATURE_BINS]);
-        const o = this.model.forward(x, idx.map((i) => feats[i].frames));
+    return transcribeByLength(feats, this.opts.batchFrames ?? 4000, (data, lengths) =>
+      tf.tidy(() => {
+        const x = tf.tensor3d(data, [lengths.length, data.length / lengths.length / FEATURE_BINS, FEATURE_BINS]);
+        const o = this.model.forward(x, lengths);
         return decodeLogits(o.logits, o.outputLengths, this.opts);
-      });
-      idx.forEach((i, k) => (out[i] = texts[k]));
-      start = end;
-    }
-    return out;
+      }),
+    );
   }
 
   /** Frees the model's weights. */
