@@ -1,5 +1,5 @@
 import { tf } from './tf.js';
-import { installWasmKernelFixes } from './wasm-kernels.js';
+import { installWasmKernelFixes, installWasmMatMulKernel } from './wasm-kernels.js';
 
 /** Backend names in the order they are tried. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -47,6 +47,7 @@ const loaders: Record<BackendName, () => Promise<string>> = {
   wasm: async () => {
     await import('@tensorflow/tfjs-backend-wasm');
     installWasmKernelFixes();
+    installWasmMatMulKernel();
     return 'wasm';
   },
   cpu: async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyBox, initBackend, installWasmKernelFixes, tf } from './index.js';
+import { copyBox, initBackend, installWasmKernelFixes, installWasmMatMulKernel, tf } from './index.js';
 
 // Deterministic pseudo-random values (no dependency on tf's RNG).
 function values(n: number, seed: number): Float32Array {
@@ -48,6 +48,33 @@ describe('wasm kernel fixes', () => {
   it('are installed on wasm and idempotent', async () => {
     await initBackend({ backend: 'wasm', log: null });
     expect(installWasmKernelFixes()).toBe(false); // already installed by initBackend
+    expect(installWasmMatMulKernel()).toBe(false);
+  });
+
+  it('BatchMatMul equals the cpu backend: transposes, batches, broadcasting, empty batches', async () => {
+    const cases: Array<[number[], number[], boolean, boolean]> = [
+      [[5, 7], [7, 3], false, false], [[7, 5], [7, 3], true, false], [[5, 7], [3, 7], false, true], [[7, 5], [3, 7], true, true],
+      [[4, 5, 7], [4, 7, 3], false, false], [[4, 7, 5], [4, 3, 7], true, true], [[4, 5, 7], [7, 3], false, false],
+      [[5, 7], [4, 7, 3], false, false], [[2, 3, 5, 7], [2, 3, 7, 4], false, false], [[2, 1, 5, 7], [1, 3, 7, 4], false, false],
+      [[3, 5, 7], [1, 2, 7], false, true], [[0, 5, 7], [0, 7, 3], false, false], [[32, 40, 16], [32, 16, 40], false, false],
+    ];
+    for (const [i, [sa, sb, ta, tb]] of cases.entries()) {
+      const r = await onBoth(() => tf.matMul(tf.tensor(values(sa.reduce((x, y) => x * y, 1), i + 1), sa), tf.tensor(values(sb.reduce((x, y) => x * y, 1), i + 50), sb), ta, tb));
+      r.cpu[0].forEach((v, j) => expect(Math.abs(v - r.wasm[0][j]), JSON.stringify([sa, sb, ta, tb])).toBeLessThan(1e-5));
+    }
+  });
+
+  it('BatchMatMul gradients (transposed and batched products) equal the cpu backend', async () => {
+    const a = values(6 * 9 * 5, 11);
+    const b = values(6 * 5 * 4, 12);
+    const r = await onBoth(() => {
+      const ta = tf.tensor(a, [6, 9, 5]);
+      const tb = tf.tensor(b, [6, 5, 4]);
+      const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y))))([ta, tb]);
+      const [ga2] = tf.grads((x: tf.Tensor) => tf.sum(tf.sin(tf.matMul(x, tf.reshape(tb, [30, 4]), false, false))))([tf.slice(tf.reshape(ta, [6, 45]), [0, 0], [6, 30])]);
+      return [ga, gb, ga2];
+    });
+    r.cpu.forEach((t, k) => t.forEach((v, j) => expect(Math.abs(v - r.wasm[k][j])).toBeLessThan(1e-4)));
   });
 
   it('Slice equals the cpu backend on ranks 1-5, contiguous and strided boxes, float32/int32/bool', async () => {

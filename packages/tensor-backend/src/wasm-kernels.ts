@@ -5,6 +5,13 @@ import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/t
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   incRef(dataId: object): void;
+  disposeData(dataId: object): boolean;
+  dataIdNextNumber: number;
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } };
+  wasm: {
+    cwrap(name: string, ret: null, args: string[]): (...args: unknown[]) => void;
+    tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void };
+  };
   typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
@@ -120,5 +127,88 @@ export function installWasmKernelFixes(): boolean {
       return o;
     });
   });
+  return true;
+}
+
+type MatMulArgs = { inputs: { a: TensorInfo; b: TensorInfo }; attrs: { transposeA: boolean; transposeB: boolean }; backend: WasmBackendLike };
+
+/**
+ * Replaces wasm's BatchMatMul kernel. The original reaches XNNPACK only for one untransposed matrix
+ * product; with `transposeA`/`transposeB` (every matMul gradient) or a batch > 1 (attention heads) it
+ * falls back to a scalar loop that is 10-25x slower. This one transposes explicitly (wasm's Transpose
+ * kernel) and runs a batch as one XNNPACK product per matrix on views into the batch's memory (ids
+ * registered with the wasm side for the call, memory never copied). Same results as the original
+ * (tested against the cpu backend, broadcasting included). Idempotent.
+ */
+export function installWasmMatMulKernel(): boolean {
+  const orig = tf.getKernel('BatchMatMul', 'wasm');
+  const transposeKernel = tf.getKernel('Transpose', 'wasm');
+  if (!orig || !transposeKernel || (orig.kernelFunc as { speechkd?: boolean }).speechkd) return false;
+  let raw: ((...args: unknown[]) => void) | undefined;
+  const fn = (args: MatMulArgs): TensorInfo => {
+    const { backend } = args;
+    let { a, b } = args.inputs;
+    const { transposeA, transposeB } = args.attrs;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return orig.kernelFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+    raw ??= backend.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']);
+    const temps: TensorInfo[] = [];
+    const swap = (x: TensorInfo): TensorInfo => {
+      const perm = x.shape.map((_, i) => i);
+      const r = perm.length;
+      [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+      const t = transposeKernel.kernelFunc({ inputs: { x }, attrs: { perm }, backend } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+      temps.push(t);
+      return t;
+    };
+    if (transposeA) a = swap(a);
+    if (transposeB) b = swap(b);
+    const m = a.shape[a.shape.length - 2];
+    const k = a.shape[a.shape.length - 1];
+    const n = b.shape[b.shape.length - 1];
+    if (b.shape[b.shape.length - 2] !== k) {
+      temps.forEach((t) => backend.disposeData(t.dataId));
+      throw new Error(`matMul: inner dimensions ${k} and ${b.shape[b.shape.length - 2]} of shapes [${args.inputs.a.shape}] and [${args.inputs.b.shape}] (transposeA=${transposeA}, transposeB=${transposeB}) differ`);
+    }
+    const outer = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const batch = outer.reduce((x, y) => x * y, 1);
+    const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+    const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+    const out = backend.makeOutput([...outer, m, n], 'float32');
+    if (batch === 0) {
+      temps.forEach((t) => backend.disposeData(t.dataId));
+      return out;
+    }
+    const shapeBytes = (s: number[]) => new Uint8Array(new Int32Array(s).buffer);
+    const aOff = backend.dataIdMap.get(a.dataId).memoryOffset;
+    const bOff = backend.dataIdMap.get(b.dataId).memoryOffset;
+    const oOff = backend.dataIdMap.get(out.dataId).memoryOffset;
+    // Only full-batch or single-matrix operands are views; other broadcasts (rare) use the original kernel.
+    const simple = (batchA === batch || batchA === 1) && (batchB === batch || batchB === 1) && (outer.length <= 1 || batchA === batchB || batchA === 1 || batchB === 1);
+    if (!simple || batch === 1) {
+      // One matrix: the original kernel, which also caches XNNPACK's packed weights per right operand.
+      backend.disposeData(out.dataId);
+      const r = orig.kernelFunc({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+      temps.forEach((t) => backend.disposeData(t.dataId));
+      return r;
+    }
+    const ids = [backend.dataIdNextNumber++, backend.dataIdNextNumber++, backend.dataIdNextNumber++];
+    const [ia, ib, io] = ids;
+    const aShape = shapeBytes([1, m, k]);
+    const bShape = shapeBytes([1, k, n]);
+    for (let i = 0; i < batch; i++) {
+      backend.wasm.tfjs.registerTensor(ia, m * k, aOff + (batchA === 1 ? 0 : i * m * k * 4));
+      backend.wasm.tfjs.registerTensor(ib, k * n, bOff + (batchB === 1 ? 0 : i * k * n * 4));
+      backend.wasm.tfjs.registerTensor(io, m * n, oOff + i * m * n * 4);
+      raw(ia, aShape, 3, ib, bShape, 3, false, false, io);
+      // Unregistering only forgets the ids (and XNNPACK operators cached for them); the memory stays.
+      for (const id of ids) backend.wasm.tfjs.disposeData(id);
+    }
+    temps.forEach((t) => backend.disposeData(t.dataId));
+    return out;
+  };
+  (fn as { speechkd?: boolean }).speechkd = true;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  // The original's setup (run when the backend initializes) binds its wasm function; keep running it.
+  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: fn as unknown as KernelFunc, setupFunc: orig.setupFunc });
   return true;
 }

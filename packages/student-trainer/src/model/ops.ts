@@ -1,5 +1,5 @@
 import { tf } from '@speechkd/tensor-backend';
-import type { GradSaveFunc, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 
 /** Running count of matMul FLOPs of forward passes (2*m*n*k each), for benchmarks. */
 export const flopCounter = { enabled: false, flops: 0 };
@@ -15,21 +15,13 @@ export function assertRank(x: Tensor, rank: number, op: string, arg: string): vo
 }
 
 /**
- * matMul [m, k] x [k, n] (or batched [..., m, k] x [..., k, n]) whose gradient uses explicit transposes
- * and untransposed matMuls: wasm's matMul with transposeA/transposeB takes a slow path (~25x slower).
+ * matMul [m, k] x [k, n] (or batched [..., m, k] x [..., k, n]). A plain tf.matMul: its gradient uses
+ * transposed and batched products, which @speechkd/tensor-backend makes fast on wasm (explicit transposes
+ * and one XNNPACK product per matrix instead of wasm's scalar fallback).
  */
-export const matMulFast: (a: Tensor, b: Tensor) => Tensor = tf.customGrad(
-  ((a: Tensor, b: Tensor, save: GradSaveFunc) => {
-    save([a, b]);
-    return {
-      value: tf.matMul(a, b),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [sa, sb] = saved;
-        return [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)];
-      },
-    };
-  }) as never,
-) as (a: Tensor, b: Tensor) => Tensor;
+export function matMulFast(a: Tensor, b: Tensor): Tensor {
+  return tf.matMul(a, b);
+}
 
 /** Transposes the last two axes. */
 export function swapLast(x: Tensor): Tensor {
@@ -39,18 +31,12 @@ export function swapLast(x: Tensor): Tensor {
   return tf.transpose(x, perm);
 }
 
-/**
- * Batched matMul [n, m, k] x [n, k, p] -> [n, m, p] as n plain 2D matMuls: wasm's BatchMatMul with a
- * batch > 1 takes a generic loop (~1.5 GFLOP/s) while 2D matMuls reach XNNPACK (~10-20 GFLOP/s).
- */
+/** Batched matMul [n, m, k] x [n, k, p] -> [n, m, p] (counted for the FLOP benchmark). */
 export function batchMatMul(a: Tensor, b: Tensor): Tensor {
   const [n, m, k] = a.shape as number[];
   const p = (b.shape as number[])[2];
   countMatMul(m, k, p, n);
-  if (n === 1) return tf.reshape(matMulFast(tf.reshape(a, [m, k]), tf.reshape(b, [k, p])), [1, m, p]);
-  const as = tf.unstack(a);
-  const bs = tf.unstack(b);
-  return tf.stack(as.map((ai, i) => matMulFast(ai, bs[i])));
+  return tf.matMul(a, b);
 }
 
 /** Affine map of the last axis: [..., in] x [in, out] + [out] -> [..., out]. */
