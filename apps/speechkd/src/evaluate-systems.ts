@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { loadRecognizer } from '@speechkd/student-trainer/inference';
+import { loadOnnxRecognizer, loadRecognizer } from '@speechkd/student-trainer/inference';
 import { evaluateLibriSpeech } from '@speechkd/wer-eval';
 import type { Log } from './stage.js';
 
@@ -52,6 +52,8 @@ export interface EvaluateSystemsOptions {
   outDir: string;
   /** At most this many utterances per set (0 = all). */
   limit: number;
+  /** Inference engine: onnxruntime (the exported graph) or tfjs. */
+  engine: 'onnx' | 'tfjs';
   log: Log;
 }
 
@@ -65,7 +67,7 @@ export async function evaluateSystems(systems: readonly SystemSpec[], opts: Eval
   const out: SystemResult[] = [];
   for (const sys of systems) {
     const bundle = path.join(sys.dir, 'final');
-    const recognizer = await loadRecognizer(bundle, { name: sys.label });
+    const recognizer = opts.engine === 'onnx' ? await loadOnnxRecognizer(bundle, { name: sys.label }) : await loadRecognizer(bundle, { name: sys.label });
     const results: TestSetResult[] = [];
     try {
       for (const s of sets) {
@@ -83,7 +85,7 @@ export async function evaluateSystems(systems: readonly SystemSpec[], opts: Eval
         opts.log(`[eval] ${sys.label} on ${s.set}: WER ${sum.wer === null ? 'n/a' : (100 * sum.wer).toFixed(2)}% (${sum.utterances} utts, RTF ${r.rtf?.toFixed(4)})`);
       }
     } finally {
-      recognizer.dispose?.();
+      await recognizer.dispose?.();
     }
     const sizeBytes = statSync(path.join(bundle, 'weights.bin')).size;
     out.push({ key: sys.key, label: sys.label, params: sys.params, steps: sys.steps, bundle, sizeBytes, results });

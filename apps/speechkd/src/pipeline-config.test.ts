@@ -24,6 +24,7 @@ describe('resolvePipelineConfig', () => {
     expect(() => resolvePipelineConfig('default', { name: '../x' })).toThrow(/--name/);
     expect(() => resolvePipelineConfig('default', { ablations: 'yes' })).toThrow(/--ablations=yes: use true or false/);
     expect(() => resolvePipelineConfig('default', { jobs: '0' })).toThrow(/--jobs=0: must be an integer >= 1/);
+    expect(() => resolvePipelineConfig('default', { engine: 'tflite' })).toThrow(/--engine=tflite: use onnx or tfjs/);
   });
 });
 

@@ -49,6 +49,8 @@ export interface PipelineConfig {
   realSubsets: string;
   /** Tensor backend (auto, wasm, cpu, tensorflow, tensorflow-gpu). */
   backend: string;
+  /** Inference engine of the evaluation: onnx (exported graph in onnxruntime, fast) or tfjs. */
+  engine: string;
 }
 
 /**
@@ -84,6 +86,7 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   evalLimit: 0,
   realSubsets: 'test-clean,test-other,dev-clean',
   backend: 'auto',
+  engine: 'onnx',
 } satisfies PipelineConfig);
 
 /** Named presets over the defaults. */
@@ -142,6 +145,7 @@ export function resolvePipelineConfig(preset: string, flags: Record<string, stri
   for (const k of ['textSteps', 'teacherSteps', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < (k === 'textSentences' || k === 'evalLimit' ? 0 : 1)) throw new PipelineConfigError(`--${k}=${c[k]}: must be an integer >= ${k === 'textSentences' || k === 'evalLimit' ? 0 : 1}`);
   }
+  if (c.engine !== 'onnx' && c.engine !== 'tfjs') throw new PipelineConfigError(`--engine=${c.engine}: use onnx or tfjs`);
   for (const k of ['specAugment', 'ablations'] as const) {
     if (c[k] !== 'true' && c[k] !== 'false') throw new PipelineConfigError(`--${k}=${c[k]}: use true or false`);
   }

@@ -272,7 +272,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
         { key: 'teacher', label: `speech teacher (${cfg.teacherModel}, CTC)`, dir: paths.teacher, params: teacher.params, steps: teacher.step },
         ...trained.map(({ v, r }) => ({ key: v.key, label: v.label, dir: studentDir(v.key), params: r.params, steps: r.step })),
       ],
-      { synthRoot: corpus.root, realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit, log },
+      { synthRoot: corpus.root, realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit, engine: cfg.engine as 'onnx' | 'tfjs', log },
     ),
   );
 

@@ -74,7 +74,7 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
   ];
   const md = [
     `# speechkd run \`${cfg.name}\``, '', `Command: \`${command}\``, '', markdownTable(table), '', ...notes.map((n) => `- ${n}`), '',
-    'RTF and ms/utt: recognizer time on the synthetic test set (features + model + greedy decoding), this machine.', '',
+    `RTF and ms/utt: recognizer time on the synthetic test set (features + model + greedy decoding, ${cfg.engine === 'onnx' ? 'onnxruntime, 1 thread' : 'tfjs'}), this machine.`, '',
   ].join('\n');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>speechkd ${esc(cfg.name)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}</style></head><body>

@@ -37,6 +37,8 @@ export const MODEL_PRESETS: Readonly<Record<string, ModelConfig>> = {
   'student-s': { ...BASE, name: 'student-s', subsamplingChannels: 96, dim: 144, numLayers: 6, numHeads: 4, ffDim: 576, convKernel: 15 },
   // The speech teacher the 2-core experiment of RESULTS.md can train in about an hour (student-xs is 19% of it).
   'teacher-s': { ...BASE, name: 'teacher-s', subsamplingChannels: 96, dim: 192, numLayers: 6, numHeads: 4, ffDim: 768, convKernel: 15 },
+  // teacher-s with four blocks (student-xs is 26% of it).
+  'teacher-s4': { ...BASE, name: 'teacher-s4', subsamplingChannels: 96, dim: 192, numLayers: 4, numHeads: 4, ffDim: 768, convKernel: 15 },
   'teacher-m': { ...BASE, name: 'teacher-m', subsamplingChannels: 128, dim: 256, numLayers: 8, numHeads: 4, ffDim: 1024, convKernel: 15 },
   // Tests only: tiny and fast.
   'test-tiny': { ...BASE, name: 'test-tiny', subsamplingChannels: 8, dim: 16, numLayers: 2, numHeads: 2, ffDim: 32, convKernel: 5 },
