@@ -2,7 +2,7 @@ import { tf } from '@speechkd/tensor-backend';
 import type { ModelConfig } from './config.js';
 import type { ParamStore } from './params.js';
 import { countMatMul, linear, matMulFast } from './ops.js';
-import type { Tensor, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
+import type { GradSaveFunc, Tensor, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 
 /**
  * The nine 3x3 stride-2 "valid" patches of x [batch, T, F, C], each [batch, T', F', C] with
@@ -54,6 +54,36 @@ export function inputPatches(x: Tensor3D): { patches: Tensor2D; t1: number; f1: 
   return { patches: tf.tensor2d(out, [b * t1 * f1, 9]), t1, f1 };
 }
 
+/** Rows per block of the weight gradient in `patchProduct`. */
+const GRAD_BLOCK = 4096;
+
+/**
+ * patches [N, 9] x w [9, C] for the first convolution (the patches need no gradient). The weight gradient
+ * patches^T x dy has a tiny output and a huge inner dimension (N = batch x T/2 x F/2, ~60k), which matMul
+ * kernels run far below their peak (~0.5 GFLOP/s on wasm); summing products over row blocks that fit the
+ * cache is several times faster.
+ */
+function patchProduct(patches: Tensor2D, w: Tensor): Tensor {
+  // The patches are saved (the forward pass runs in its own scope): a shared buffer, not a copy, on wasm.
+  const f = tf.customGrad(((pt: Tensor2D, wt: Tensor, save: GradSaveFunc) => {
+    save([pt]);
+    return {
+      value: matMulFast(pt, wt),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const patches = saved[0] as Tensor2D;
+        const n = patches.shape[0];
+        const parts: Tensor[] = [];
+        for (let r = 0; r < n; r += GRAD_BLOCK) {
+          const rows = Math.min(GRAD_BLOCK, n - r);
+          parts.push(tf.matMul(tf.slice(patches, [r, 0], [rows, 9]), tf.slice(dy as Tensor2D, [r, 0], [rows, (dy as Tensor2D).shape[1]]), true, false));
+        }
+        return [tf.zerosLike(patches), parts.length === 1 ? parts[0] : tf.addN(parts)];
+      },
+    };
+  }) as never) as (pt: Tensor2D, wt: Tensor) => Tensor;
+  return f(patches, w);
+}
+
 /** Creates the subsampling parameters: full 3x3 conv (1 -> C), depthwise 3x3 + pointwise (C -> C), projection to dim. */
 export function initSubsampling(p: ParamStore, cfg: ModelConfig): void {
   const c = cfg.subsamplingChannels;
@@ -76,7 +106,7 @@ export function subsample(p: ParamStore, x: Tensor3D): Tensor3D {
   // and wasm slices with one-element inner blocks are slow), then one matMul.
   const { patches, t1, f1 } = inputPatches(x);
   countMatMul(b * t1 * f1, 9, c);
-  const h1 = tf.relu(tf.reshape(tf.add(matMulFast(patches, p.get('sub/conv1/w')), p.get('sub/conv1/b')), [b, t1, f1, c])) as Tensor4D;
+  const h1 = tf.relu(tf.reshape(tf.add(patchProduct(patches, p.get('sub/conv1/w')), p.get('sub/conv1/b')), [b, t1, f1, c])) as Tensor4D;
   // Conv 2, depthwise-separable: per-channel 3x3 stride 2 as a weighted sum of patches, then pointwise.
   const w2 = p.get('sub/dw2/w');
   const pats = patches3x3s2(h1);
