@@ -46,8 +46,11 @@ const loaders: Record<BackendName, () => Promise<string>> = {
   },
   wasm: async () => {
     await import('@tensorflow/tfjs-backend-wasm');
-    installWasmKernelFixes();
-    installWasmMatMulKernel();
+    // SPEECHKD_WASM_KERNELS=stock keeps tfjs' own kernels (for comparisons and bug reports).
+    if (process.env.SPEECHKD_WASM_KERNELS !== 'stock') {
+      installWasmKernelFixes();
+      installWasmMatMulKernel();
+    }
     return 'wasm';
   },
   cpu: async () => {

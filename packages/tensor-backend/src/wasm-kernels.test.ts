@@ -100,6 +100,18 @@ describe('wasm kernel fixes', () => {
     }
   });
 
+  it('Sum over leading axes (and every other axis set) equals the cpu backend', async () => {
+    const v = values(7 * 5 * 6 * 3, 21);
+    const r = await onBoth(() => {
+      const x = tf.tensor(v, [7, 5, 6, 3]);
+      return [
+        tf.sum(x, 0), tf.sum(x, [0, 1]), tf.sum(x, [1, 0], true), tf.sum(x, [0, 1, 2]), tf.sum(x, -1), tf.sum(x, [1, 3]), tf.sum(x),
+        tf.sum(tf.tensor(values(4097 * 5, 3), [4097, 5]), 0), tf.sum(tf.zeros([0, 4]), 0),
+      ];
+    });
+    r.cpu.forEach((t, k) => t.forEach((val, j) => expect(Math.abs(val - r.wasm[k][j]), `output ${k}`).toBeLessThan(1e-3)));
+  });
+
   it('unstack, split and their gradients equal the cpu backend', async () => {
     const v = values(5 * 6 * 7, 3);
     const r = await onBoth(() => {

@@ -32,7 +32,9 @@ export function greedyDecode(scores: Tensor, lengths: LengthsLike, options: Gree
   const [batch, time, vocab] = scores.shape as [number, number, number];
   checkBlank(op, blank, vocab);
   const frames = readLengths(op, 'lengths', lengths, batch, time, "the time axis of 'scores'");
-  const best = tf.tidy(() => tf.argMax(scores, 2).dataSync());
+  const argMax = tf.argMax(scores, 2); // read outside tidy: tidy walks returned typed arrays element by element
+  const best = argMax.dataSync();
+  argMax.dispose();
   const out: number[][] = [];
   for (let b = 0; b < batch; b++) out.push(collapseCtc(best.subarray(b * time, b * time + frames[b]), blank));
   return out;

@@ -4,7 +4,6 @@ import type { StudentModel } from '../model/student.js';
 import type { TrainBatch } from './batches.js';
 import { computeLoss } from './objective.js';
 import type { LossTerms, Objective } from './objective.js';
-import { clipByGlobalNorm } from './optimizer.js';
 import type { AdamW, WeightEma } from './optimizer.js';
 
 /** What one optimizer step reports. */
@@ -58,12 +57,9 @@ export function trainStep(
     const g = grads[v.name];
     if (g) named.set(name, g);
   }
-  const { norm, clipped } = clipByGlobalNorm(named, opt.clipNorm);
+  const norm = opt.optimizer.applyClipped(vars, named, opt.lr, opt.clipNorm, !Number.isFinite(loss));
   const applied = Number.isFinite(loss) && Number.isFinite(norm);
-  if (applied) {
-    opt.optimizer.apply(vars, clipped, opt.lr);
-    opt.ema?.update(model.params.vars);
-  }
-  tf.dispose([value, ...Object.values(grads), ...Object.values(terms), ...clipped.values()]);
+  if (applied) opt.ema?.update(model.params.vars);
+  tf.dispose([value, ...Object.values(grads), ...Object.values(terms)]);
   return { loss, terms: termValues, gradNorm: norm, applied };
 }

@@ -134,14 +134,19 @@ export class Trainer {
 
   /** Writes a checkpoint of the current state. */
   checkpoint(): string {
-    return saveCheckpoint(
-      path.join(this.cfg.runDir, 'checkpoints'),
-      {
-        model: this.model, ema: this.ema?.shadow, optimizer: this.optimizer.stateTensors(), state: this.state, cmvn: this.cmvn,
-        objective: [...(this.objective.variables ?? new Map()).entries()],
-      },
-      this.cfg.keepLast,
-    );
+    const moments = this.optimizer.stateTensors();
+    try {
+      return saveCheckpoint(
+        path.join(this.cfg.runDir, 'checkpoints'),
+        {
+          model: this.model, ema: this.ema?.shadow, optimizer: moments, state: this.state, cmvn: this.cmvn,
+          objective: [...(this.objective.variables ?? new Map()).entries()],
+        },
+        this.cfg.keepLast,
+      );
+    } finally {
+      tf.dispose(moments.map(([, t]) => t));
+    }
   }
 
   /** Dev WER with the EMA weights (if any). */

@@ -81,11 +81,17 @@ class ModelSpeechTeacher implements SpeechTeacher {
       throw new TeachersArgumentError(`${this.name}: features have ${feats.numBins} bins, the model expects ${this.model.config.numMelBins}`);
     }
     // Hidden states come back in the HF order: subsampling output (0), then each block's output.
-    const [hidden, logits, numFrames] = tf.tidy(() => {
+    // Tensors leave the tidy scope and are read outside it: tf.tidy walks a returned value element by
+    // element looking for tensors, which for typed arrays costs ~1 us per element.
+    const outs = tf.tidy(() => {
       const x = tf.tensor3d(feats.data, [1, feats.numFrames, feats.numBins]);
       const out = this.model.forward(x, [feats.numFrames], { training: false, returnHidden: true });
-      return [layers.map((l) => out.hiddenStates[l].dataSync() as Float32Array), (options.logits ?? true) ? (out.logits.dataSync() as Float32Array) : undefined, out.logits.shape[1]] as const;
+      return [out.logits, ...layers.map((l) => out.hiddenStates[l])];
     });
+    const numFrames = outs[0].shape[1] as number;
+    const logits = (options.logits ?? true) ? (outs[0].dataSync() as Float32Array) : undefined;
+    const hidden = outs.slice(1).map((t) => t.dataSync() as Float32Array);
+    tf.dispose(outs);
     const hiddenStates: Array<Float32Array | undefined> = new Array(this.numLayers + 1).fill(undefined);
     layers.forEach((l, i) => (hiddenStates[l] = hidden[i]));
     return { hiddenStates, logits, numFrames, frameRate: this.frameRate, dim: this.dim, numLayers: this.numLayers, vocabSize: this.vocabSize };
