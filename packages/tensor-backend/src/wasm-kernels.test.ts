@@ -134,6 +134,13 @@ describe('wasm kernel fixes', () => {
     v.assign(tf.tensor1d([4, 5, 6]));
     expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
     expect(Array.from(v.dataSync())).toEqual([4, 5, 6]);
+    // Casts: same dtype shares, other dtypes convert.
+    const c = tf.cast(b, 'float32');
+    const ci = tf.cast(tf.tensor1d([1.7, -2.2]), 'int32');
+    expect(Array.from(c.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(ci.dataSync())).toEqual([1, -2]);
+    expect(ci.dtype).toBe('int32');
+    tf.dispose([c, ci]);
     // Custom gradients save (clone) their inputs; the gradient is still right.
     const f = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
       save([x]);
@@ -142,6 +149,6 @@ describe('wasm kernel fixes', () => {
     const g = tf.grad((x: tf.Tensor) => tf.sum(f(x) as tf.Tensor))(tf.tensor1d([1, -2]));
     expect(Array.from(g.dataSync())).toEqual([2, -4]);
     tf.dispose([b, v, g]);
-    expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 2); // the two tensor1d inputs above
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before + 3); // the tensor1d inputs above
   });
 });

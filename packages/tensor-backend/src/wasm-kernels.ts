@@ -84,7 +84,7 @@ export function copyBox(
  *   out of the wasm heap for every slice (unstacking a [32, t, t] tensor copied it 32 times). These read
  *   the input in place, through a heap view taken after the output is allocated (allocation can grow
  *   and detach the heap).
- * - Identity copies its input; it now shares the buffer by reference count, as wasm's Reshape and the
+ * - Identity (and Cast to the same dtype) copies its input; it now shares the buffer by reference count, as wasm's Reshape and the
  *   cpu backend's Identity do (kernels never write into their inputs). tfjs clones every tensor a
  *   custom gradient saves, so a student-s training step copied 1.4 GB through Identity.
  * - Sum over leading axes (every bias, gain and per-channel weight gradient) transposed the whole input
@@ -117,6 +117,7 @@ export function installWasmKernelFixes(): boolean {
   const origSplit = tf.getKernel('SplitV', 'wasm')?.kernelFunc;
   const origIdentity = tf.getKernel('Identity', 'wasm')?.kernelFunc;
   const origSum = tf.getKernel('Sum', 'wasm');
+  const origCast = tf.getKernel('Cast', 'wasm')?.kernelFunc;
   replace('Slice', sliceFn);
   replace('Identity', (args: { inputs: { x: TensorInfo }; backend: WasmBackendLike }) => {
     const { x } = args.inputs;
@@ -124,6 +125,15 @@ export function installWasmKernelFixes(): boolean {
     args.backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
+  if (origCast) {
+    // A cast to the same dtype (tfjs' gradients of Square, Relu, ... cast float32 to float32) shares.
+    replace('Cast', (args: { inputs: { x: TensorInfo }; attrs: { dtype: string }; backend: WasmBackendLike }) => {
+      const { x } = args.inputs;
+      if (x.dtype !== args.attrs.dtype || x.dtype === 'string') return origCast(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+      args.backend.incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    });
+  }
   if (origSum) {
     // Sum over leading axes (bias and gain gradients, per-channel weight gradients): wasm transposes the
     // whole input to make them innermost first; a column sum over the input in place needs no copy.
