@@ -62,17 +62,22 @@ describe('main job (micro preset)', () => {
     }
   });
 
-  it('wer-eval librispeech --model evaluates the distilled student (the CLI as users run it)', () => {
-    const out = path.join(root, 'wer-eval-model');
-    const r = spawnSync(process.execPath, [
-      fileURLToPath(new URL('../apps/wer-eval/dist/cli.js', import.meta.url)), 'librispeech', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'test-clean',
-      '--model', path.join(result.paths.studentKd, 'final'), '--out', out, '--json',
-    ], { encoding: 'utf8', env: { ...process.env, SPEECHKD_BACKEND: 'wasm' } });
-    expect(r.status, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as { utterances: number; referenceWords: number; wer: number };
-    expect(summary.utterances).toBe(4);
-    expect(summary.referenceWords).toBe(61);
-    expect(fs.readdirSync(out).some((f) => f.startsWith('wer-summary'))).toBe(true);
+  it('wer-eval librispeech --model evaluates the distilled student (the CLI as users run it), tfjs and onnx alike', () => {
+    const run = (engine: string) => {
+      const out = path.join(root, `wer-eval-model-${engine}`);
+      const r = spawnSync(process.execPath, [
+        fileURLToPath(new URL('../apps/wer-eval/dist/cli.js', import.meta.url)), 'librispeech', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'test-clean',
+        '--model', path.join(result.paths.studentKd, 'final'), '--engine', engine, '--out', out, '--json',
+      ], { encoding: 'utf8', env: { ...process.env, SPEECHKD_BACKEND: 'wasm' } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(fs.readdirSync(out).some((f) => f.startsWith('wer-summary'))).toBe(true);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as { utterances: number; referenceWords: number; wer: number; errors: number; cer: number };
+    };
+    const tfjs = run('tfjs');
+    expect(tfjs.utterances).toBe(4);
+    expect(tfjs.referenceWords).toBe(61);
+    const onnx = run('onnx');
+    expect({ wer: onnx.wer, cer: onnx.cer, errors: onnx.errors }).toEqual({ wer: tfjs.wer, cer: tfjs.cer, errors: tfjs.errors });
   }, 120_000);
 
   it('a rerun reuses every finished stage', async () => {
