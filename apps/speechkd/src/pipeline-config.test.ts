@@ -9,7 +9,7 @@ describe('resolvePipelineConfig', () => {
     expect(resolvePipelineConfig('default', {})).toEqual(DEFAULT_PIPELINE);
     const full = resolvePipelineConfig('full', { studentSteps: '50', distill: 'kdWeight=0.5' });
     expect(full.corpus).toBe('small');
-    expect(full.teacherModel).toBe('teacher-s');
+    expect(full.teacherModel).toBe('teacher-s4');
     expect(full.ablations).toBe('true');
     expect(full.jobs).toBe(2);
     expect(full.studentSteps).toBe(50);
