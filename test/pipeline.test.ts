@@ -41,7 +41,7 @@ describe('main job (micro preset)', () => {
     expect(summary.systems.map((s) => s.key)).toEqual(['teacher', 'student-ctc', 'student-kd-soft', 'student-kd-speech', 'student-kd']);
     for (const s of summary.systems) {
       expect(s.params).toBeGreaterThan(0);
-      expect(s.results.map((r) => r.set)).toEqual(['synthetic test', 'LibriSpeech test-clean']);
+      expect(s.results.map((r) => r.set)).toEqual(['synthetic test', 'synthetic dev', 'LibriSpeech test-clean']);
       for (const r of s.results) {
         expect(r.utterances).toBeGreaterThan(0);
         expect(r.wer).toBeGreaterThanOrEqual(0);

@@ -57,11 +57,12 @@ export interface EvaluateSystemsOptions {
   log: Log;
 }
 
-/** Evaluates every system with wer-eval on the synthetic test set and the real LibriSpeech sample. */
+/** Evaluates every system with wer-eval on the synthetic test and dev sets and the real LibriSpeech sample. */
 export async function evaluateSystems(systems: readonly SystemSpec[], opts: EvaluateSystemsOptions): Promise<SystemResult[]> {
   const { statSync } = await import('node:fs');
   const sets = [
     { set: 'synthetic test', root: opts.synthRoot, subset: 'test' },
+    { set: 'synthetic dev', root: opts.synthRoot, subset: 'dev' },
     ...opts.realSubsets.map((s) => ({ set: `LibriSpeech ${s}`, root: LIBRISPEECH_SAMPLE_ROOT, subset: s })),
   ];
   const out: SystemResult[] = [];

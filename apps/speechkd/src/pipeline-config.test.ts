@@ -58,6 +58,9 @@ describe('report helpers', () => {
     expect(relativeWerChange([system('student-ctc', 0.4), system('student-kd', 0.3)])).toBeCloseTo(-0.25);
     expect(relativeWerChange([system('student-ctc', 0), system('student-kd', 0.3)])).toBeNull();
     expect(relativeWerChange([system('student-kd', 0.3)])).toBeNull();
+    // Another set or another distilled variant.
+    expect(relativeWerChange([system('student-ctc', 0.4), system('student-kd', 0.3)], 'synthetic dev')).toBeNull();
+    expect(relativeWerChange([system('student-ctc', 0.5), system('student-kd-soft', 0.4)], 'synthetic test', 'student-kd-soft')).toBeCloseTo(-0.2);
   });
 
   it('the table has a header, one row per system and aligned columns', () => {

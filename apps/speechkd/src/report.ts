@@ -42,6 +42,8 @@ function markdownTable(table: readonly string[][]): string {
   return [line(table[0]), line(table[0].map((_, i) => (i === 0 ? '---' : '---:'))), ...table.slice(1).map(line)].join('\n');
 }
 
+const fmtRel = (r: number | null): string => (r === null ? 'n/a' : `${r > 0 ? '+' : ''}${(100 * r).toFixed(1)}%`);
+
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 function writeAtomic(file: string, text: string): void {
@@ -50,10 +52,11 @@ function writeAtomic(file: string, text: string): void {
   fs.renameSync(tmp, file);
 }
 
-/** Relative WER change of the distilled student against the CTC-only one on the synthetic test set (negative = better). */
-export function relativeWerChange(systems: readonly SystemResult[]): number | null {
-  const ctc = systems.find((s) => s.key === 'student-ctc')?.results[0]?.wer;
-  const kd = systems.find((s) => s.key === 'student-kd')?.results[0]?.wer;
+/** Relative WER change of the distilled student against the CTC-only one on a set (default the synthetic test set; negative = better). */
+export function relativeWerChange(systems: readonly SystemResult[], set = 'synthetic test', key = 'student-kd'): number | null {
+  const werOn = (k: string) => systems.find((s) => s.key === k)?.results.find((r) => r.set === set)?.wer;
+  const ctc = werOn('student-ctc');
+  const kd = werOn(key);
   if (ctc === undefined || kd === undefined || ctc === null || kd === null || ctc === 0) return null;
   return (kd - ctc) / ctc;
 }
@@ -68,7 +71,9 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
   const command = ctx.command;
   const notes = [
     `Corpus: synthetic ${cfg.corpus} (seed ${cfg.seed}): ${Object.entries(ctx.corpus.utterances).map(([k, v]) => `${k} ${v} utts / ${(ctx.corpus.seconds[k] / 60).toFixed(1)} min`).join(', ')}; ${ctx.corpus.failures} synthesis failures.`,
-    `Student/teacher parameters: ${ratio === null ? 'n/a' : `${(100 * ratio).toFixed(1)}%`}. Distilled vs CTC-only student WER on the synthetic test set: ${rel === null ? 'n/a' : `${rel > 0 ? '+' : ''}${(100 * rel).toFixed(1)}% relative`}.`,
+    `Student/teacher parameters: ${ratio === null ? 'n/a' : `${(100 * ratio).toFixed(1)}%`}. Student WER against the CTC-only student (relative): ${
+      systems.filter((x) => x.key.startsWith('student-kd')).map((x) => `${x.label}: ${['synthetic test', 'synthetic dev'].map((set) => `${set} ${fmtRel(relativeWerChange(systems, set, x.key))}`).join(', ')}`).join('; ') || 'n/a'
+    }.`,
     `Distillation layer pairs: ${ctx.kdPairs.join(', ') || 'none'}. Settings: ${cfg.distill || 'defaults of @speechkd/distill'}.`,
     'The models are trained only on synthetic speech (espeak-ng voices); they do not transfer to real LibriSpeech audio, whose rows are reported as measured.',
   ];
