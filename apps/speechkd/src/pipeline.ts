@@ -80,7 +80,7 @@ function parsePairs(spec: string, flag: string): Record<string, string> {
   return out;
 }
 
-function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }, model: string, steps: number, runDir: string): TrainConfig {
+function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }, model: string, steps: number, runDir: string, extra = ''): TrainConfig {
   return resolveTrainConfig(undefined, {
     model, steps, runDir, train: corpus.train, dev: corpus.dev, seed: cfg.seed, lr: cfg.lr, warmupSteps: cfg.warmupSteps, decay: cfg.decay,
     batchFrames: cfg.batchFrames, specAugment: cfg.specAugment, dropout: cfg.dropout, evalEvery: 0, checkpointEvery: Math.max(1, Math.ceil(steps / 4)), backend: cfg.backend,
@@ -88,6 +88,7 @@ function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }
     // An EMA over ~10% of the run: 0.999 would keep most of the initial weights in a run of a few hundred steps.
     emaDecay: Math.max(0, Math.min(0.999, 1 - 10 / steps)),
     ...parsePairs(cfg.trainer, 'trainer'),
+    ...parsePairs(extra, 'teacherTrainer'),
   });
 }
 
@@ -192,7 +193,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const stages: StageDef[] = [
     {
       name: 'teacher', deps: ['synth'],
-      run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher), log),
+      run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher, cfg.teacherTrainer), log),
     },
     {
       name: 'text-tower', deps: ['synth'],

@@ -28,8 +28,10 @@ export interface TrainConfig {
   lr: number;
   /** Linear warm-up steps. */
   warmupSteps: number;
-  /** Decay after warm-up: inverse-sqrt, cosine or constant. */
-  decay: 'inverse-sqrt' | 'cosine' | 'constant';
+  /** Decay after warm-up: inverse-sqrt, cosine, linear (to minLr at the last step) or constant. */
+  decay: 'inverse-sqrt' | 'cosine' | 'linear' | 'constant';
+  /** Cosine/linear decay starts here (earlier steps keep the peak rate); 0 = right after warm-up. */
+  decayStart: number;
   /** Floor of the learning rate (cosine end value). */
   minLr: number;
   /** Decoupled weight decay (AdamW); 0 gives Adam. */
@@ -82,6 +84,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   lr: 1e-3,
   warmupSteps: 1000,
   decay: 'inverse-sqrt',
+  decayStart: 0,
   minLr: 1e-5,
   weightDecay: 1e-2,
   beta1: 0.9,
@@ -111,7 +114,7 @@ export class TrainConfigError extends Error {
 }
 
 const CHOICES: Partial<Record<keyof TrainConfig, readonly string[]>> = {
-  decay: ['inverse-sqrt', 'cosine', 'constant'],
+  decay: ['inverse-sqrt', 'cosine', 'linear', 'constant'],
   decoder: ['greedy', 'beam'],
   backend: ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'],
 };
