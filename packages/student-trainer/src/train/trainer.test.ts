@@ -134,7 +134,7 @@ describe('resolveTrainConfig', () => {
     const c = resolveTrainConfig(file, { steps: '20', specAugment: 'false' });
     expect([c.model, c.steps, c.specAugment, c.lr]).toEqual(['student-xs', 20, false, DEFAULT_TRAIN_CONFIG.lr]);
     expect(() => resolveTrainConfig(file, { stepz: '3' })).toThrow(/unknown config key "stepz"/);
-    expect(() => resolveTrainConfig(undefined, { decay: 'linear' })).toThrow(/"decay" must be one of/);
+    expect(() => resolveTrainConfig(undefined, { decay: 'exponential' })).toThrow(/"decay" must be one of/);
     fs.rmSync(file);
   });
 });
