@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { loadOnnxRecognizer, loadRecognizer } from '@speechkd/student-trainer/inference';
+import { loadRecognizer } from '@speechkd/student-trainer/inference';
 import { evaluateLibriSpeech } from '@speechkd/wer-eval';
 import type { Log } from './stage.js';
 
@@ -68,7 +68,7 @@ export async function evaluateSystems(systems: readonly SystemSpec[], opts: Eval
   const out: SystemResult[] = [];
   for (const sys of systems) {
     const bundle = path.join(sys.dir, 'final');
-    const recognizer = opts.engine === 'onnx' ? await loadOnnxRecognizer(bundle, { name: sys.label }) : await loadRecognizer(bundle, { name: sys.label });
+    const recognizer = await loadRecognizer(bundle, { name: sys.label, engine: opts.engine });
     const results: TestSetResult[] = [];
     try {
       for (const s of sets) {

@@ -6,7 +6,7 @@ import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
 import { scoreCorpus } from '@speechkd/wer';
 import { initBackend } from '@speechkd/tensor-backend';
-import { ONNX_FILE, exportOnnx, loadOnnxRecognizer, loadRecognizer } from './inference/index.js';
+import { ONNX_FILE, exportOnnx, loadRecognizer } from './inference/index.js';
 import type { RecognizerOptions } from './inference/index.js';
 import { loadModel, saveModel } from './model/io.js';
 import type { WeightPrecision } from './model/quantize.js';
@@ -64,9 +64,8 @@ function decoderOptions(v: { decoder?: string; 'beam-size'?: string }): { decode
 
 /** tfjs (the training engine) or onnxruntime (the exported graph, faster on CPU). */
 async function openRecognizer(dir: string, engine: string | undefined, options: RecognizerOptions) {
-  if (engine === undefined || engine === 'tfjs') return loadRecognizer(dir, options);
-  if (engine === 'onnx') return loadOnnxRecognizer(dir, options);
-  throw new UsageError(`--engine must be tfjs or onnx, got "${engine}"`);
+  if (engine !== undefined && engine !== 'tfjs' && engine !== 'onnx') throw new UsageError(`--engine must be tfjs or onnx, got "${engine}"`);
+  return loadRecognizer(dir, { ...options, engine });
 }
 
 async function transcribe(args: string[]): Promise<void> {

@@ -17,7 +17,7 @@ export { computeLoss, ctcObjective, ctcTerm, ObjectiveError } from './train/obje
 export type { LossContext, LossFn, LossTerms, Objective } from './train/objective.js';
 export type { TrainBatch, Utterance } from './train/batches.js';
 export { learningRate } from './train/schedule.js';
-export { AdamW, WeightEma, clipByGlobalNorm } from './train/optimizer.js';
+export { AdamW, WeightEma } from './train/optimizer.js';
 export { trainStep } from './train/train-step.js';
 export type { StepResult } from './train/train-step.js';
 export { evaluateWer } from './train/evaluate.js';

@@ -40,6 +40,17 @@ export function columnSum(src: Float32Array, rows: number, cols: number, out: Fl
   out.set(acc);
 }
 
+/**
+ * Registers `fn` as wasm's kernel `name` in place of tfjs' own, keeping the original's setup function (run
+ * when the backend initializes; it binds the wasm entry points the replacements fall back to).
+ */
+function replaceWasmKernel(name: string, fn: (args: never) => TensorInfo | TensorInfo[]): void {
+  const orig = tf.getKernel(name, 'wasm');
+  if (!orig) return;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as KernelFunc, setupFunc: orig.setupFunc } satisfies KernelConfig);
+}
+
 type SliceArgs = { inputs: { x: TensorInfo }; attrs: { begin: number | number[]; size?: number | number[] }; backend: WasmBackendLike };
 
 /**
@@ -108,18 +119,13 @@ export function installWasmKernelFixes(): boolean {
   };
   (sliceFn as { speechkd?: boolean }).speechkd = true;
 
-  const replace = (name: string, fn: (args: never) => TensorInfo | TensorInfo[]): void => {
-    if (!tf.getKernel(name, 'wasm')) return;
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: fn as unknown as KernelFunc } satisfies KernelConfig);
-  };
   const origUnpack = tf.getKernel('Unpack', 'wasm')?.kernelFunc;
   const origSplit = tf.getKernel('SplitV', 'wasm')?.kernelFunc;
   const origIdentity = tf.getKernel('Identity', 'wasm')?.kernelFunc;
   const origSum = tf.getKernel('Sum', 'wasm');
   const origCast = tf.getKernel('Cast', 'wasm')?.kernelFunc;
-  replace('Slice', sliceFn);
-  replace('Identity', (args: { inputs: { x: TensorInfo }; backend: WasmBackendLike }) => {
+  replaceWasmKernel('Slice', sliceFn);
+  replaceWasmKernel('Identity', (args: { inputs: { x: TensorInfo }; backend: WasmBackendLike }) => {
     const { x } = args.inputs;
     if (x.dtype === 'string' && origIdentity) return origIdentity(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
     args.backend.incRef(x.dataId);
@@ -127,7 +133,7 @@ export function installWasmKernelFixes(): boolean {
   });
   if (origCast) {
     // A cast to the same dtype (tfjs' gradients of Square, Relu, ... cast float32 to float32) shares.
-    replace('Cast', (args: { inputs: { x: TensorInfo }; attrs: { dtype: string }; backend: WasmBackendLike }) => {
+    replaceWasmKernel('Cast', (args: { inputs: { x: TensorInfo }; attrs: { dtype: string }; backend: WasmBackendLike }) => {
       const { x } = args.inputs;
       if (x.dtype !== args.attrs.dtype || x.dtype === 'string') return origCast(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
       args.backend.incRef(x.dataId);
@@ -152,10 +158,9 @@ export function installWasmKernelFixes(): boolean {
       if (args.attrs.keepDims) return { dataId: out.dataId, dtype: out.dtype, shape: [...axes.map(() => 1), ...kept] };
       return out;
     };
-    tf.unregisterKernel('Sum', 'wasm');
-    tf.registerKernel({ kernelName: 'Sum', backendName: 'wasm', kernelFunc: sumFn as unknown as KernelFunc, setupFunc: origSum.setupFunc });
+    replaceWasmKernel('Sum', sumFn);
   }
-  replace('Unpack', (args: { inputs: { value: TensorInfo }; attrs: { axis: number }; backend: WasmBackendLike }) => {
+  replaceWasmKernel('Unpack', (args: { inputs: { value: TensorInfo }; attrs: { axis: number }; backend: WasmBackendLike }) => {
     const { value } = args.inputs;
     if (value.dtype === 'string' && origUnpack) return origUnpack(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo[];
     const rank = value.shape.length;
@@ -172,7 +177,7 @@ export function installWasmKernelFixes(): boolean {
     }
     return outs;
   });
-  replace('SplitV', (args: { inputs: { x: TensorInfo }; attrs: { numOrSizeSplits: number | number[]; axis: number }; backend: WasmBackendLike }) => {
+  replaceWasmKernel('SplitV', (args: { inputs: { x: TensorInfo }; attrs: { numOrSizeSplits: number | number[]; axis: number }; backend: WasmBackendLike }) => {
     const { x } = args.inputs;
     if (x.dtype === 'string' && origSplit) return origSplit(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo[];
     const axis = tf.util.parseAxisParam(args.attrs.axis, x.shape)[0];
@@ -208,7 +213,6 @@ export function installWasmMatMulKernel(): boolean {
     let { a, b } = args.inputs;
     const { transposeA, transposeB } = args.attrs;
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return orig.kernelFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
-    const raw = wasmMatMul(backend);
     const temps: TensorInfo[] = [];
     const swap = (x: TensorInfo): TensorInfo => {
       const perm = x.shape.map((_, i) => i);
@@ -231,41 +235,36 @@ export function installWasmMatMulKernel(): boolean {
     const batch = outer.reduce((x, y) => x * y, 1);
     const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
     const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
-    const out = backend.makeOutput([...outer, m, n], 'float32');
-    if (batch === 0) {
-      temps.forEach((t) => backend.disposeData(t.dataId));
+    try {
+      if (batch === 0) return backend.makeOutput([...outer, m, n], 'float32');
+      // One matrix, or a broadcast other than full-batch/single-matrix operands (rare): the original
+      // kernel, which also caches XNNPACK's packed weights per right operand.
+      if (batch === 1 || (batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) {
+        return orig.kernelFunc({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+      }
+      const out = backend.makeOutput([...outer, m, n], 'float32');
+      const aOff = backend.dataIdMap.get(a.dataId).memoryOffset;
+      const bOff = backend.dataIdMap.get(b.dataId).memoryOffset;
+      const oOff = backend.dataIdMap.get(out.dataId).memoryOffset;
+      const ids = [backend.dataIdNextNumber++, backend.dataIdNextNumber++, backend.dataIdNextNumber++];
+      const [ia, ib, io] = ids;
+      const aShape = shapeBytes([1, m, k]);
+      const bShape = shapeBytes([1, k, n]);
+      const raw = wasmMatMul(backend);
+      for (let i = 0; i < batch; i++) {
+        backend.wasm.tfjs.registerTensor(ia, m * k, aOff + (batchA === 1 ? 0 : i * m * k * 4));
+        backend.wasm.tfjs.registerTensor(ib, k * n, bOff + (batchB === 1 ? 0 : i * k * n * 4));
+        backend.wasm.tfjs.registerTensor(io, m * n, oOff + i * m * n * 4);
+        raw(ia, aShape, 3, ib, bShape, 3, false, false, io);
+        // Unregistering only forgets the ids (and XNNPACK operators cached for them); the memory stays.
+        for (const id of ids) backend.wasm.tfjs.disposeData(id);
+      }
       return out;
-    }
-    const aOff = backend.dataIdMap.get(a.dataId).memoryOffset;
-    const bOff = backend.dataIdMap.get(b.dataId).memoryOffset;
-    const oOff = backend.dataIdMap.get(out.dataId).memoryOffset;
-    // Only full-batch or single-matrix operands are views; other broadcasts (rare) use the original kernel.
-    const simple = (batchA === batch || batchA === 1) && (batchB === batch || batchB === 1) && (outer.length <= 1 || batchA === batchB || batchA === 1 || batchB === 1);
-    if (!simple || batch === 1) {
-      // One matrix: the original kernel, which also caches XNNPACK's packed weights per right operand.
-      backend.disposeData(out.dataId);
-      const r = orig.kernelFunc({ inputs: { a, b }, attrs: { transposeA: false, transposeB: false }, backend } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+    } finally {
       temps.forEach((t) => backend.disposeData(t.dataId));
-      return r;
     }
-    const ids = [backend.dataIdNextNumber++, backend.dataIdNextNumber++, backend.dataIdNextNumber++];
-    const [ia, ib, io] = ids;
-    const aShape = shapeBytes([1, m, k]);
-    const bShape = shapeBytes([1, k, n]);
-    for (let i = 0; i < batch; i++) {
-      backend.wasm.tfjs.registerTensor(ia, m * k, aOff + (batchA === 1 ? 0 : i * m * k * 4));
-      backend.wasm.tfjs.registerTensor(ib, k * n, bOff + (batchB === 1 ? 0 : i * k * n * 4));
-      backend.wasm.tfjs.registerTensor(io, m * n, oOff + i * m * n * 4);
-      raw(ia, aShape, 3, ib, bShape, 3, false, false, io);
-      // Unregistering only forgets the ids (and XNNPACK operators cached for them); the memory stays.
-      for (const id of ids) backend.wasm.tfjs.disposeData(id);
-    }
-    temps.forEach((t) => backend.disposeData(t.dataId));
-    return out;
   };
   (fn as { speechkd?: boolean }).speechkd = true;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  // The original's setup (run when the backend initializes) binds its wasm function; keep running it.
-  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: fn as unknown as KernelFunc, setupFunc: orig.setupFunc });
+  replaceWasmKernel('BatchMatMul', fn);
   return true;
 }

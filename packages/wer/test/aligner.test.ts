@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Aligner, alignWords } from '../src/index.js';
 import { minimalSplits } from './brute-force.js';
+import { mulberry32 } from '../src/bench/random.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('Aligner', () => {
   it('counts identical, empty and one-sided inputs', () => {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { initBackend, tf } from '@speechkd/tensor-backend';
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
 import { ctcLoss } from '../ctc/index.js';
+import { Rng } from '../model/rng.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,18 +25,6 @@ const { values: args } = parseArgs({
   strict: true,
 });
 
-/** Seeded uniform [0, 1) generator (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function quantiles(ms: number[]): { best: number; median: number } {
   const s = [...ms].sort((a, b) => a - b);
   return { best: s[0], median: s[Math.floor(s.length / 2)] };
@@ -47,7 +36,8 @@ async function main(): Promise<void> {
   const vocab = Number(args.vocab);
   const maxLabel = Number(args['max-label']);
   const repeats = Number(args.repeats);
-  const rand = mulberry32(Number(args.seed));
+  const rng = new Rng(Number(args.seed));
+  const rand = (): number => rng.next();
   const info = await initBackend({ log: null });
 
   // Normal-ish logits (sum of uniforms), labels of length maxLabel/2..maxLabel over the non-blank classes.

@@ -1,6 +1,6 @@
 // Inference-only entry (@speechkd/student-trainer/inference): never imports training code.
 export { loadRecognizer, StudentRecognizer } from './recognizer.js';
-export type { RecognizerOptions } from './recognizer.js';
+export type { LoadRecognizerOptions, RecognizerOptions } from './recognizer.js';
 export { computeFeatures, normalizeFeatures, FEATURE_SAMPLE_RATE, FEATURE_BINS } from './features.js';
 export { decodeLogits } from './decode-logits.js';
 export type { DecoderOptions } from './decode-logits.js';

@@ -29,20 +29,14 @@ export const ONNX_FILE = 'model.onnx';
  * `StudentRecognizer`, with the network in an ONNX session (about 2-3x faster than tfjs on wasm).
  */
 export class OnnxRecognizer implements Recognizer {
-  readonly name: string;
-  private readonly ort: typeof import('onnxruntime-node');
-
   constructor(
     private readonly session: OrtSession,
-    ort: typeof import('onnxruntime-node'),
+    private readonly ort: typeof import('onnxruntime-node'),
     private readonly numMelBins: number,
     private readonly cmvn: CmvnStats | undefined,
-    name: string,
+    readonly name: string,
     private readonly opts: RecognizerOptions = {},
-  ) {
-    this.ort = ort;
-    this.name = name;
-  }
+  ) {}
 
   async transcribe(samples: Float32Array, sampleRate: number): Promise<string> {
     return (await this.transcribeBatch([{ samples, sampleRate }]))[0];

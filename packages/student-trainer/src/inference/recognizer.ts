@@ -1,7 +1,9 @@
 import { initBackend, tf } from '@speechkd/tensor-backend';
 import { CmvnStats } from '@speechkd/audio-features';
 import type { Recognizer } from '@speechkd/wer';
-import { loadModel } from '../model/io.js';
+import { ModelIoError, loadModel } from '../model/io.js';
+import { loadOnnxRecognizer } from './onnx-recognizer.js';
+import type { OnnxRecognizer, OnnxRecognizerOptions } from './onnx-recognizer.js';
 import type { StudentModel } from '../model/student.js';
 import { FEATURE_BINS, normalizedFeatures, transcribeByLength } from './features.js';
 import { decodeLogits } from './decode-logits.js';
@@ -57,8 +59,21 @@ export class StudentRecognizer implements Recognizer {
   }
 }
 
-/** Loads a saved model directory (model.json + weights.bin, any precision) as a Recognizer. */
-export async function loadRecognizer(dir: string, options: RecognizerOptions = {}): Promise<StudentRecognizer> {
+/** Options of `loadRecognizer`: the engine and, for onnxruntime, its thread count. */
+export interface LoadRecognizerOptions extends OnnxRecognizerOptions {
+  /** tfjs (the training engine, default) or onnx (the exported graph in onnxruntime, faster on CPU). */
+  engine?: 'tfjs' | 'onnx';
+}
+
+/** Loads a saved model directory (model.json + weights.bin, any precision) as a Recognizer on tfjs. */
+export async function loadRecognizer(dir: string, options?: RecognizerOptions & { engine?: 'tfjs' }): Promise<StudentRecognizer>;
+/** Loads a saved model directory as a Recognizer on onnxruntime (see `loadOnnxRecognizer`). */
+export async function loadRecognizer(dir: string, options: LoadRecognizerOptions & { engine: 'onnx' }): Promise<OnnxRecognizer>;
+export async function loadRecognizer(dir: string, options?: LoadRecognizerOptions): Promise<StudentRecognizer | OnnxRecognizer>;
+export async function loadRecognizer(dir: string, options: LoadRecognizerOptions = {}): Promise<StudentRecognizer | OnnxRecognizer> {
+  const engine = options.engine ?? 'tfjs';
+  if (engine === 'onnx') return loadOnnxRecognizer(dir, options);
+  if (engine !== 'tfjs') throw new ModelIoError(`loadRecognizer: engine must be tfjs or onnx, got "${String(engine)}"`);
   await initBackend();
   const { model, manifest } = loadModel(dir);
   const cmvn = manifest.cmvn ? CmvnStats.fromJSON(manifest.cmvn, `${dir}/model.json cmvn`) : undefined;

@@ -1,4 +1,5 @@
 import { tf } from '@speechkd/tensor-backend';
+import { Rng } from './rng.js';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 
 /** Running count of matMul FLOPs of forward passes (2*m*n*k each), for benchmarks. */
@@ -15,23 +16,10 @@ export function assertRank(x: Tensor, rank: number, op: string, arg: string): vo
 }
 
 /**
- * matMul [m, k] x [k, n] (or batched [..., m, k] x [..., k, n]). A plain tf.matMul: its gradient uses
- * transposed and batched products, which @speechkd/tensor-backend makes fast on wasm (explicit transposes
- * and one XNNPACK product per matrix instead of wasm's scalar fallback).
+ * Batched matMul [n, m, k] x [n, k, p] -> [n, m, p] (counted for the FLOP benchmark). Matrix products are
+ * plain tf.matMul everywhere: their gradients use transposed and batched products, which
+ * @speechkd/tensor-backend makes fast on wasm.
  */
-export function matMulFast(a: Tensor, b: Tensor): Tensor {
-  return tf.matMul(a, b);
-}
-
-/** Transposes the last two axes. */
-export function swapLast(x: Tensor): Tensor {
-  const perm = x.shape.map((_, i) => i);
-  const r = x.rank;
-  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
-  return tf.transpose(x, perm);
-}
-
-/** Batched matMul [n, m, k] x [n, k, p] -> [n, m, p] (counted for the FLOP benchmark). */
 export function batchMatMul(a: Tensor, b: Tensor): Tensor {
   const [n, m, k] = a.shape as number[];
   const p = (b.shape as number[])[2];
@@ -45,7 +33,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
   const lead = x.shape.slice(0, -1);
   const rows = x.size / inDim;
   countMatMul(rows, inDim, outDim);
-  const y = matMulFast(tf.reshape(x, [rows, inDim]), w);
+  const y = tf.matMul(tf.reshape(x, [rows, inDim]), w);
   const yb = b ? tf.add(y, b) : y;
   return tf.reshape(yb, [...lead, outDim]);
 }
@@ -64,20 +52,13 @@ export function swish(x: Tensor): Tensor {
 /** Dropout that is a no-op outside training; `seed` makes the mask reproducible. */
 export function dropout(x: Tensor, rate: number, training: boolean, seed: number): Tensor {
   if (!training || rate <= 0) return x;
-  // The mask (0 or 1/keep) is drawn on the host with mulberry32 inline: tf.dropout draws its uniforms
-  // through seedrandom element by element, which cost ~10% of a student-s training step.
+  // The mask (0 or 1/keep) is drawn on the host: tf.dropout draws its uniforms through seedrandom
+  // element by element, which cost ~10% of a student-s training step.
   const keep = 1 - rate;
-  const threshold = Math.floor(keep * 4294967296);
   const scale = 1 / keep;
+  const rng = new Rng(seed);
   const mask = new Float32Array(x.size);
-  let state = seed >>> 0;
-  for (let i = 0; i < mask.length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    if (((t ^ (t >>> 14)) >>> 0) < threshold) mask[i] = scale;
-  }
+  for (let i = 0; i < mask.length; i++) if (rng.next() < keep) mask[i] = scale;
   return tf.mul(x, tf.tensor(mask, x.shape));
 }
 

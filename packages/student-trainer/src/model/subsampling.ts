@@ -1,7 +1,7 @@
 import { tf } from '@speechkd/tensor-backend';
 import type { ModelConfig } from './config.js';
 import type { ParamStore } from './params.js';
-import { countMatMul, linear, matMulFast } from './ops.js';
+import { countMatMul, linear } from './ops.js';
 import type { GradSaveFunc, Tensor, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 
 /**
@@ -68,7 +68,7 @@ function patchProduct(patches: Tensor2D, w: Tensor): Tensor {
   const f = tf.customGrad(((pt: Tensor2D, wt: Tensor, save: GradSaveFunc) => {
     save([pt]);
     return {
-      value: matMulFast(pt, wt),
+      value: tf.matMul(pt, wt),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const patches = saved[0] as Tensor2D;
         const n = patches.shape[0];

@@ -92,11 +92,6 @@ export class AdamW {
     }
   }
 
-  /** Applies one update with learning rate `lr` (no clipping); `grads` are keyed by parameter name (not disposed). */
-  apply(vars: Map<string, Variable>, grads: Map<string, Tensor>, lr: number): void {
-    this.applyClipped(vars, grads, lr, 0);
-  }
-
   private update(vars: Map<string, Variable>, layout: FlatLayout, flatGrad: Tensor, scale: number, lr: number): void {
     this.step++;
     const { beta1, beta2, epsilon, weightDecay } = this.opts;
@@ -149,15 +144,6 @@ export class AdamW {
     this.v = undefined;
     this.layout = undefined;
   }
-}
-
-/** Global L2 norm of the gradients and the clipped gradients (new tensors; the caller disposes both maps). */
-export function clipByGlobalNorm(grads: Map<string, Tensor>, maxNorm: number): { norm: number; clipped: Map<string, Tensor> } {
-  const norm = tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
-  const scale = maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
-  const clipped = new Map<string, Tensor>();
-  for (const [k, g] of grads) clipped.set(k, scale === 1 ? tf.clone(g) : tf.tidy(() => tf.mul(g, scale)));
-  return { norm, clipped };
 }
 
 /** Exponential moving average of the weights (shadow copies by name). */

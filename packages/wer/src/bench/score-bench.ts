@@ -9,17 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTranscripts, readTranscripts, scoreCorpus } from '../index.js';
+import { mulberry32 } from './random.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** LibriSpeech-like synthetic data: ~20 words per utterance from a Zipf-ish 8000-word vocabulary, ~10 % word errors. */
 function makeData(n: number, seed: number): { refs: Map<string, string>; hyps: Map<string, string> } {
