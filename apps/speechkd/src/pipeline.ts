@@ -218,7 +218,8 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     {
       name: 'teacher-cache', deps: ['teacher', 'text-tower'],
       run: async () => {
-        const speech = await loadInProjectSpeechTeacher(paths.teacher);
+        // The bundle the report evaluates (final/), never best/: a young run's best can be an early checkpoint.
+        const speech = await loadInProjectSpeechTeacher(path.join(paths.teacher, 'final'));
         const text = await loadInProjectTextTeacher(paths.textTower);
         const entries = readManifest(need<CorpusResult>('synth').train);
         const progress = progressLine(log, 'cache', 'utterances');

@@ -1,5 +1,5 @@
-import { deriveSeed, mulberry32, uniform } from './rng.js';
-import type { Rng } from './rng.js';
+import { deriveSeed, mulberry32, uniform } from '@speechkd/random';
+import type { RandomFn } from '@speechkd/random';
 
 /** Colour of additive noise. */
 export type NoiseType = 'white' | 'pink' | 'brown';
@@ -42,7 +42,7 @@ export function drawAugment(options: AugmentOptions, seed: number, utteranceId: 
   };
 }
 
-function gaussian(rng: Rng): number {
+function gaussian(rng: RandomFn): number {
   // Box-Muller; 1 - u keeps the log argument in (0, 1].
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }

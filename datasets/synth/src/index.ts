@@ -19,7 +19,7 @@ export type { RenderedUtterance } from './render.js';
 export { inProcessExecutor, workerExecutor } from './executor.js';
 export type { Executor } from './executor.js';
 export { CORPUS_DIR, audioPath, transPath, manifestPath } from './layout.js';
-export { mulberry32, deriveSeed } from './rng.js';
+export { mulberry32, deriveSeed } from '@speechkd/random';
 export {
   SynthError, UnknownPresetError, OutputNotWritableError, ConfigMismatchError, EngineError, CorpusTextError, SynthOptionError,
 } from './errors.js';

@@ -5,7 +5,7 @@ import { loadBrownDocuments } from './brown.js';
 import type { VoiceSettings } from './engines/types.js';
 import type { PresetConfig, SubsetName } from './presets.js';
 import { SUBSETS } from './presets.js';
-import { deriveSeed, mulberry32, shuffled } from './rng.js';
+import { deriveSeed, mulberry32, shuffled } from '@speechkd/random';
 import type { SpeakerSpec } from './speakers.js';
 import { buildSpeakers } from './speakers.js';
 

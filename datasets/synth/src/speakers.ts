@@ -1,7 +1,7 @@
 import type { PresetConfig, SubsetName } from './presets.js';
 import { SUBSETS } from './presets.js';
 import type { VoiceSettings } from './engines/types.js';
-import { deriveSeed, mulberry32, randInt, shuffled, uniform } from './rng.js';
+import { deriveSeed, mulberry32, randInt, shuffled, uniform } from '@speechkd/random';
 
 /** One synthetic speaker: its voice settings, subset and LibriSpeech-style numeric id. */
 export interface SpeakerSpec extends VoiceSettings {

@@ -1,3 +1,7 @@
+// Deliberately a copy of mulberry32 from @speechkd/random: this package ships with @tensorflow/tfjs-core
+// as its only dependency (test/imports.test.ts, test/pack.test.ts). test/random.test.ts keeps the copy
+// bit-identical to the shared one.
+
 /** A seeded uniform PRNG in [0, 1) (mulberry32): same seed, same sequence. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

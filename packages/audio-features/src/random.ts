@@ -1,3 +1,5 @@
+import { mulberry32, randInt } from '@speechkd/random';
+
 /** A seeded pseudo-random generator: `next()` is uniform in [0, 1). */
 export interface Rng {
   /** Uniform float in [0, 1). */
@@ -8,17 +10,10 @@ export interface Rng {
   int(lo: number, hi: number): number;
 }
 
-/** mulberry32 PRNG with a Box-Muller normal generator; same seed, same sequence. */
+/** mulberry32 PRNG (from @speechkd/random) with a Box-Muller normal generator that caches the sine pair; same seed, same sequence. */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
+  const next = mulberry32(seed);
   let spare = NaN;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
   const gaussian = (): number => {
     if (!Number.isNaN(spare)) {
       const s = spare;
@@ -32,6 +27,6 @@ export function createRng(seed: number): Rng {
     spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   };
-  const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
+  const int = (lo: number, hi: number): number => randInt(next, lo, hi);
   return { next, gaussian, int };
 }

@@ -5,7 +5,7 @@ export { findLayerOutputs, findEncoderInput, DEFAULT_LAYER_SCOPE } from './layer
 export type { LayerOutput, EncoderInput } from './layer-outputs.js';
 export { GraphBuilder } from './builder/graph-builder.js';
 export type { AttrValue, Dim } from './builder/graph-builder.js';
-export { mulberry32, randomNormal } from './builder/random.js';
+export { mulberry32, randomNormal } from '@speechkd/random';
 export type { LinearWeights, NormWeights, AttentionWeights } from './builder/layers.js';
 export { buildTinyBert, TINY_BERT_DEFAULTS } from './builder/tiny-bert.js';
 export type { TinyBert, TinyBertConfig, TinyBertWeights, BertLayerWeights } from './builder/tiny-bert.js';

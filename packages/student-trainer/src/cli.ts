@@ -50,7 +50,7 @@ async function train(args: string[]): Promise<void> {
     process.exit(130);
   });
   const s = await trainer.run();
-  process.stdout.write(`${JSON.stringify({ step: s.step, finished: s.finished, lastLoss: s.lastLoss, devWer: s.dev?.wer ?? null, bestWer: s.bestWer, bestStep: s.bestStep, badSteps: s.badSteps })}\n`);
+  process.stdout.write(`${JSON.stringify({ step: s.step, finished: s.finished, lastLoss: s.lastLoss, devWer: s.dev?.wer ?? null, bestWer: s.bestWer, bestCer: s.bestCer, bestStep: s.bestStep, badSteps: s.badSteps })}\n`);
   trainer.dispose();
 }
 

@@ -4,7 +4,7 @@ export type { ModelConfig } from './model/config.js';
 export { createStudent, StudentModel } from './model/student.js';
 export type { ForwardOptions, ForwardOutput } from './model/student.js';
 export { ParamStore } from './model/params.js';
-export { Rng, mixSeed } from './model/rng.js';
+export { Rng, mixSeed } from '@speechkd/random';
 export { flopCounter } from './model/ops.js';
 export { saveModel, loadModel, readModelManifest, assignWeights, ModelIoError } from './model/io.js';
 export type { ModelManifest } from './model/io.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Aligner, alignWords } from '../src/index.js';
 import { minimalSplits } from './brute-force.js';
-import { mulberry32 } from '../src/bench/random.js';
+import { mulberry32 } from '@speechkd/random';
 
 
 describe('Aligner', () => {

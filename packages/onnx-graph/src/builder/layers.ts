@@ -1,5 +1,5 @@
 import type { GraphBuilder } from './graph-builder.js';
-import { randomNormal } from './random.js';
+import { randomNormal } from '@speechkd/random';
 
 /** A dense layer's weights: `w` is `[inDim, outDim]` row-major (as exported MatMul initializers), `b` is `[outDim]`. */
 export interface LinearWeights {

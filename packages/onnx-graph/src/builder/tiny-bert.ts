@@ -2,7 +2,7 @@ import { ElemType } from '../proto.js';
 import { GraphBuilder } from './graph-builder.js';
 import { gelu, layerNorm, linear, randomLinear, randomNorm, selfAttention } from './layers.js';
 import type { AttentionWeights, LinearWeights, NormWeights } from './layers.js';
-import { mulberry32, randomNormal } from './random.js';
+import { mulberry32, randomNormal } from '@speechkd/random';
 
 /** Shape and export options of a tiny BERT-shaped graph. */
 export interface TinyBertConfig {

@@ -2,7 +2,7 @@ import { ElemType } from '../proto.js';
 import { GraphBuilder } from './graph-builder.js';
 import { gelu, layerNorm, linear, randomLinear, randomNorm, selfAttention } from './layers.js';
 import type { AttentionWeights, LinearWeights, NormWeights } from './layers.js';
-import { mulberry32, randomNormal } from './random.js';
+import { mulberry32, randomNormal } from '@speechkd/random';
 
 /** One feature-encoder convolution: output channels, kernel width and stride in samples/frames. */
 export interface ConvSpec {

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { initBackend, tf } from '@speechkd/tensor-backend';
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
 import { ctcLoss } from '../ctc/index.js';
-import { Rng } from '../model/rng.js';
+import { Rng } from '@speechkd/random';
 
 const { values: args } = parseArgs({
   options: {

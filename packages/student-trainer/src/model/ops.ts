@@ -1,5 +1,5 @@
 import { tf } from '@speechkd/tensor-backend';
-import { Rng } from './rng.js';
+import { Rng } from '@speechkd/random';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 
 /** Running count of matMul FLOPs of forward passes (2*m*n*k each), for benchmarks. */

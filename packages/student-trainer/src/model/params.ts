@@ -1,5 +1,5 @@
 import { tf } from '@speechkd/tensor-backend';
-import { Rng } from './rng.js';
+import { Rng } from '@speechkd/random';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 
 /** Named trainable variables of a model, created with a seeded initializer. */

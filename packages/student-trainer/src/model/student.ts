@@ -6,7 +6,7 @@ import { assertRank, lengthMask, linear, sinusoidalPositions, dropout } from './
 import { initSubsampling, subsample } from './subsampling.js';
 import { conformerBlock, initBlock } from './conformer-block.js';
 import type { BlockContext } from './conformer-block.js';
-import { mixSeed } from './rng.js';
+import { mixSeed } from '@speechkd/random';
 import type { Tensor1D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 
 /** Options of `StudentModel.forward`. */

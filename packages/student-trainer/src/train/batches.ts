@@ -3,7 +3,7 @@ import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { specAugment } from '@speechkd/audio-features';
 import type { SpecAugmentOptions } from '@speechkd/audio-features';
 import { FEATURE_BINS } from '../inference/features.js';
-import { Rng } from '../model/rng.js';
+import { Rng } from '@speechkd/random';
 
 /** One training/eval utterance: normalized features and encoded transcript. */
 export interface Utterance {

@@ -14,6 +14,8 @@ export interface TrainerState {
   cursor: number;
   badSteps: number;
   bestWer: number | null;
+  /** Dev CER of the best bundle (null in checkpoints written before `bestMetric` existed). */
+  bestCer: number | null;
   bestStep: number | null;
 }
 
@@ -103,6 +105,7 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
       cursor: raw.cursor,
       badSteps: raw.badSteps,
       bestWer: raw.bestWer,
+      bestCer: raw.bestCer ?? null,
       bestStep: raw.bestStep,
     },
     weights: readTensors(dir, group.paths[0], group.weights),

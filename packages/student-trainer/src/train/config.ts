@@ -55,6 +55,11 @@ export interface TrainConfig {
   evalEvery: number;
   /** Evaluate at most this many dev utterances (0: all). */
   evalMaxUtts: number;
+  /**
+   * Dev metric that picks the `best/` bundle: `cer` (default) or `wer`. An empty transcript scores exactly
+   * 100% WER, which beats a young model that already spells most characters but still inserts words.
+   */
+  bestMetric: 'cer' | 'wer';
   /** Checkpoint every N steps. */
   checkpointEvery: number;
   /** Keep the last K checkpoints (plus best). */
@@ -100,6 +105,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   logEvery: 10,
   evalEvery: 1000,
   evalMaxUtts: 0,
+  bestMetric: 'cer',
   checkpointEvery: 500,
   keepLast: 3,
   maxBadSteps: 50,
@@ -116,6 +122,7 @@ export class TrainConfigError extends Error {
 const CHOICES: Partial<Record<keyof TrainConfig, readonly string[]>> = {
   decay: ['inverse-sqrt', 'cosine', 'linear', 'constant'],
   decoder: ['greedy', 'beam'],
+  bestMetric: ['cer', 'wer'],
   backend: ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'],
 };
 

@@ -86,11 +86,19 @@ describe('Trainer', () => {
 
   it('learns the tone corpus; the exported bundle transcribes the dev WAVs like the trainer did', async () => {
     const run = path.join(root, 'learn');
-    const t = await Trainer.create(cfg(run, { steps: 40, lr: 1e-2, warmupSteps: 5, checkpointEvery: 1000, evalEvery: 0, dropout: 0, specAugment: false, emaDecay: 0 }), quiet);
+    const t = await Trainer.create(cfg(run, { steps: 40, lr: 1e-2, warmupSteps: 5, checkpointEvery: 1000, evalEvery: 10, dropout: 0, specAugment: false, emaDecay: 0 }), quiet);
     const s = await t.run();
     t.dispose();
-    const losses = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; loss: number }).filter((m) => m.type === 'train');
+    const rows = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; loss: number; step: number; cer: number });
+    const losses = rows.filter((m) => m.type === 'train');
     expect(losses.at(-1)!.loss).toBeLessThan(losses[0].loss / 3);
+    // best/ is the evaluation with the lowest dev CER (the first of equals).
+    const evals = rows.filter((m) => m.type === 'eval');
+    expect(evals.map((e) => e.step)).toEqual([10, 20, 30, 40]);
+    const bestEval = evals.reduce((a, e) => (e.cer < a.cer ? e : a));
+    const bestInfo = (JSON.parse(fs.readFileSync(path.join(run, 'best', 'model.json'), 'utf8')) as { info: { step: number; devCer: number } }).info;
+    expect(bestInfo).toMatchObject({ step: bestEval.step, devCer: bestEval.cer });
+    expect(s.bestStep).toBe(bestEval.step);
     const rec = await loadRecognizer(path.join(run, 'final'));
     expect(rec.name).toBe('test-tiny (float32)');
     const { readManifest } = await import('@speechkd/librispeech');

@@ -8,7 +8,7 @@ import type { CmvnStatsJson } from '@speechkd/audio-features';
 import { createStudent } from '../model/student.js';
 import type { StudentModel } from '../model/student.js';
 import { assignWeights, writeJsonAtomic } from '../model/io.js';
-import { mixSeed } from '../model/rng.js';
+import { mixSeed } from '@speechkd/random';
 import { collate, disposeBatch, epochOrder, makeBatches } from './batches.js';
 import type { Utterance } from './batches.js';
 import type { TrainConfig } from './config.js';
@@ -51,6 +51,7 @@ export interface TrainSummary {
   badSteps: number;
   dev?: EvalResult;
   bestWer: number | null;
+  bestCer: number | null;
   bestStep: number | null;
 }
 
@@ -82,7 +83,7 @@ export class Trainer {
     this.batches = makeBatches(this.train, cfg.batchFrames, cfg.maxBatch);
     this.optimizer = new AdamW({ beta1: cfg.beta1, beta2: cfg.beta2, epsilon: cfg.epsilon, weightDecay: cfg.weightDecay });
     this.ema = cfg.emaDecay > 0 ? new WeightEma(this.model.params.vars, cfg.emaDecay) : undefined;
-    this.state = { step: 0, optimizerStep: 0, epoch: 0, cursor: 0, badSteps: 0, bestWer: null, bestStep: null };
+    this.state = { step: 0, optimizerStep: 0, epoch: 0, cursor: 0, badSteps: 0, bestWer: null, bestCer: null, bestStep: null };
     this.metrics = new MetricsLog(cfg.runDir);
   }
 
@@ -224,10 +225,12 @@ export class Trainer {
         dev = await this.evaluate();
         this.metrics.eval(this.state.step, dev);
         this.log(`[train] step ${this.state.step}: dev WER ${(100 * dev.wer).toFixed(2)}% CER ${(100 * dev.cer).toFixed(2)}% (${dev.utterances} utts)`);
-        if (this.state.bestWer === null || dev.wer < this.state.bestWer) {
+        const best = cfg.bestMetric === 'wer' ? this.state.bestWer : this.state.bestCer;
+        if (best === null || (cfg.bestMetric === 'wer' ? dev.wer : dev.cer) < best) {
           this.state.bestWer = dev.wer;
+          this.state.bestCer = dev.cer;
           this.state.bestStep = this.state.step;
-          this.exportTo(path.join(cfg.runDir, 'best'), { step: this.state.step, devWer: dev.wer });
+          this.exportTo(path.join(cfg.runDir, 'best'), { step: this.state.step, devWer: dev.wer, devCer: dev.cer });
         }
       }
       if (this.state.step % cfg.checkpointEvery === 0 || done) this.checkpoint();
@@ -241,7 +244,7 @@ export class Trainer {
     if (!finished && this.opts.stopAfter !== undefined) this.checkpoint();
     if (finished) this.exportTo(path.join(cfg.runDir, 'final'), { step: this.state.step, devWer: dev?.wer ?? null, timedOut });
     this.metrics.writeCurves();
-    return { step: this.state.step, finished, lastLoss, badSteps: this.state.badSteps, dev, bestWer: this.state.bestWer, bestStep: this.state.bestStep };
+    return { step: this.state.step, finished, lastLoss, badSteps: this.state.badSteps, dev, bestWer: this.state.bestWer, bestCer: this.state.bestCer, bestStep: this.state.bestStep };
   }
 
   /** Frees model, optimizer and EMA tensors. */

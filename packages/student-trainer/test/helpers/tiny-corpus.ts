@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeManifest } from '@speechkd/librispeech';
 import type { ManifestEntry } from '@speechkd/librispeech';
-import { Rng } from '../../src/model/rng.js';
+import { Rng } from '@speechkd/random';
 
 /** Writes a 16-bit PCM mono WAV. */
 function writeWav(file: string, samples: Float32Array, rate: number): void {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTranscripts, readTranscripts, scoreCorpus } from '../index.js';
-import { mulberry32 } from './random.js';
+import { mulberry32 } from '@speechkd/random';
 
 
 /** LibriSpeech-like synthetic data: ~20 words per utterance from a Zipf-ish 8000-word vocabulary, ~10 % word errors. */
