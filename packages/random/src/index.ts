@@ -49,8 +49,7 @@ export class Rng {
 
   /** Standard normal sample (Box-Muller, cosine branch; consumes two uniforms). */
   normal(): number {
-    const u = Math.max(this.next(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+    return gaussian(() => this.next(), 1);
   }
 
   /** Fisher-Yates shuffle of `arr` in place; returns `arr`. */
@@ -105,12 +104,14 @@ export function shuffled<T>(rng: RandomFn, items: readonly T[]): T[] {
 /** `n` normal samples with standard deviation `std` plus `mean` (Box-Muller over `rand`, two draws per sample). */
 export function randomNormal(rand: RandomFn, n: number, std: number, mean = 0): Float32Array {
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = Math.max(rand(), 1e-12);
-    const v = rand();
-    out[i] = mean + std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
+  for (let i = 0; i < n; i++) out[i] = mean + gaussian(rand, std);
   return out;
+}
+
+/** One normal sample with deviation `std`: Box-Muller's cosine branch over two draws (the first clamped away from 0). */
+function gaussian(rand: RandomFn, std: number): number {
+  const u = Math.max(rand(), 1e-12);
+  return std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 
 function shuffleInPlace<T>(rand: RandomFn, arr: T[]): T[] {
