@@ -27,14 +27,29 @@ describe('main job (micro preset)', () => {
     const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', jobs: '2' });
     result = await runPipeline(cfg, { log: (l) => log.push(l) });
     for (const f of Object.values(result.reports)) expect(fs.existsSync(f), f).toBe(true);
-    for (const dir of [result.paths.teacher, result.paths.studentCtc, result.paths.studentKd, path.join(result.paths.run, 'student-kd-soft'), path.join(result.paths.run, 'student-kd-speech')]) {
+    for (const dir of [result.paths.teacher, result.paths.teacherFinetune, result.paths.studentCtc, result.paths.studentKd, path.join(result.paths.run, 'student-kd-soft'), path.join(result.paths.run, 'student-kd-speech')]) {
       expect(fs.existsSync(path.join(dir, 'final', 'model.json')), dir).toBe(true);
     }
     // The students learn from the teacher bundle the report evaluates, not from best/ (an early checkpoint
     // of a young run can be best by dev score and output nothing).
     const cache = JSON.parse(fs.readFileSync(path.join(result.paths.cache, 'cache.json'), 'utf8')) as { speech: { name: string } };
-    expect(cache.speech.name).toMatch(/teacher[\\/]final\)$/);
-    expect(log.filter((l) => l.includes('worker process started')).length).toBe(7); // every stage but synth and evaluate runs in a worker
+    expect(cache.speech.name).toMatch(/teacher-finetune[\\/]final\)$/);
+    expect(result.paths.speechTeacher).toBe(result.paths.teacherFinetune);
+    expect(log.filter((l) => l.includes('worker process started')).length).toBe(8); // every stage but synth and evaluate runs in a worker
+  }, 600_000);
+
+  it('the second teacher phase continues the first from its last step with its own settings', () => {
+    const cfg = JSON.parse(fs.readFileSync(path.join(result.paths.teacherFinetune, 'config.json'), 'utf8')) as { steps: number; specAugment: boolean; dropout: number };
+    expect(cfg).toMatchObject({ steps: 12, specAugment: true, dropout: 0.1 });
+    const first = JSON.parse(fs.readFileSync(path.join(result.paths.teacher, 'config.json'), 'utf8')) as { specAugment: boolean };
+    expect(first.specAugment).toBe(false);
+    const steps = readMetrics(path.join(result.paths.teacherFinetune, 'metrics.jsonl')).map((m) => m.step);
+    expect(steps[0]).toBe(9);
+    expect(steps[steps.length - 1]).toBe(12);
+    const phase1 = readMetrics(path.join(result.paths.teacher, 'metrics.jsonl')).map((m) => m.step);
+    expect(phase1[phase1.length - 1]).toBe(8);
+    const bundle = JSON.parse(fs.readFileSync(path.join(result.paths.teacherFinetune, 'final', 'model.json'), 'utf8')) as { info: { step: number } };
+    expect(bundle.info.step).toBe(12);
   }, 600_000);
 
   it('summary.json parses and holds the three systems with WER on every set', () => {
@@ -87,7 +102,7 @@ describe('main job (micro preset)', () => {
     const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', jobs: '2' });
     const again: string[] = [];
     await runPipeline(cfg, { log: (l) => again.push(l) });
-    expect(again.filter((l) => l.includes('reusing result')).length).toBe(9);
+    expect(again.filter((l) => l.includes('reusing result')).length).toBe(10);
   }, 120_000);
 
   it('refuses to reuse a run directory made with other settings', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PIPELINE, PipelineConfigError, resolvePipelineConfig } from './pipeline-config.js';
-import { parseSpeechLayers, studentVariants } from './pipeline.js';
+import { changedSettings, parseSpeechLayers, runPaths, studentVariants } from './pipeline.js';
 import { formatTextTable, relativeWerChange, resultTable } from './report.js';
 import type { SystemResult } from './evaluate-systems.js';
 
@@ -25,6 +25,27 @@ describe('resolvePipelineConfig', () => {
     expect(() => resolvePipelineConfig('default', { ablations: 'yes' })).toThrow(/--ablations=yes: use true or false/);
     expect(() => resolvePipelineConfig('default', { jobs: '0' })).toThrow(/--jobs=0: must be an integer >= 1/);
     expect(() => resolvePipelineConfig('default', { engine: 'tflite' })).toThrow(/--engine=tflite: use onnx or tfjs/);
+    expect(() => resolvePipelineConfig('default', { teacherFinetuneSteps: '-1' })).toThrow(/--teacherFinetuneSteps=-1: must be an integer >= 0/);
+  });
+
+  it('the full preset continues its teacher with SpecAugment and dropout; the students learn from that phase', () => {
+    const full = resolvePipelineConfig('full', {});
+    expect(full.teacherFinetuneSteps).toBe(5000);
+    expect(full.teacherFinetuneTrainer).toMatch(/specAugment=true/);
+    expect(runPaths(full).speechTeacher).toBe(runPaths(full).teacherFinetune);
+    const one = resolvePipelineConfig('full', { teacherFinetuneSteps: '0' });
+    expect(runPaths(one).speechTeacher).toBe(runPaths(one).teacher);
+  });
+});
+
+describe('changedSettings', () => {
+  it('names what changed, ignores jobs, and reads settings added later as their defaults', () => {
+    const cfg = resolvePipelineConfig('default', {});
+    const before: Record<string, unknown> = { ...cfg, jobs: 4 };
+    delete before.teacherFinetuneSteps;
+    expect(changedSettings(before, cfg)).toEqual([]);
+    expect(changedSettings({ ...before, studentSteps: 16 }, cfg)).toEqual(['studentSteps: 16 -> 600']);
+    expect(changedSettings(before, { ...cfg, teacherFinetuneSteps: 5 })).toEqual(['teacherFinetuneSteps: 0 -> 5']);
   });
 });
 

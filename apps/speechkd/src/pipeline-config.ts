@@ -41,6 +41,14 @@ export interface PipelineConfig {
   trainer: string;
   /** Extra trainer settings for the speech teacher only (after `trainer`), e.g. `decay=linear,decayStart=2500`. */
   teacherTrainer: string;
+  /**
+   * Steps of a second teacher phase (0 = none): training continues from the teacher's last checkpoint
+   * (weights, optimizer, EMA, step, data order) in `teacher-finetune/` with `teacherFinetuneTrainer` on top
+   * of the teacher's settings, e.g. SpecAugment and dropout once the unregularized teacher has stopped improving.
+   */
+  teacherFinetuneSteps: number;
+  /** Trainer settings of the second teacher phase (after `trainer` and `teacherTrainer`). */
+  teacherFinetuneTrainer: string;
   /** Also train the ablation students: soft targets only, and soft targets + speech layers ('true' or 'false'). */
   ablations: string;
   /** Stages trained at once, each in its own process (wasm runs on one core per process). */
@@ -84,6 +92,8 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   distill: '',
   trainer: '',
   teacherTrainer: '',
+  teacherFinetuneSteps: 0,
+  teacherFinetuneTrainer: '',
   ablations: 'false',
   jobs: 1,
   evalLimit: 0,
@@ -96,13 +106,16 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
 export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>> = Object.freeze({
   default: {},
   /**
-   * The experiment of RESULTS.md (about 2 hours on 2 cores): small corpus, teacher-s4 (3.8 M) for 6500
+   * The experiment of RESULTS.md (about 3 hours on 2 cores): small corpus, teacher-s4 (3.8 M) for 6500
    * steps at lr 5e-4 (width 192 learns slower at the students' 1e-3; peak rate until 3500, then linear
-   * decay), student-xs (0.99 M, 26% of the teacher) for 2000 steps CTC-only, distilled, and the two
-   * ablations, two trainings at a time; dev WER on 40 dev utterances every 500 steps.
+   * decay), then 5000 more with SpecAugment and dropout 0.1 at lr 3e-4, decaying linearly after step 9000
+   * (without them it overfits the 89 minutes of speech after ~4500 steps), student-xs (0.99 M, 26% of the teacher) for 2000
+   * steps CTC-only, distilled, and the two ablations, two trainings at a time; dev WER on 40 dev
+   * utterances every 500 steps.
    */
   full: {
-    name: 'full', corpus: 'small', teacherModel: 'teacher-s4', teacherSteps: 6500, teacherTrainer: 'lr=0.0005,decay=linear,decayStart=3500', studentModel: 'student-xs', studentSteps: 2000,
+    name: 'full', corpus: 'small', teacherModel: 'teacher-s4', teacherSteps: 6500, teacherTrainer: 'lr=0.0005,decay=linear,decayStart=3500',
+    teacherFinetuneSteps: 5000, teacherFinetuneTrainer: 'lr=0.0003,decayStart=9000,specAugment=true,dropout=0.1', studentModel: 'student-xs', studentSteps: 2000,
     warmupSteps: 100, textTower: 'tiny', textSteps: 1000, textSentences: 0, ablations: 'true', jobs: 2,
     trainer: 'emaDecay=0.995,evalEvery=500,evalMaxUtts=40,checkpointEvery=100',
   },
@@ -110,6 +123,7 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   micro: {
     name: 'micro', corpus: 'micro', textTower: 'tiny', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
     studentSteps: 16, lr: 3e-3, warmupSteps: 2, batchFrames: 3000, evalLimit: 4, realSubsets: 'test-clean',
+    teacherFinetuneSteps: 4, teacherFinetuneTrainer: 'specAugment=true,dropout=0.1',
   },
 });
 
@@ -146,8 +160,10 @@ export function resolvePipelineConfig(preset: string, flags: Record<string, stri
     }
   }
   const c = cfg as unknown as PipelineConfig;
-  for (const k of ['textSteps', 'teacherSteps', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs'] as const) {
-    if (!Number.isInteger(c[k]) || c[k] < (k === 'textSentences' || k === 'evalLimit' ? 0 : 1)) throw new PipelineConfigError(`--${k}=${c[k]}: must be an integer >= ${k === 'textSentences' || k === 'evalLimit' ? 0 : 1}`);
+  const mayBeZero = new Set(['textSentences', 'evalLimit', 'teacherFinetuneSteps']);
+  for (const k of ['textSteps', 'teacherSteps', 'teacherFinetuneSteps', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs'] as const) {
+    const min = mayBeZero.has(k) ? 0 : 1;
+    if (!Number.isInteger(c[k]) || c[k] < min) throw new PipelineConfigError(`--${k}=${c[k]}: must be an integer >= ${min}`);
   }
   if (c.engine !== 'onnx' && c.engine !== 'tfjs') throw new PipelineConfigError(`--engine=${c.engine}: use onnx or tfjs`);
   for (const k of ['specAugment', 'ablations'] as const) {

@@ -7,12 +7,12 @@ import type { BackendName } from '@speechkd/tensor-backend';
 import { synthesizeCorpus } from '@speechkd/synth';
 import { readManifest } from '@speechkd/librispeech';
 import { TOWER_PRESETS, loadBrownSentences, readExcludeSet, trainTextTower } from '@speechkd/text-encoders';
-import { Trainer, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
+import { Trainer, listCheckpoints, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
 import type { TrainConfig } from '@speechkd/student-trainer';
 import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher, openTeacherCache } from '@speechkd/teachers';
 import { createDistillObjective, resolveDistillConfig } from '@speechkd/distill';
 import type { PipelineConfig } from './pipeline-config.js';
-import { MICRO_CORPUS, PipelineConfigError } from './pipeline-config.js';
+import { DEFAULT_PIPELINE, MICRO_CORPUS, PipelineConfigError } from './pipeline-config.js';
 import { readStage, runStage, writeJsonAtomic } from './stage.js';
 import { progressLine } from './progress.js';
 import type { Log } from './stage.js';
@@ -26,6 +26,10 @@ export interface RunPaths {
   corpus: string;
   textTower: string;
   teacher: string;
+  /** Second teacher phase (`teacherFinetuneSteps` > 0). */
+  teacherFinetune: string;
+  /** The teacher the students learn from and the report evaluates: the second phase's when there is one. */
+  speechTeacher: string;
   cache: string;
   studentCtc: string;
   studentKd: string;
@@ -49,6 +53,8 @@ export function runPaths(cfg: PipelineConfig): RunPaths {
     corpus: path.resolve(cfg.dataDir, corpusName),
     textTower: path.join(run, 'text-tower'),
     teacher: path.join(run, 'teacher'),
+    teacherFinetune: path.join(run, 'teacher-finetune'),
+    speechTeacher: path.join(run, cfg.teacherFinetuneSteps > 0 ? 'teacher-finetune' : 'teacher'),
     cache: path.join(run, 'teacher-cache'),
     studentCtc: path.join(run, 'student-ctc'),
     studentKd: path.join(run, 'student-kd'),
@@ -92,6 +98,24 @@ function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }
   });
 }
 
+/**
+ * Starts a second training phase in `destDir` from the checkpoint of the first phase at `step` (copied
+ * atomically, so the trainer's resume picks it up). Does nothing when `destDir` already has a checkpoint:
+ * an interrupted second phase resumes from its own.
+ */
+function seedFromCheckpoint(srcDir: string, destDir: string, step: number): void {
+  if (listCheckpoints(destDir).length > 0) return;
+  const src = listCheckpoints(srcDir).pop();
+  const state = src ? (JSON.parse(fs.readFileSync(path.join(src, 'state.json'), 'utf8')) as { step?: number }) : undefined;
+  if (!src || state?.step !== step) {
+    throw new PipelineConfigError(`${srcDir}: the last checkpoint (${src ? `step ${state?.step}` : 'none'}) is not the teacher's final step ${step}; rerun its stage`);
+  }
+  fs.mkdirSync(destDir, { recursive: true });
+  const tmp = path.join(destDir, `.tmp-${process.pid}`);
+  fs.cpSync(src, tmp, { recursive: true });
+  fs.renameSync(tmp, path.join(destDir, path.basename(src)));
+}
+
 async function trainSpeechModel(cfg: TrainConfig, log: Log, objective?: Awaited<ReturnType<typeof createDistillObjective>>) {
   const trainer = await Trainer.create(cfg, { resume: true, objective, log });
   try {
@@ -127,6 +151,18 @@ export function studentVariants(cfg: PipelineConfig): StudentVariant[] {
   ];
 }
 
+/**
+ * The settings (`key: before -> now`) in which `cfg` differs from the config a run directory was made
+ * with; `jobs` does not count, and a setting added after the run was made counts as its default.
+ */
+export function changedSettings(before: Record<string, unknown>, cfg: PipelineConfig): string[] {
+  const was = { ...DEFAULT_PIPELINE, ...before } as Record<string, unknown>;
+  const now = cfg as unknown as Record<string, unknown>;
+  return Object.keys(cfg)
+    .filter((k) => k !== 'jobs' && JSON.stringify(was[k]) !== JSON.stringify(now[k]))
+    .map((k) => `${k}: ${JSON.stringify(was[k])} -> ${JSON.stringify(now[k])}`);
+}
+
 /** Options of `runPipeline`. */
 export interface RunPipelineOptions {
   /** Logger (stderr by default). */
@@ -159,13 +195,9 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   // Finished stages are reused, so a run directory must never mix settings.
   const cfgFile = path.join(paths.run, 'pipeline-config.json');
   if (fs.existsSync(cfgFile)) {
-    const before = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
-    const changed = Object.keys(cfg).filter((k) => k !== 'jobs' && JSON.stringify(before[k]) !== JSON.stringify((cfg as unknown as Record<string, unknown>)[k]));
+    const changed = changedSettings(JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>, cfg);
     if (changed.length > 0) {
-      throw new PipelineConfigError(
-        `${paths.run} was made with other settings (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} -> ${JSON.stringify((cfg as unknown as Record<string, unknown>)[k])}`).join(', ')}); ` +
-          'pick another --name or delete that folder',
-      );
+      throw new PipelineConfigError(`${paths.run} was made with other settings (${changed.join(', ')}); pick another --name or delete that folder`);
     }
   }
   if (!opts.only) writeJsonAtomic(cfgFile, cfg);
@@ -178,6 +210,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   };
   const variants = studentVariants(cfg);
   const studentDir = (key: string) => path.join(paths.run, key);
+  const teacherStage = cfg.teacherFinetuneSteps > 0 ? 'teacher-finetune' : 'teacher';
   const teacherLayers = parseSpeechLayers(cfg.speechLayers, resolveModelConfig(cfg.teacherModel).numLayers);
 
   const synthStage = (): Promise<CorpusResult> =>
@@ -195,6 +228,19 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
       name: 'teacher', deps: ['synth'],
       run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher, cfg.teacherTrainer), log),
     },
+    ...(cfg.teacherFinetuneSteps > 0
+      ? [{
+          name: 'teacher-finetune', deps: ['teacher'],
+          run: () => {
+            seedFromCheckpoint(path.join(paths.teacher, 'checkpoints'), path.join(paths.teacherFinetune, 'checkpoints'), cfg.teacherSteps);
+            const tc = trainConfig(
+              cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps + cfg.teacherFinetuneSteps, paths.teacherFinetune,
+              [cfg.teacherTrainer, cfg.teacherFinetuneTrainer].filter(Boolean).join(','),
+            );
+            return trainSpeechModel(tc, log);
+          },
+        }]
+      : []),
     {
       name: 'text-tower', deps: ['synth'],
       run: async () => {
@@ -216,10 +262,10 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
       },
     },
     {
-      name: 'teacher-cache', deps: ['teacher', 'text-tower'],
+      name: 'teacher-cache', deps: [teacherStage, 'text-tower'],
       run: async () => {
         // The bundle the report evaluates (final/), never best/: a young run's best can be an early checkpoint.
-        const speech = await loadInProjectSpeechTeacher(path.join(paths.teacher, 'final'));
+        const speech = await loadInProjectSpeechTeacher(path.join(paths.speechTeacher, 'final'));
         const text = await loadInProjectTextTeacher(paths.textTower);
         const entries = readManifest(need<CorpusResult>('synth').train);
         const progress = progressLine(log, 'cache', 'utterances');
@@ -266,12 +312,12 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   if (cfg.jobs > 1) await runInWorkers(cfg, stages, paths.run, log);
   else for (const st of stages) await runStage(paths.run, st.name, log, st.run);
 
-  const teacher = need<TrainResult>('teacher');
+  const teacher = need<TrainResult>(teacherStage);
   const trained = variants.map((v) => ({ v, r: need<TrainResult>(v.key) }));
   const systems = await runStage(paths.run, 'evaluate', log, () =>
     evaluateSystems(
       [
-        { key: 'teacher', label: `speech teacher (${cfg.teacherModel}, CTC)`, dir: paths.teacher, params: teacher.params, steps: teacher.step },
+        { key: 'teacher', label: `speech teacher (${cfg.teacherModel}, CTC${cfg.teacherFinetuneSteps > 0 ? ', two phases' : ''})`, dir: paths.speechTeacher, params: teacher.params, steps: teacher.step },
         ...trained.map(({ v, r }) => ({ key: v.key, label: v.label, dir: studentDir(v.key), params: r.params, steps: r.step })),
       ],
       { synthRoot: corpus.root, realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit, engine: cfg.engine as 'onnx' | 'tfjs', log },
