@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PIPELINE, PipelineConfigError, resolvePipelineConfig } from './pipeline-config.js';
 import { changedSettings, parseSpeechLayers, runPaths, studentVariants } from './pipeline.js';
-import { formatTextTable, relativeWerChange, resultTable } from './report.js';
+import { devCurveTable, formatTextTable, readDevCurve, relativeWerChange, resultTable } from './report.js';
 import type { SystemResult } from './evaluate-systems.js';
 
 describe('resolvePipelineConfig', () => {
@@ -91,5 +94,29 @@ describe('report helpers', () => {
     expect(table[2]).toContain('n/a');
     const lines = formatTextTable(table).split('\n');
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+  });
+
+  it('dev learning curves: eval rows of metrics.jsonl, one table row per step, relative WER per step', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-curve-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'metrics.jsonl'), [
+        { type: 'train', step: 10, loss: 3 },
+        { type: 'eval', step: 500, wer: 1, cer: 0.9, utterances: 40 },
+        { type: 'eval', step: 1000, wer: 0.8, cer: 0.4, utterances: 40 },
+      ].map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const ctc = readDevCurve(dir, 'student-ctc', 'CTC only');
+      expect(ctc.points).toEqual([{ step: 500, wer: 1, cer: 0.9, utterances: 40 }, { step: 1000, wer: 0.8, cer: 0.4, utterances: 40 }]);
+      expect(readDevCurve(path.join(dir, 'missing'), 'x', 'x').points).toEqual([]);
+      const kd = { key: 'student-kd', label: 'distilled', points: [{ step: 1000, wer: 0.6, cer: 0.3, utterances: 40 }] };
+      expect(devCurveTable([ctc, kd])).toEqual([
+        ['step', 'CTC only WER / CER %', 'distilled WER / CER %', 'distilled vs CTC-only WER'],
+        ['500', '100.00 / 90.00', '', ''],
+        ['1000', '80.00 / 40.00', '60.00 / 30.00', '-25.0%'],
+      ]);
+      expect(devCurveTable([ctc])![0]).toEqual(['step', 'CTC only WER / CER %']);
+      expect(devCurveTable([{ ...kd, points: [] }])).toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

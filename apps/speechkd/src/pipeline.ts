@@ -18,7 +18,7 @@ import { progressLine } from './progress.js';
 import type { Log } from './stage.js';
 import { evaluateSystems } from './evaluate-systems.js';
 import type { SystemResult } from './evaluate-systems.js';
-import { writeReports } from './report.js';
+import { readDevCurve, writeReports } from './report.js';
 
 /** Where each artifact of a run lives. */
 export interface RunPaths {
@@ -325,7 +325,8 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   );
 
   const kdPairs = need<TrainResult>('student-kd').pairs ?? [];
-  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, command: opts.command ?? 'npm start' });
+  const devCurves = variants.map((v) => readDevCurve(studentDir(v.key), v.key, v.label));
+  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, command: opts.command ?? 'npm start', devCurves });
   return { paths, systems, reports };
 }
 

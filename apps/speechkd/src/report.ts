@@ -10,6 +10,50 @@ export interface ReportContext {
   corpus: { utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
   /** The command line that produced the run. */
   command: string;
+  /** Dev-set evaluations during training (trainer `evalEvery`), per student; empty when there were none. */
+  devCurves?: DevCurve[];
+}
+
+/** A model's dev WER/CER at the evaluation steps of its training run. */
+export interface DevCurve {
+  key: string;
+  label: string;
+  points: Array<{ step: number; wer: number; cer: number; utterances: number }>;
+}
+
+/** Reads the dev evaluations a training run logged to `metrics.jsonl` (none when the file is missing). */
+export function readDevCurve(runDir: string, key: string, label: string): DevCurve {
+  const file = path.join(runDir, 'metrics.jsonl');
+  const rows = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()) : [];
+  const points = rows
+    .map((l) => JSON.parse(l) as { type?: string; step: number; wer: number; cer: number; utterances: number })
+    .filter((r) => r.type === 'eval')
+    .map(({ step, wer, cer, utterances }) => ({ step, wer, cer, utterances }));
+  return { key, label, points };
+}
+
+/**
+ * Learning curves side by side: one row per evaluation step, `WER / CER` per model, and the distilled
+ * student's relative WER change against the CTC-only one at that step (when both are present).
+ * Null when no model logged a dev evaluation.
+ */
+export function devCurveTable(curves: readonly DevCurve[]): string[][] | null {
+  const steps = [...new Set(curves.flatMap((c) => c.points.map((p) => p.step)))].sort((a, b) => a - b);
+  if (steps.length === 0) return null;
+  const at = (key: string, step: number) => curves.find((c) => c.key === key)?.points.find((p) => p.step === step);
+  const withRel = curves.some((c) => c.key === 'student-ctc') && curves.some((c) => c.key === 'student-kd');
+  const header = ['step', ...curves.map((c) => `${c.label} WER / CER %`), ...(withRel ? ['distilled vs CTC-only WER'] : [])];
+  const rows = steps.map((step) => {
+    const cells = curves.map((c) => {
+      const p = at(c.key, step);
+      return p ? `${pct(p.wer)} / ${pct(p.cer)}` : '';
+    });
+    const ctc = at('student-ctc', step);
+    const kd = at('student-kd', step);
+    const rel = ctc && kd && ctc.wer > 0 ? fmtRel((kd.wer - ctc.wer) / ctc.wer) : '';
+    return [String(step), ...cells, ...(withRel ? [rel] : [])];
+  });
+  return [header, ...rows];
 }
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(2)}`);
@@ -77,9 +121,14 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
     `Distillation layer pairs: ${ctx.kdPairs.join(', ') || 'none'}. Settings: ${cfg.distill || 'defaults of @speechkd/distill'}.`,
     'The models are trained only on synthetic speech (espeak-ng voices); they do not transfer to real LibriSpeech audio, whose rows are reported as measured.',
   ];
+  const curves = ctx.devCurves ?? [];
+  const curveTable = devCurveTable(curves);
+  const curveUtts = curves.flatMap((c) => c.points.map((p) => p.utterances))[0];
+  const curveTitle = `Dev learning curves (first ${curveUtts} synthetic dev utterances, EMA weights, evaluated during training)`;
   const md = [
     `# speechkd run \`${cfg.name}\``, '', `Command: \`${command}\``, '', markdownTable(table), '', ...notes.map((n) => `- ${n}`), '',
     `RTF and ms/utt: recognizer time on the synthetic test set (features + model + greedy decoding, ${cfg.engine === 'onnx' ? 'onnxruntime, 1 thread' : 'tfjs'}), this machine.`, '',
+    ...(curveTable ? [`## ${curveTitle}`, '', markdownTable(curveTable), ''] : []),
   ].join('\n');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>speechkd ${esc(cfg.name)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}</style></head><body>
@@ -87,10 +136,13 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
 <table><thead><tr>${table[0].map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
 ${table.slice(1).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}
 </tbody></table><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
+${curveTable ? `<h2>${esc(curveTitle)}</h2><table><thead><tr>${curveTable[0].map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
+${curveTable.slice(1).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}
+</tbody></table>` : ''}
 <h2>Per-set reports</h2><ul>${systems.flatMap((s) => s.results.map((r) => `<li><a href="${esc(path.relative(runDir, r.report))}">${esc(s.label)} — ${esc(r.set)}</a></li>`)).join('')}</ul>
 </body></html>
 `;
-  const summary = { name: cfg.name, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus };
+  const summary = { name: cfg.name, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus, devCurves: curves };
   const files = { markdown: path.join(runDir, 'report.md'), html: path.join(runDir, 'report.html'), summary: path.join(runDir, 'summary.json') };
   writeAtomic(files.markdown, md);
   writeAtomic(files.html, html);
