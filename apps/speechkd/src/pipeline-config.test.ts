@@ -103,7 +103,7 @@ describe('report helpers', () => {
         { type: 'train', step: 10, loss: 3 },
         { type: 'eval', step: 500, wer: 1, cer: 0.9, utterances: 40 },
         { type: 'eval', step: 1000, wer: 0.8, cer: 0.4, utterances: 40 },
-      ].map((r) => JSON.stringify(r)).join('\n') + '\n');
+      ].map((r) => JSON.stringify(r)).join('\n') + '\n{"type":"eval","step":15');
       const ctc = readDevCurve(dir, 'student-ctc', 'CTC only');
       expect(ctc.points).toEqual([{ step: 500, wer: 1, cer: 0.9, utterances: 40 }, { step: 1000, wer: 0.8, cer: 0.4, utterances: 40 }]);
       expect(readDevCurve(path.join(dir, 'missing'), 'x', 'x').points).toEqual([]);

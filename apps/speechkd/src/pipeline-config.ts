@@ -109,9 +109,9 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
    * The experiment of RESULTS.md (about 3 hours on 2 cores): small corpus, teacher-s4 (3.8 M) for 6500
    * steps at lr 5e-4 (width 192 learns slower at the students' 1e-3; peak rate until 3500, then linear
    * decay), then 5000 more with SpecAugment and dropout 0.1 at lr 3e-4, decaying linearly after step 9000
-   * (without them it overfits the 89 minutes of speech after ~4500 steps), student-xs (0.99 M, 26% of the teacher) for 2000
-   * steps CTC-only, distilled, and the two ablations, two trainings at a time; dev WER on 40 dev
-   * utterances every 500 steps.
+   * (without them it overfits the 89 minutes of speech after ~4500 steps); student-xs (0.99 M, 26% of the
+   * teacher) for 2000 steps CTC-only, distilled, and the two ablations, two trainings at a time; dev WER on
+   * 40 dev utterances every 500 steps.
    */
   full: {
     name: 'full', corpus: 'small', teacherModel: 'teacher-s4', teacherSteps: 6500, teacherTrainer: 'lr=0.0005,decay=linear,decayStart=3500',

@@ -21,13 +21,26 @@ export interface DevCurve {
   points: Array<{ step: number; wer: number; cer: number; utterances: number }>;
 }
 
-/** Reads the dev evaluations a training run logged to `metrics.jsonl` (none when the file is missing). */
+type MetricsRow = { type?: string; step: number; wer: number; cer: number; utterances: number };
+
+const parseRow = (line: string): MetricsRow | null => {
+  try {
+    return JSON.parse(line) as MetricsRow;
+  } catch {
+    return null; // a line cut short by a killed run
+  }
+};
+
+/**
+ * Reads the dev evaluations a training run logged to `metrics.jsonl` (none when the file is missing;
+ * a line cut short by a killed run is skipped).
+ */
 export function readDevCurve(runDir: string, key: string, label: string): DevCurve {
   const file = path.join(runDir, 'metrics.jsonl');
   const rows = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()) : [];
   const points = rows
-    .map((l) => JSON.parse(l) as { type?: string; step: number; wer: number; cer: number; utterances: number })
-    .filter((r) => r.type === 'eval')
+    .map(parseRow)
+    .filter((r): r is MetricsRow => r?.type === 'eval')
     .map(({ step, wer, cer, utterances }) => ({ step, wer, cer, utterances }));
   return { key, label, points };
 }
@@ -79,6 +92,12 @@ export function resultTable(systems: readonly SystemResult[]): string[][] {
 export function formatTextTable(table: readonly string[][]): string {
   const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
   return table.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+function htmlTable(table: readonly string[][]): string {
+  return `<table><thead><tr>${table[0].map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
+${table.slice(1).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}
+</tbody></table>`;
 }
 
 function markdownTable(table: readonly string[][]): string {
@@ -133,12 +152,8 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>speechkd ${esc(cfg.name)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}</style></head><body>
 <h1>speechkd run <code>${esc(cfg.name)}</code></h1><p>Command: <code>${esc(command)}</code></p>
-<table><thead><tr>${table[0].map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
-${table.slice(1).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}
-</tbody></table><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
-${curveTable ? `<h2>${esc(curveTitle)}</h2><table><thead><tr>${curveTable[0].map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
-${curveTable.slice(1).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n')}
-</tbody></table>` : ''}
+${htmlTable(table)}<ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
+${curveTable ? `<h2>${esc(curveTitle)}</h2>${htmlTable(curveTable)}` : ''}
 <h2>Per-set reports</h2><ul>${systems.flatMap((s) => s.results.map((r) => `<li><a href="${esc(path.relative(runDir, r.report))}">${esc(s.label)} — ${esc(r.set)}</a></li>`)).join('')}</ul>
 </body></html>
 `;
