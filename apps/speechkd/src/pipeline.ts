@@ -98,24 +98,6 @@ function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }
   });
 }
 
-/**
- * Starts a second training phase in `destDir` from the checkpoint of the first phase at `step` (copied
- * atomically, so the trainer's resume picks it up). Does nothing when `destDir` already has a checkpoint:
- * an interrupted second phase resumes from its own.
- */
-function seedFromCheckpoint(srcDir: string, destDir: string, step: number): void {
-  if (listCheckpoints(destDir).length > 0) return;
-  const src = listCheckpoints(srcDir).pop();
-  const state = src ? (JSON.parse(fs.readFileSync(path.join(src, 'state.json'), 'utf8')) as { step?: number }) : undefined;
-  if (!src || state?.step !== step) {
-    throw new PipelineConfigError(`${srcDir}: the last checkpoint (${src ? `step ${state?.step}` : 'none'}) is not the teacher's final step ${step}; rerun its stage`);
-  }
-  fs.mkdirSync(destDir, { recursive: true });
-  const tmp = path.join(destDir, `.tmp-${process.pid}`);
-  fs.cpSync(src, tmp, { recursive: true });
-  fs.renameSync(tmp, path.join(destDir, path.basename(src)));
-}
-
 async function trainSpeechModel(cfg: TrainConfig, log: Log, objective?: Awaited<ReturnType<typeof createDistillObjective>>) {
   const trainer = await Trainer.create(cfg, { resume: true, objective, log });
   try {
@@ -232,12 +214,14 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
       ? [{
           name: 'teacher-finetune', deps: ['teacher'],
           run: () => {
-            seedFromCheckpoint(path.join(paths.teacher, 'checkpoints'), path.join(paths.teacherFinetune, 'checkpoints'), cfg.teacherSteps);
+            // The teacher stage ends with a checkpoint of its last step; an interrupted phase 2 resumes its own.
+            const initFrom = listCheckpoints(path.join(paths.teacher, 'checkpoints')).at(-1);
+            if (!initFrom) throw new PipelineConfigError(`${paths.teacher}/checkpoints: no checkpoint to continue the teacher from; rerun its stage`);
             const tc = trainConfig(
               cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps + cfg.teacherFinetuneSteps, paths.teacherFinetune,
               [cfg.teacherTrainer, cfg.teacherFinetuneTrainer].filter(Boolean).join(','),
             );
-            return trainSpeechModel(tc, log);
+            return trainSpeechModel({ ...tc, initFrom }, log);
           },
         }]
       : []),

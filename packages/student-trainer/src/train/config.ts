@@ -12,6 +12,12 @@ export interface TrainConfig {
   dev: string;
   /** Run directory (metrics, checkpoints, final model, config). */
   runDir: string;
+  /**
+   * A checkpoint directory (another run's `checkpoints/step-N`) to start from instead of from scratch: a
+   * later training phase with other settings continues it exactly (weights, optimizer, EMA, step, data
+   * order). On `--resume` the run's own newest checkpoint comes first. '' starts from scratch.
+   */
+  initFrom: string;
   /** Seed of initialization, shuffling, SpecAugment and dropout. */
   seed: number;
   /** Total optimizer steps. */
@@ -80,6 +86,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   train: '',
   dev: '',
   runDir: 'runs/student',
+  initFrom: '',
   seed: 1,
   steps: 20000,
   timeLimitMinutes: 0,

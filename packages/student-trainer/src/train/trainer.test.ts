@@ -75,6 +75,20 @@ describe('Trainer', () => {
     expect(fs.readFileSync(path.join(root, 'c', 'curves.svg'), 'utf8')).toContain('<svg');
   });
 
+  it('initFrom continues another run\'s checkpoint in a new run directory, exactly', async () => {
+    const a = await Trainer.create(cfg(path.join(root, 'init-a')), quiet);
+    await a.run();
+    const wa = new Map([...a.model.params.vars].map(([k, v]) => [k, Array.from(v.dataSync())]));
+    a.dispose();
+    const from = listCheckpoints(path.join(root, 'init-a', 'checkpoints')).find((d) => loadCheckpoint(d).state.step === 3)!;
+    const b = await Trainer.create(cfg(path.join(root, 'init-b'), { initFrom: from }), quiet);
+    expect(b.state.step).toBe(3);
+    await b.run();
+    for (const [k, v] of b.model.params.vars) expect(Array.from(v.dataSync()), k).toEqual(wa.get(k));
+    b.dispose();
+    expect(() => resolveTrainConfig(undefined, { initFrom: 3 })).toThrow(/"initFrom" must be a string/);
+  });
+
   it('keeps the tensor count stable across steps', async () => {
     const t = await Trainer.create(cfg(path.join(root, 'leak'), { steps: 100, checkpointEvery: 1000, evalEvery: 0, dev: '' }), { ...quiet, stopAfter: 2 });
     await t.run();

@@ -28,7 +28,7 @@ import { trainStep } from './train-step.js';
 export interface TrainerOptions {
   /** Training objective; default CTC only. */
   objective?: Objective;
-  /** Continue from the newest checkpoint in `runDir/checkpoints`. */
+  /** Continue from the newest checkpoint in `runDir/checkpoints` (if none, from the config's `initFrom`). */
   resume?: boolean;
   /** Stop this process after this many steps (the run is not finished; for tests and time-boxed jobs). */
   stopAfter?: number;
@@ -109,17 +109,18 @@ export class Trainer {
     const model = createStudent(cfg.model, { seed: cfg.seed, overrides: cfg.dropout >= 0 ? { dropout: cfg.dropout } : {} });
     log(`[train] model ${cfg.model}: ${(model.numParams() / 1e6).toFixed(2)}M parameters, backend ${tf.getBackend()}`);
     const trainer = new Trainer(cfg, { model, train: trainSplit.utts, dev, cmvn: stats.toJSON() }, opts);
-    if (opts.resume) trainer.restore();
+    if (opts.resume || cfg.initFrom) trainer.restore(opts.resume ?? false);
     return trainer;
   }
 
-  private restore(): void {
-    const ckpts = listCheckpoints(path.join(this.cfg.runDir, 'checkpoints'));
-    if (ckpts.length === 0) {
+  /** Restores the run's own newest checkpoint (on resume), else the `initFrom` one, else nothing. */
+  private restore(resume: boolean): void {
+    const dir = (resume ? listCheckpoints(path.join(this.cfg.runDir, 'checkpoints')).at(-1) : undefined) ?? (this.cfg.initFrom || undefined);
+    if (!dir) {
       this.log(`[train] --resume: no checkpoint in ${this.cfg.runDir}/checkpoints, starting from scratch`);
       return;
     }
-    const ck = loadCheckpoint(ckpts[ckpts.length - 1]);
+    const ck = loadCheckpoint(dir);
     assignWeights(this.model, ck.weights);
     this.optimizer.loadState(ck.state.optimizerStep, ck.optimizer);
     if (this.ema && ck.ema) this.ema.load(ck.ema);
@@ -226,7 +227,7 @@ export class Trainer {
         this.metrics.eval(this.state.step, dev);
         this.log(`[train] step ${this.state.step}: dev WER ${(100 * dev.wer).toFixed(2)}% CER ${(100 * dev.cer).toFixed(2)}% (${dev.utterances} utts)`);
         const best = cfg.bestMetric === 'wer' ? this.state.bestWer : this.state.bestCer;
-        if (best === null || (cfg.bestMetric === 'wer' ? dev.wer : dev.cer) < best) {
+        if (best === null || dev[cfg.bestMetric] < best) {
           this.state.bestWer = dev.wer;
           this.state.bestCer = dev.cer;
           this.state.bestStep = this.state.step;
