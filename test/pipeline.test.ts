@@ -52,6 +52,30 @@ describe('main job (micro preset)', () => {
     expect(bundle.info.step).toBe(12);
   }, 600_000);
 
+  type Entry = { id: string; audio: string; speaker: string; text: string };
+  const readManifest = (file: string): Entry[] =>
+    fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Entry).map((e) => ({ ...e, audio: path.resolve(path.dirname(file), e.audio) }));
+
+  it('the second teacher phase also hears the extra speakers, never a dev/test sentence; the students do not', () => {
+    const corpus = path.join(result.paths.corpus, 'SynthLibri');
+    const train = readManifest(path.join(corpus, 'train.jsonl'));
+    const heldOut = new Set(['dev', 'test'].flatMap((s) => readManifest(path.join(corpus, `${s}.jsonl`)).map((e) => e.text)));
+    const teacherTrain = readManifest(result.paths.teacherTrain);
+    expect(new Set(teacherTrain.map((e) => e.id)).size).toBe(teacherTrain.length);
+    const extra = teacherTrain.slice(train.length);
+    expect(teacherTrain.slice(0, train.length).map((e) => e.id)).toEqual(train.map((e) => e.id));
+    expect(extra.length).toBeGreaterThan(0);
+    expect(extra.length).toBeLessThanOrEqual(12); // 2 speakers x 6 utterances
+    expect(new Set(extra.map((e) => e.speaker))).toEqual(new Set(['1011', '1012'])); // after the corpus's 10 speakers
+    expect(extra.filter((e) => heldOut.has(e.text))).toEqual([]);
+    for (const e of extra) expect(fs.existsSync(e.audio), e.audio).toBe(true);
+    const cfgOf = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { train: string }).train;
+    expect(cfgOf(result.paths.teacherFinetune)).toBe(result.paths.teacherTrain);
+    expect(cfgOf(result.paths.teacher)).toBe(path.join(corpus, 'train.jsonl'));
+    expect(cfgOf(result.paths.studentKd)).toBe(path.join(corpus, 'train.jsonl'));
+    expect(fs.readFileSync(result.reports.markdown, 'utf8')).toMatch(/second phase also trained on 2 extra synthetic speakers \(\d+ utts/);
+  });
+
   it('summary.json parses and holds the three systems with WER on every set', () => {
     const summary = JSON.parse(fs.readFileSync(result.reports.summary, 'utf8')) as {
       systems: Array<{ key: string; params: number; results: Array<{ set: string; wer: number | null; utterances: number }> }>;
@@ -102,7 +126,7 @@ describe('main job (micro preset)', () => {
     const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', jobs: '2' });
     const again: string[] = [];
     await runPipeline(cfg, { log: (l) => again.push(l) });
-    expect(again.filter((l) => l.includes('reusing result')).length).toBe(10);
+    expect(again.filter((l) => l.includes('reusing result')).length).toBe(11);
   }, 120_000);
 
   it('refuses to reuse a run directory made with other settings', async () => {

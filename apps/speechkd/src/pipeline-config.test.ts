@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PIPELINE, PipelineConfigError, resolvePipelineConfig } from './pipeline-config.js';
-import { changedSettings, parseSpeechLayers, runPaths, studentVariants } from './pipeline.js';
+import { DEFAULT_PIPELINE, PipelineConfigError, resolvePipelineConfig, teacherExtraCorpus } from './pipeline-config.js';
+import { changedSettings, parseSpeechLayers, runPaths, studentVariants, withoutHeldOut } from './pipeline.js';
 import { devCurveTable, formatTextTable, readDevCurve, relativeWerChange, resultTable } from './report.js';
 import type { SystemResult } from './evaluate-systems.js';
 
@@ -38,6 +38,28 @@ describe('resolvePipelineConfig', () => {
     expect(runPaths(full).speechTeacher).toBe(runPaths(full).teacherFinetune);
     const one = resolvePipelineConfig('full', { teacherFinetuneSteps: '0' });
     expect(runPaths(one).speechTeacher).toBe(runPaths(one).teacher);
+  });
+
+  it('extra teacher speakers: train only, shaped like the corpus, seeded apart, ids after the corpus\'s', () => {
+    expect(teacherExtraCorpus(resolvePipelineConfig('full', { teacherExtraSpeakers: '0' }))).toBeNull();
+    const cfg = resolvePipelineConfig('full', { teacherExtraSpeakers: '180' });
+    const x = teacherExtraCorpus(cfg)!;
+    expect(x.preset).toEqual({
+      name: 'small-teacher-extra', speakers: { train: 180, dev: 0, test: 0 }, uttsPerSpeaker: { train: 18, dev: 0, test: 0 },
+      chaptersPerSpeaker: 2, fliteShare: 0.2, firstSpeakerId: 1081,
+    });
+    expect(x.seed).not.toBe(cfg.seed);
+    expect(teacherExtraCorpus({ ...cfg, seed: 2 })!.seed).not.toBe(x.seed);
+    expect(runPaths(cfg).teacherCorpus).toMatch(/data\/synth-small-seed1-teacher180$/);
+    expect(teacherExtraCorpus(resolvePipelineConfig('micro', { teacherExtraSpeakers: '3' }))!.preset.firstSpeakerId).toBe(1011);
+    expect(() => resolvePipelineConfig('default', { teacherExtraSpeakers: '5' })).toThrow(/--teacherExtraSpeakers=5: .*set --teacherFinetuneSteps too/);
+    expect(() => resolvePipelineConfig('full', { teacherExtraSpeakers: '2.5' })).toThrow(/must be an integer >= 0/);
+  });
+
+  it('the extra speakers never read a dev or test sentence', () => {
+    const extra = [{ id: 'a', text: 'ONE TWO' }, { id: 'b', text: 'THREE' }, { id: 'c', text: 'ONE TWO THREE' }];
+    expect(withoutHeldOut(extra, [{ text: 'THREE' }, { text: 'ONE' }]).map((e) => e.id)).toEqual(['a', 'c']);
+    expect(withoutHeldOut(extra, [])).toEqual(extra);
   });
 });
 

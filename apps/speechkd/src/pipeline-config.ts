@@ -1,3 +1,6 @@
+import { deriveSeed, getPreset } from '@speechkd/synth';
+import type { PresetConfig } from '@speechkd/synth';
+
 /** Every setting of the main job (plain values; a preset overrides them, then `--key=value` flags). */
 export interface PipelineConfig {
   /** Run name: outputs go to `<runsDir>/<name>`. */
@@ -49,6 +52,13 @@ export interface PipelineConfig {
   teacherFinetuneSteps: number;
   /** Trainer settings of the second teacher phase (after `trainer` and `teacherTrainer`). */
   teacherFinetuneTrainer: string;
+  /**
+   * Extra synthetic training speakers for the teacher's second phase (0 = none): a corpus of new speakers
+   * reading new sentences (the corpus's utterances per speaker, a seed derived from `seed`, speaker ids after
+   * the corpus's), its utterances whose transcript is in the dev or test set left out. The students never
+   * hear it: this is the teacher knowing more than the students' labelled data holds.
+   */
+  teacherExtraSpeakers: number;
   /** Also train the ablation students: soft targets only, and soft targets + speech layers ('true' or 'false'). */
   ablations: string;
   /** Stages trained at once, each in its own process (wasm runs on one core per process). */
@@ -94,6 +104,7 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   teacherTrainer: '',
   teacherFinetuneSteps: 0,
   teacherFinetuneTrainer: '',
+  teacherExtraSpeakers: 0,
   ablations: 'false',
   jobs: 1,
   evalLimit: 0,
@@ -123,7 +134,7 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   micro: {
     name: 'micro', corpus: 'micro', textTower: 'tiny', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
     studentSteps: 16, lr: 3e-3, warmupSteps: 2, batchFrames: 3000, evalLimit: 4, realSubsets: 'test-clean',
-    teacherFinetuneSteps: 4, teacherFinetuneTrainer: 'specAugment=true,dropout=0.1',
+    teacherFinetuneSteps: 4, teacherFinetuneTrainer: 'specAugment=true,dropout=0.1', teacherExtraSpeakers: 2,
   },
 });
 
@@ -135,6 +146,32 @@ export const MICRO_CORPUS = Object.freeze({
   chaptersPerSpeaker: 1,
   fliteShare: 0.2,
 });
+
+/** The corpus preset of a run (`micro` is the pipeline's own). */
+export function corpusPreset(cfg: PipelineConfig): PresetConfig {
+  return cfg.corpus === 'micro' ? { ...MICRO_CORPUS } : getPreset(cfg.corpus);
+}
+
+/**
+ * The teacher's extra corpus (`teacherExtraSpeakers` > 0): train speakers only, shaped like the run's corpus,
+ * seeded apart from it, with speaker ids after the corpus's last one so the two never share an utterance id.
+ */
+export function teacherExtraCorpus(cfg: PipelineConfig): { preset: PresetConfig; seed: number } | null {
+  if (cfg.teacherExtraSpeakers === 0) return null;
+  const base = corpusPreset(cfg);
+  const { train, dev, test } = base.speakers;
+  return {
+    preset: {
+      name: `${base.name}-teacher-extra`,
+      speakers: { train: cfg.teacherExtraSpeakers, dev: 0, test: 0 },
+      uttsPerSpeaker: { train: base.uttsPerSpeaker.train, dev: 0, test: 0 },
+      chaptersPerSpeaker: base.chaptersPerSpeaker,
+      fliteShare: base.fliteShare,
+      firstSpeakerId: (base.firstSpeakerId ?? 1001) + train + dev + test,
+    },
+    seed: deriveSeed(cfg.seed, 'teacher-extra'),
+  };
+}
 
 /** A bad main-job flag or preset (names it and what is allowed). */
 export class PipelineConfigError extends Error {
@@ -160,10 +197,13 @@ export function resolvePipelineConfig(preset: string, flags: Record<string, stri
     }
   }
   const c = cfg as unknown as PipelineConfig;
-  const mayBeZero = new Set(['textSentences', 'evalLimit', 'teacherFinetuneSteps']);
-  for (const k of ['textSteps', 'teacherSteps', 'teacherFinetuneSteps', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs'] as const) {
+  const mayBeZero = new Set(['textSentences', 'evalLimit', 'teacherFinetuneSteps', 'teacherExtraSpeakers']);
+  for (const k of ['textSteps', 'teacherSteps', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs'] as const) {
     const min = mayBeZero.has(k) ? 0 : 1;
     if (!Number.isInteger(c[k]) || c[k] < min) throw new PipelineConfigError(`--${k}=${c[k]}: must be an integer >= ${min}`);
+  }
+  if (c.teacherExtraSpeakers > 0 && c.teacherFinetuneSteps === 0) {
+    throw new PipelineConfigError(`--teacherExtraSpeakers=${c.teacherExtraSpeakers}: the extra speakers train the teacher's second phase; set --teacherFinetuneSteps too`);
   }
   if (c.engine !== 'onnx' && c.engine !== 'tfjs') throw new PipelineConfigError(`--engine=${c.engine}: use onnx or tfjs`);
   for (const k of ['specAugment', 'ablations'] as const) {

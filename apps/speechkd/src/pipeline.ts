@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { initBackend } from '@speechkd/tensor-backend';
 import type { BackendName } from '@speechkd/tensor-backend';
 import { synthesizeCorpus } from '@speechkd/synth';
-import { readManifest } from '@speechkd/librispeech';
+import { readManifest, writeManifest } from '@speechkd/librispeech';
 import { TOWER_PRESETS, loadBrownSentences, readExcludeSet, trainTextTower } from '@speechkd/text-encoders';
 import { Trainer, listCheckpoints, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
 import type { TrainConfig } from '@speechkd/student-trainer';
 import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher, openTeacherCache } from '@speechkd/teachers';
 import { createDistillObjective, resolveDistillConfig } from '@speechkd/distill';
 import type { PipelineConfig } from './pipeline-config.js';
-import { DEFAULT_PIPELINE, MICRO_CORPUS, PipelineConfigError } from './pipeline-config.js';
+import { DEFAULT_PIPELINE, PipelineConfigError, corpusPreset, teacherExtraCorpus } from './pipeline-config.js';
 import { readStage, runStage, writeJsonAtomic } from './stage.js';
 import { progressLine } from './progress.js';
 import type { Log } from './stage.js';
@@ -30,6 +30,9 @@ export interface RunPaths {
   teacherFinetune: string;
   /** The teacher the students learn from and the report evaluates: the second phase's when there is one. */
   speechTeacher: string;
+  /** The teacher's extra corpus (`teacherExtraSpeakers` > 0) and the manifest the teacher's second phase trains on. */
+  teacherCorpus: string;
+  teacherTrain: string;
   cache: string;
   studentCtc: string;
   studentKd: string;
@@ -55,6 +58,8 @@ export function runPaths(cfg: PipelineConfig): RunPaths {
     teacher: path.join(run, 'teacher'),
     teacherFinetune: path.join(run, 'teacher-finetune'),
     speechTeacher: path.join(run, cfg.teacherFinetuneSteps > 0 ? 'teacher-finetune' : 'teacher'),
+    teacherCorpus: path.resolve(cfg.dataDir, `${corpusName}-teacher${cfg.teacherExtraSpeakers}`),
+    teacherTrain: path.join(run, 'teacher-train.jsonl'),
     cache: path.join(run, 'teacher-cache'),
     studentCtc: path.join(run, 'student-ctc'),
     studentKd: path.join(run, 'student-kd'),
@@ -145,6 +150,12 @@ export function changedSettings(before: Record<string, unknown>, cfg: PipelineCo
     .map((k) => `${k}: ${JSON.stringify(was[k])} -> ${JSON.stringify(now[k])}`);
 }
 
+/** The extra utterances whose transcript no held-out (dev/test) utterance reads: no evaluated sentence reaches the teacher, in any voice. */
+export function withoutHeldOut<T extends { text: string }>(extra: readonly T[], heldOut: readonly { text: string }[]): T[] {
+  const texts = new Set(heldOut.map((e) => e.text));
+  return extra.filter((e) => !texts.has(e.text));
+}
+
 /** Options of `runPipeline`. */
 export interface RunPipelineOptions {
   /** Logger (stderr by default). */
@@ -162,6 +173,7 @@ interface StageDef {
 }
 
 type CorpusResult = { root: string; train: string; dev: string; test: string; utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
+type TeacherDataResult = { train: string; root: string; speakers: number; utterances: number; heldOut: number; seconds: number; failures: number };
 type TrainResult = Awaited<ReturnType<typeof trainSpeechModel>> & { pairs?: string[] };
 
 /**
@@ -199,10 +211,30 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     runStage(paths.run, 'synth', log, async () => {
       const progress = progressLine(log, 'synth', 'utterances');
       const r = await synthesizeCorpus({
-        preset: cfg.corpus === 'micro' ? { ...MICRO_CORPUS } : cfg.corpus, out: paths.corpus, seed: cfg.seed,
+        preset: corpusPreset(cfg), out: paths.corpus, seed: cfg.seed,
         onProgress: (p) => progress(p.done, p.total, `${p.audioSeconds.toFixed(0)} s of audio, ${p.failed} failed`),
       });
       return { root: r.root, train: r.manifests.train, dev: r.manifests.dev, test: r.manifests.test, utterances: r.utterances, seconds: r.seconds, failures: r.failures.length };
+    });
+
+  const extra = teacherExtraCorpus(cfg);
+  const teacherDataStage = (): Promise<TeacherDataResult> =>
+    runStage(paths.run, 'synth-teacher', log, async () => {
+      if (!extra) throw new PipelineConfigError('synth-teacher: --teacherExtraSpeakers is 0');
+      const corpus = need<CorpusResult>('synth');
+      const progress = progressLine(log, 'synth-teacher', 'utterances');
+      const r = await synthesizeCorpus({
+        preset: extra.preset, out: paths.teacherCorpus, seed: extra.seed,
+        onProgress: (p) => progress(p.done, p.total, `${p.audioSeconds.toFixed(0)} s of audio, ${p.failed} failed`),
+      });
+      const added = readManifest(r.manifests.train);
+      const kept = withoutHeldOut(added, [...readManifest(corpus.dev), ...readManifest(corpus.test)]);
+      writeManifest(paths.teacherTrain, [...readManifest(corpus.train), ...kept]);
+      log(`[synth-teacher] ${kept.length} extra utterances (${added.length - kept.length} left out: dev/test transcripts) -> ${paths.teacherTrain}`);
+      return {
+        train: paths.teacherTrain, root: r.root, speakers: cfg.teacherExtraSpeakers, utterances: kept.length, heldOut: added.length - kept.length,
+        seconds: kept.reduce((a, e) => a + e.duration, 0), failures: r.failures.length,
+      };
     });
 
   const stages: StageDef[] = [
@@ -212,13 +244,15 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     },
     ...(cfg.teacherFinetuneSteps > 0
       ? [{
-          name: 'teacher-finetune', deps: ['teacher'],
+          name: 'teacher-finetune', deps: ['teacher', ...(extra ? ['synth-teacher'] : [])],
           run: () => {
+            const corpus = need<CorpusResult>('synth');
+            const data = extra ? { train: need<TeacherDataResult>('synth-teacher').train, dev: corpus.dev } : corpus;
             // The teacher stage ends with a checkpoint of its last step; an interrupted phase 2 resumes its own.
             const initFrom = listCheckpoints(path.join(paths.teacher, 'checkpoints')).at(-1);
             if (!initFrom) throw new PipelineConfigError(`${paths.teacher}/checkpoints: no checkpoint to continue the teacher from; rerun its stage`);
             const tc = trainConfig(
-              cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps + cfg.teacherFinetuneSteps, paths.teacherFinetune,
+              cfg, data, cfg.teacherModel, cfg.teacherSteps + cfg.teacherFinetuneSteps, paths.teacherFinetune,
               [cfg.teacherTrainer, cfg.teacherFinetuneTrainer].filter(Boolean).join(','),
             );
             return trainSpeechModel({ ...tc, initFrom }, log);
@@ -280,8 +314,8 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     })),
   ];
 
-  if (opts.only === 'synth') {
-    await synthStage();
+  if (opts.only === 'synth' || opts.only === 'synth-teacher') {
+    await (opts.only === 'synth' ? synthStage() : teacherDataStage());
     return { paths, systems: [], reports: { markdown: '', html: '', summary: '' } };
   }
   if (opts.only) {
@@ -293,6 +327,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   }
 
   const corpus = await synthStage();
+  const teacherData = extra ? await teacherDataStage() : null;
   if (cfg.jobs > 1) await runInWorkers(cfg, stages, paths.run, log);
   else for (const st of stages) await runStage(paths.run, st.name, log, st.run);
 
@@ -310,7 +345,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
 
   const kdPairs = need<TrainResult>('student-kd').pairs ?? [];
   const devCurves = variants.map((v) => readDevCurve(studentDir(v.key), v.key, v.label));
-  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, command: opts.command ?? 'npm start', devCurves });
+  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, teacherData, command: opts.command ?? 'npm start', devCurves });
   return { paths, systems, reports };
 }
 
@@ -322,7 +357,7 @@ const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'di
  * finished (stages finished earlier are skipped). A failed stage lets the running ones finish, then throws.
  */
 async function runInWorkers(cfg: PipelineConfig, stages: readonly StageDef[], runDir: string, log: Log): Promise<void> {
-  const done = new Set(['synth', ...stages.filter((s) => readStage(runDir, s.name)).map((s) => s.name)]);
+  const done = new Set(['synth', 'synth-teacher', ...stages.filter((s) => readStage(runDir, s.name)).map((s) => s.name)]);
   for (const s of stages) if (done.has(s.name)) log(`[speechkd] stage ${s.name}: reusing result from ${readStage(runDir, s.name)!.finishedAt}`);
   const pending = stages.filter((s) => !done.has(s.name));
   const running = new Map<string, Promise<void>>();

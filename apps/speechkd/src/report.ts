@@ -8,6 +8,8 @@ export interface ReportContext {
   /** Layer pairs of the distilled student, e.g. `s2->t4`. */
   kdPairs: string[];
   corpus: { utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
+  /** The speech teacher's extra training speakers (`teacherExtraSpeakers`), or null. */
+  teacherData?: { speakers: number; utterances: number; seconds: number; heldOut: number } | null;
   /** The command line that produced the run. */
   command: string;
   /** Dev-set evaluations during training (trainer `evalEvery`), per student; empty when there were none. */
@@ -134,6 +136,9 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
   const command = ctx.command;
   const notes = [
     `Corpus: synthetic ${cfg.corpus} (seed ${cfg.seed}): ${Object.entries(ctx.corpus.utterances).map(([k, v]) => `${k} ${v} utts / ${(ctx.corpus.seconds[k] / 60).toFixed(1)} min`).join(', ')}; ${ctx.corpus.failures} synthesis failures.`,
+    ...(ctx.teacherData
+      ? [`The speech teacher's second phase also trained on ${ctx.teacherData.speakers} extra synthetic speakers (${ctx.teacherData.utterances} utts / ${(ctx.teacherData.seconds / 60).toFixed(1)} min; ${ctx.teacherData.heldOut} utterances reading dev/test sentences left out); the students never hear them.`]
+      : []),
     `Student/teacher parameters: ${ratio === null ? 'n/a' : `${(100 * ratio).toFixed(1)}%`}. Student WER against the CTC-only student (relative): ${
       systems.filter((x) => x.key.startsWith('student-kd')).map((x) => `${x.label}: ${['synthetic test', 'synthetic dev'].map((set) => `${set} ${fmtRel(relativeWerChange(systems, set, x.key))}`).join(', ')}`).join('; ') || 'n/a'
     }.`,
@@ -157,7 +162,7 @@ ${curveTable ? `<h2>${esc(curveTitle)}</h2>${htmlTable(curveTable)}` : ''}
 <h2>Per-set reports</h2><ul>${systems.flatMap((s) => s.results.map((r) => `<li><a href="${esc(path.relative(runDir, r.report))}">${esc(s.label)} — ${esc(r.set)}</a></li>`)).join('')}</ul>
 </body></html>
 `;
-  const summary = { name: cfg.name, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus, devCurves: curves };
+  const summary = { name: cfg.name, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus, teacherData: ctx.teacherData ?? null, devCurves: curves };
   const files = { markdown: path.join(runDir, 'report.md'), html: path.join(runDir, 'report.html'), summary: path.join(runDir, 'summary.json') };
   writeAtomic(files.markdown, md);
   writeAtomic(files.html, html);

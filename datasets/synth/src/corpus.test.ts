@@ -144,5 +144,6 @@ describe('synthesizeCorpus', () => {
     fs.writeFileSync(file, '');
     await expect(synthesizeCorpus({ preset: MICRO, out: file })).rejects.toThrow(OutputNotWritableError);
     await expect(synthesizeCorpus({ preset: MICRO, out: path.join(tmp, 'a'), seed: 4 })).rejects.toThrow(ConfigMismatchError);
+    await expect(synthesizeCorpus({ preset: { ...MICRO, firstSpeakerId: 0 }, out: path.join(tmp, 'f') })).rejects.toThrow(/preset micro: firstSpeakerId must be a positive integer, got 0/);
   });
 });

@@ -91,6 +91,8 @@ const CONFIG_FILE = 'synth-config.json';
 function checkOptions(o: SynthesizeOptions): { preset: PresetConfig; seed: number; augment: AugmentOptions | false } {
   const preset = typeof o.preset === 'string' ? getPreset(o.preset) : o.preset;
   const seed = o.seed ?? 1;
+  const first = preset.firstSpeakerId;
+  if (first !== undefined && (!Number.isInteger(first) || first < 1)) throw new SynthOptionError(`preset ${preset.name}: firstSpeakerId must be a positive integer, got ${first}`);
   if (!Number.isInteger(seed) || seed < 0) throw new SynthOptionError(`seed must be a non-negative integer, got ${seed}`);
   if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 0)) {
     throw new SynthOptionError(`workers must be a non-negative integer, got ${o.workers}`);

@@ -43,6 +43,15 @@ describe('buildPlan', () => {
     for (const s of SUBSETS) expect(texts[SUBSETS.indexOf(s)].size).toBe(bySubset(s).length);
   });
 
+  it('numbers speakers from firstSpeakerId, with the same voices as from 1001', () => {
+    const shifted = buildPlan({ ...getPreset('tiny'), firstSpeakerId: 2001 }, { seed: 1, documents });
+    expect(tiny.speakers[0].id).toBe('1001');
+    expect(shifted.speakers.map((s) => Number(s.id))).toEqual(tiny.speakers.map((s) => Number(s.id) + 1000));
+    expect(shifted.speakers.map(voiceKey)).toEqual(tiny.speakers.map(voiceKey));
+    expect(shifted.utterances.map((u) => u.text)).toEqual(tiny.utterances.map((u) => u.text));
+    expect(shifted.utterances[0].id).toBe('2001-20011-0000');
+  });
+
   it('writes LibriSpeech-style ids and transcripts of 3-30 words', () => {
     for (const u of tiny.utterances) {
       expect(u.id).toMatch(new RegExp(`^${u.speaker}-${u.chapter}-\\d{4}$`));

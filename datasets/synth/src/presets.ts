@@ -18,6 +18,11 @@ export interface PresetConfig {
   chaptersPerSpeaker: number;
   /** Fraction of speakers voiced by flite (the rest by espeak-ng). */
   fliteShare: number;
+  /**
+   * Id of the first speaker (default 1001; ids count up from it, train first). A corpus meant to be used
+   * together with another one starts after the other's last id, so utterance ids never collide.
+   */
+  firstSpeakerId?: number;
 }
 
 /** Built-in presets: tiny (~300 utterances, tests and the default main job), small (~2 h), full (~20 h). */

@@ -42,7 +42,7 @@ export function voiceKey(v: VoiceSettings): string {
   return `${v.engine}|${v.voice}|${v.variant}|${v.rate}|${v.pitch}|${v.warp}`;
 }
 
-/** Draws the speakers of every subset (ids from 1001 up, train first); deterministic from `seed`. */
+/** Draws the speakers of every subset (ids from `preset.firstSpeakerId` (1001) up, train first); deterministic from `seed`. */
 export function buildSpeakers(preset: PresetConfig, seed: number): SpeakerSpec[] {
   const rng = mulberry32(deriveSeed(seed, 'speakers'));
   const timbres = shuffled(rng, ESPEAK_VOICES.flatMap((voice) => Object.keys(ESPEAK_VARIANTS).map((variant) => ({ voice, variant }))));
@@ -51,7 +51,7 @@ export function buildSpeakers(preset: PresetConfig, seed: number): SpeakerSpec[]
   let fliteCursor = 0;
   const seen = new Set<string>();
   const out: SpeakerSpec[] = [];
-  let nextId = 1001;
+  let nextId = preset.firstSpeakerId ?? 1001;
   for (const subset of SUBSETS) {
     const n = preset.speakers[subset];
     const nFlite = Math.round(n * preset.fliteShare);

@@ -87,6 +87,16 @@ describe('Trainer', () => {
     for (const [k, v] of b.model.params.vars) expect(Array.from(v.dataSync()), k).toEqual(wa.get(k));
     b.dispose();
     expect(() => resolveTrainConfig(undefined, { initFrom: 3 })).toThrow(/"initFrom" must be a string/);
+    // On other training data the continued model keeps the feature normalization it learned with.
+    const cmvnOf = (dir: string) => JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')).cmvn);
+    const c = await Trainer.create(cfg(path.join(root, 'init-c'), { initFrom: from, train: devManifest, steps: 4 }), quiet);
+    await c.run();
+    c.dispose();
+    const fresh = await Trainer.create(cfg(path.join(root, 'init-d'), { train: devManifest, steps: 1 }), quiet);
+    await fresh.run();
+    fresh.dispose();
+    expect(cmvnOf(path.join(root, 'init-c', 'final'))).toBe(cmvnOf(from));
+    expect(cmvnOf(path.join(root, 'init-d', 'final'))).not.toBe(cmvnOf(from));
   });
 
   it('keeps the tensor count stable across steps', async () => {

@@ -4,10 +4,11 @@ import { initBackend, tf } from '@speechkd/tensor-backend';
 import type { BackendName } from '@speechkd/tensor-backend';
 import type { Tensor } from '@tensorflow/tfjs-core';
 
+import { CmvnStats } from '@speechkd/audio-features';
 import type { CmvnStatsJson } from '@speechkd/audio-features';
 import { createStudent } from '../model/student.js';
 import type { StudentModel } from '../model/student.js';
-import { assignWeights, writeJsonAtomic } from '../model/io.js';
+import { assignWeights, readModelManifest, writeJsonAtomic } from '../model/io.js';
 import { mixSeed } from '@speechkd/random';
 import { collate, disposeBatch, epochOrder, makeBatches } from './batches.js';
 import type { Utterance } from './batches.js';
@@ -97,7 +98,11 @@ export class Trainer {
       if (done === total || done % 200 === 0) log(`[train] features ${what}: ${done}/${total}`);
     };
     const tr = await readSplit(cfg.train, path.join(cfg.runDir, 'cache', 'train'), progress('train'));
-    const stats = cmvnFromFeatures(tr.feats);
+    // A continued model keeps the feature normalization it learned with, even when this run's data differs.
+    const from = Trainer.restoreDir(cfg, opts.resume ?? false);
+    const carried = from ? readModelManifest(from).cmvn : undefined;
+    const stats = carried ? CmvnStats.fromJSON(carried, `${from}/model.json cmvn`) : cmvnFromFeatures(tr.feats);
+    if (carried && cfg.initFrom && from === cfg.initFrom) log(`[train] feature normalization (CMVN) of ${from}`);
     const trainSplit = buildSplit(tr.entries, tr.feats, stats, cfg.maxFrames, true);
     log(`[train] ${trainSplit.utts.length} training utterances (skipped ${trainSplit.skippedTooLong} too long, ${trainSplit.skippedImpossible} shorter than their transcript)`);
     let dev: Utterance[] = [];
@@ -109,17 +114,18 @@ export class Trainer {
     const model = createStudent(cfg.model, { seed: cfg.seed, overrides: cfg.dropout >= 0 ? { dropout: cfg.dropout } : {} });
     log(`[train] model ${cfg.model}: ${(model.numParams() / 1e6).toFixed(2)}M parameters, backend ${tf.getBackend()}`);
     const trainer = new Trainer(cfg, { model, train: trainSplit.utts, dev, cmvn: stats.toJSON() }, opts);
-    if (opts.resume || cfg.initFrom) trainer.restore(opts.resume ?? false);
+    if (from) trainer.restore(from);
+    else if (opts.resume) log(`[train] --resume: no checkpoint in ${cfg.runDir}/checkpoints, starting from scratch`);
     return trainer;
   }
 
-  /** Restores the run's own newest checkpoint (on resume), else the `initFrom` one, else nothing. */
-  private restore(resume: boolean): void {
-    const dir = (resume ? listCheckpoints(path.join(this.cfg.runDir, 'checkpoints')).at(-1) : undefined) ?? (this.cfg.initFrom || undefined);
-    if (!dir) {
-      this.log(`[train] --resume: no checkpoint in ${this.cfg.runDir}/checkpoints, starting from scratch`);
-      return;
-    }
+  /** The checkpoint a run starts from: its own newest (on resume), else `initFrom`, else none. */
+  private static restoreDir(cfg: TrainConfig, resume: boolean): string | undefined {
+    return (resume ? listCheckpoints(path.join(cfg.runDir, 'checkpoints')).at(-1) : undefined) ?? (cfg.initFrom || undefined);
+  }
+
+  /** Restores weights, optimizer, EMA, objective variables and trainer state from a checkpoint. */
+  private restore(dir: string): void {
     const ck = loadCheckpoint(dir);
     assignWeights(this.model, ck.weights);
     this.optimizer.loadState(ck.state.optimizerStep, ck.optimizer);
