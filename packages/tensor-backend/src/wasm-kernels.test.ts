@@ -57,6 +57,7 @@ describe('wasm kernel fixes', () => {
       [[4, 5, 7], [4, 7, 3], false, false], [[4, 7, 5], [4, 3, 7], true, true], [[4, 5, 7], [7, 3], false, false],
       [[5, 7], [4, 7, 3], false, false], [[2, 3, 5, 7], [2, 3, 7, 4], false, false], [[2, 1, 5, 7], [1, 3, 7, 4], false, false],
       [[3, 5, 7], [1, 2, 7], false, true], [[0, 5, 7], [0, 7, 3], false, false], [[32, 40, 16], [32, 16, 40], false, false],
+      [[7, 3], [7, 5], true, false], [[300, 9], [300, 40], true, false], [[7, 3], [5, 7], true, true],
     ];
     for (const [i, [sa, sb, ta, tb]] of cases.entries()) {
       const r = await onBoth(() => tf.matMul(tf.tensor(values(sa.reduce((x, y) => x * y, 1), i + 1), sa), tf.tensor(values(sb.reduce((x, y) => x * y, 1), i + 50), sb), ta, tb));

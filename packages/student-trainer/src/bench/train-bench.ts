@@ -11,7 +11,7 @@ import { flopCounter } from '../model/ops.js';
 import { AdamW } from '../train/optimizer.js';
 import { ctcObjective } from '../train/objective.js';
 import { trainStep } from '../train/train-step.js';
-import type { TrainBatch } from '../train/batches.js';
+import { syntheticBatch } from './synthetic-batch.js';
 import { StudentRecognizer } from '../inference/recognizer.js';
 import { loadOnnxRecognizer } from '../inference/onnx-recognizer.js';
 import { saveModel } from '../model/io.js';
@@ -67,16 +67,7 @@ async function main(): Promise<void> {
 
   // 3. Training step: forward + CTC + backward + clip + AdamW + EMA-free update.
   const model = createStudent(MODEL, { seed: 1 });
-  const lengths = Array.from({ length: BATCH }, (_, i) => FRAMES - ((i * 37) % Math.floor(FRAMES / 4)));
-  const labLen = Math.floor(FRAMES / 4 / 3);
-  const batch: TrainBatch = {
-    ids: lengths.map((_, i) => `b${i}`),
-    texts: lengths.map(() => ''),
-    features: tf.randomNormal([BATCH, FRAMES, 80], 0, 1, 'float32', 1) as TrainBatch['features'],
-    lengths,
-    labels: tf.tensor2d(Int32Array.from({ length: BATCH * labLen }, (_, i) => 1 + ((i * 13) % 28)), [BATCH, labLen], 'int32'),
-    labelLengths: lengths.map(() => labLen),
-  };
+  const batch = syntheticBatch(BATCH, FRAMES);
   const optimizer = new AdamW({ beta1: 0.9, beta2: 0.98, epsilon: 1e-9, weightDecay: 0.01 });
   const objective = ctcObjective();
   const run = (s: number): void => void trainStep(model, objective, batch, s, { optimizer, lr: 1e-4, clipNorm: 1, dropoutSeed: s });
@@ -96,7 +87,7 @@ async function main(): Promise<void> {
   out.trainGflops = stepFlops / stepSec / 1e9;
   out.trainFractionOfBackendPeak = (out.trainGflops as number) / peak;
   if (typeof out.onnxMatMulGflops2 === 'number') out.trainFractionOfOnnx2 = (out.trainGflops as number) / out.onnxMatMulGflops2;
-  out.audioSecondsPerStep = lengths.reduce((a, b) => a + b, 0) / 100;
+  out.audioSecondsPerStep = batch.lengths.reduce((a, b) => a + b, 0) / 100;
   out.tensorLeakPerStep = (tf.memory().numTensors - tensorsBefore) / STEPS;
   tf.dispose([batch.features, batch.labels]);
   optimizer.dispose();

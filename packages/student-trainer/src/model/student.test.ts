@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@speechkd/tensor-backend';
 import { createStudent, MODEL_PRESETS, resolveModelConfig, ModelConfigError, subsampledLength } from '../index.js';
-import { patches3x3s2 } from './subsampling.js';
 import type { Scalar, Tensor3D } from '@tensorflow/tfjs-core';
 
 beforeAll(async () => {
@@ -92,22 +91,6 @@ describe('backends', () => {
     const a = await run('cpu');
     const b = await run('wasm');
     a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 4));
-  });
-});
-
-describe('patches3x3s2', () => {
-  it('matches a direct strided 3x3 gather', () => {
-    const data = Array.from({ length: 2 * 7 * 6 * 2 }, (_, i) => i);
-    const x = tf.tensor4d(data, [2, 7, 6, 2]);
-    const pats = patches3x3s2(x).map((p) => p.arraySync() as number[][][][]);
-    const xa = x.arraySync();
-    for (let kt = 0; kt < 3; kt++) for (let kf = 0; kf < 3; kf++) {
-      const p = pats[kt * 3 + kf];
-      expect(p[0].length).toBe(3);
-      expect(p[0][0].length).toBe(2);
-      for (let t = 0; t < 3; t++) for (let f = 0; f < 2; f++) expect(p[1][t][f]).toEqual(xa[1][2 * t + kt][2 * f + kf]);
-    }
-    tf.dispose(x);
   });
 });
 
