@@ -8,7 +8,7 @@ import { CmvnStats } from '@speechkd/audio-features';
 import type { CmvnStatsJson } from '@speechkd/audio-features';
 import { createStudent } from '../model/student.js';
 import type { StudentModel } from '../model/student.js';
-import { assignWeights, readModelManifest, writeJsonAtomic } from '../model/io.js';
+import { assignWeights, writeJsonAtomic } from '../model/io.js';
 import { mixSeed } from '@speechkd/random';
 import { collate, disposeBatch, epochOrder, makeBatches } from './batches.js';
 import type { Utterance } from './batches.js';
@@ -21,7 +21,7 @@ import type { Objective } from './objective.js';
 import { AdamW, WeightEma } from './optimizer.js';
 import { learningRate } from './schedule.js';
 import { CheckpointError, exportBundle, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-import type { TrainerState } from './checkpoint.js';
+import type { LoadedCheckpoint, TrainerState } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
 import { trainStep } from './train-step.js';
 
@@ -100,9 +100,8 @@ export class Trainer {
     const tr = await readSplit(cfg.train, path.join(cfg.runDir, 'cache', 'train'), progress('train'));
     // A continued model keeps the feature normalization it learned with, even when this run's data differs.
     const from = Trainer.restoreDir(cfg, opts.resume ?? false);
-    const carried = from ? readModelManifest(from).cmvn : undefined;
-    const stats = carried ? CmvnStats.fromJSON(carried, `${from}/model.json cmvn`) : cmvnFromFeatures(tr.feats);
-    if (carried && cfg.initFrom && from === cfg.initFrom) log(`[train] feature normalization (CMVN) of ${from}`);
+    const ck = from ? loadCheckpoint(from) : undefined;
+    const stats = ck?.cmvn ? CmvnStats.fromJSON(ck.cmvn, `${ck.dir}/model.json cmvn`) : cmvnFromFeatures(tr.feats);
     const trainSplit = buildSplit(tr.entries, tr.feats, stats, cfg.maxFrames, true);
     log(`[train] ${trainSplit.utts.length} training utterances (skipped ${trainSplit.skippedTooLong} too long, ${trainSplit.skippedImpossible} shorter than their transcript)`);
     let dev: Utterance[] = [];
@@ -114,7 +113,7 @@ export class Trainer {
     const model = createStudent(cfg.model, { seed: cfg.seed, overrides: cfg.dropout >= 0 ? { dropout: cfg.dropout } : {} });
     log(`[train] model ${cfg.model}: ${(model.numParams() / 1e6).toFixed(2)}M parameters, backend ${tf.getBackend()}`);
     const trainer = new Trainer(cfg, { model, train: trainSplit.utts, dev, cmvn: stats.toJSON() }, opts);
-    if (from) trainer.restore(from);
+    if (ck) trainer.restore(ck);
     else if (opts.resume) log(`[train] --resume: no checkpoint in ${cfg.runDir}/checkpoints, starting from scratch`);
     return trainer;
   }
@@ -124,9 +123,8 @@ export class Trainer {
     return (resume ? listCheckpoints(path.join(cfg.runDir, 'checkpoints')).at(-1) : undefined) ?? (cfg.initFrom || undefined);
   }
 
-  /** Restores weights, optimizer, EMA, objective variables and trainer state from a checkpoint. */
-  private restore(dir: string): void {
-    const ck = loadCheckpoint(dir);
+  /** Restores weights, optimizer, EMA, objective variables and trainer state from a loaded checkpoint (its CMVN is already in use). */
+  private restore(ck: LoadedCheckpoint): void {
     assignWeights(this.model, ck.weights);
     this.optimizer.loadState(ck.state.optimizerStep, ck.optimizer);
     if (this.ema && ck.ema) this.ema.load(ck.ema);
