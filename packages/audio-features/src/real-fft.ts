@@ -74,13 +74,7 @@ export class RealFft {
     const m = this.n >> 1;
     const re = this.re;
     const im = this.im;
-    const rev = this.fft.rev;
-    for (let j = 0; j < m; j++) {
-      const r = rev[j];
-      re[r] = input[2 * j];
-      im[r] = input[2 * j + 1];
-    }
-    this.fft.transformBitReversed(re, im);
+    this.transformPairs(input);
     const twr = this.twr;
     const twi = this.twi;
     // Split step: X[k] = E[k] + W^k O[k] with E, O the spectra of even/odd samples.
@@ -112,13 +106,7 @@ export class RealFft {
     const m = this.n >> 1;
     const re = this.re;
     const im = this.im;
-    const rev = this.fft.rev;
-    for (let j = 0; j < m; j++) {
-      const r = rev[j];
-      re[r] = input[2 * j];
-      im[r] = input[2 * j + 1];
-    }
-    this.fft.transformBitReversed(re, im);
+    this.transformPairs(input);
     const twr = this.twr;
     const twi = this.twi;
     const dc = re[0] + im[0];
@@ -134,6 +122,20 @@ export class RealFft {
       const p = xr * xr + xi * xi;
       out[k] = magnitude ? Math.sqrt(p) : p;
     }
+  }
+
+  /** The n/2-point complex FFT of z[j] = input[2j] + i*input[2j+1], left in `re`/`im` (the even-n path). */
+  private transformPairs(input: Float64Array): void {
+    const m = this.n >> 1;
+    const re = this.re;
+    const im = this.im;
+    const rev = this.fft.rev;
+    for (let j = 0; j < m; j++) {
+      const r = rev[j];
+      re[r] = input[2 * j];
+      im[r] = input[2 * j + 1];
+    }
+    this.fft.transformBitReversed(re, im);
   }
 
   private bluestein(input: Float64Array, outRe: Float64Array, outIm: Float64Array): void {

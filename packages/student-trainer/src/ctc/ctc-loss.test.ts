@@ -1,21 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '@speechkd/random';
 import { initBackend, tf } from '@speechkd/tensor-backend';
 import type { Tensor, Tensor3D } from '@tensorflow/tfjs-core';
 import { CtcError, ctcLoss } from './index.js';
 
-/** Seeded uniform [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const logits = (batch: number, time: number, vocab: number, seed = 1, scale = 1): Tensor3D => {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   return tf.tensor3d(Float32Array.from({ length: batch * time * vocab }, () => (r() * 2 - 1) * scale), [batch, time, vocab]);
 };
 

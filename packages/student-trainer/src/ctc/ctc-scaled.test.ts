@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '@speechkd/random';
 import { extendLabels, minimumFrames } from './ctc-labels.js';
 import { ctcLogAlpha, ctcLogGradient } from './ctc-log-reference.js';
 import { ctcAlpha, ctcGradient, splitLogProb, ZERO_LEVEL } from './ctc-scaled.js';
-
-/** Seeded uniform [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Log-softmax rows [frames, vocab] of random logits times `scale`, computed in float64 then stored as float32. */
 function randomLogProbs(r: () => number, frames: number, vocab: number, scale: number): Float32Array {
@@ -64,7 +54,7 @@ function compare(lp: Float32Array, frames: number, vocab: number, labels: Int32A
 describe('extended-range recursion vs the plain log-space reference', () => {
   for (const scale of [1, 10, 100, 1000]) {
     it(`random logits x${scale} - repeats and uneven lengths`, () => {
-      const r = rng(scale);
+      const r = mulberry32(scale);
       for (let trial = 0; trial < 6; trial++) {
         const vocab = 3 + Math.floor(r() * 6);
         const labelLength = 1 + Math.floor(r() * 12);

@@ -1,18 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '@speechkd/random';
 import { initBackend, tf } from '@speechkd/tensor-backend';
 import { CtcError } from '../ctc/index.js';
 import { collapseCtc, greedyDecode, prefixBeamSearch, prefixBeamSearchBatch } from './index.js';
-
-/** Seeded uniform [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Exact posterior of every label sequence by enumerating all vocab^time paths (tiny inputs only). */
 function bruteForce(probs: number[][], blank: number): Map<string, number> {
@@ -73,7 +63,7 @@ describe('greedyDecode', () => {
 
 describe('prefixBeamSearch', () => {
   it('beamSize 1 equals greedy decoding on peaky inputs', () => {
-    const r = rng(11);
+    const r = mulberry32(11);
     for (let trial = 0; trial < 5; trial++) {
       const probs = randomProbs(r, 30, 6, 4);
       const lp = tf.tensor2d(probs.map((row) => row.map(Math.log)), [30, 6], 'float32');
@@ -98,7 +88,7 @@ describe('prefixBeamSearch', () => {
   });
 
   it('with a wide beam returns exact label posteriors - brute force over all paths', () => {
-    const r = rng(5);
+    const r = mulberry32(5);
     for (let trial = 0; trial < 4; trial++) {
       const time = 5;
       const vocab = 3;
@@ -131,7 +121,7 @@ describe('prefixBeamSearch', () => {
   });
 
   it('batch search equals per-utterance search and honours lengths', () => {
-    const r = rng(3);
+    const r = mulberry32(3);
     const probs = [randomProbs(r, 8, 4), randomProbs(r, 8, 4)];
     const lp = tf.tensor3d(probs.map((u) => u.map((row) => row.map(Math.log))), [2, 8, 4], 'float32');
     const batch = prefixBeamSearchBatch(lp, [8, 5], { beamSize: 3 });
