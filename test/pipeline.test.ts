@@ -35,7 +35,7 @@ describe('main job (micro preset)', () => {
     const cache = JSON.parse(fs.readFileSync(path.join(result.paths.cache, 'cache.json'), 'utf8')) as { speech: { name: string } };
     expect(cache.speech.name).toMatch(/teacher-finetune[\\/]final\)$/);
     expect(result.paths.speechTeacher).toBe(result.paths.teacherFinetune);
-    expect(log.filter((l) => l.includes('worker process started')).length).toBe(8); // every stage but synth and evaluate runs in a worker
+    expect(log.filter((l) => l.includes('worker process started')).length).toBe(9); // every stage but synth, synth-teacher and evaluate runs in a worker
   }, 600_000);
 
   it('the second teacher phase continues the first from its last step with its own settings', () => {
@@ -56,7 +56,7 @@ describe('main job (micro preset)', () => {
   const readManifest = (file: string): Entry[] =>
     fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Entry).map((e) => ({ ...e, audio: path.resolve(path.dirname(file), e.audio) }));
 
-  it('the second teacher phase also hears the extra speakers, never a dev/test sentence; the students do not', () => {
+  it('the second teacher phase also hears the extra speakers, never a dev/test sentence; the CTC-only student does not', () => {
     const corpus = path.join(result.paths.corpus, 'SynthLibri');
     const train = readManifest(path.join(corpus, 'train.jsonl'));
     const heldOut = new Set(['dev', 'test'].flatMap((s) => readManifest(path.join(corpus, `${s}.jsonl`)).map((e) => e.text)));
@@ -72,8 +72,30 @@ describe('main job (micro preset)', () => {
     const cfgOf = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { train: string }).train;
     expect(cfgOf(result.paths.teacherFinetune)).toBe(result.paths.teacherTrain);
     expect(cfgOf(result.paths.teacher)).toBe(path.join(corpus, 'train.jsonl'));
-    expect(cfgOf(result.paths.studentKd)).toBe(path.join(corpus, 'train.jsonl'));
+    expect(cfgOf(result.paths.studentCtc)).toBe(path.join(corpus, 'train.jsonl'));
     expect(fs.readFileSync(result.reports.markdown, 'utf8')).toMatch(/second phase also trained on 2 extra synthetic speakers \(\d+ utts/);
+  });
+
+  it('the distilled students also train on the extra speakers, labelled by the teacher (transfer set)', () => {
+    const corpus = path.join(result.paths.corpus, 'SynthLibri');
+    const train = readManifest(path.join(corpus, 'train.jsonl'));
+    const extra = readManifest(result.paths.teacherTrain).slice(train.length);
+    const transfer = readManifest(result.paths.studentTransfer);
+    expect(transfer.slice(0, train.length)).toEqual(train);
+    const stage = (name: string) => (JSON.parse(fs.readFileSync(path.join(result.paths.run, 'stages', `${name}.json`), 'utf8')) as { result: Record<string, number> }).result;
+    const labels = stage('transfer-labels');
+    expect(labels.utterances + labels.dropped).toBe(extra.length);
+    expect(transfer.length).toBe(train.length + labels.utterances);
+    const extraIds = new Set(extra.map((e) => e.id));
+    for (const e of transfer.slice(train.length)) {
+      expect(extraIds.has(e.id), e.id).toBe(true);
+      expect(e.text).toMatch(/^[A-Z' ]+$/); // the teacher's transcript, never empty
+    }
+    expect(labels.labelWer).toBeGreaterThanOrEqual(0); // scored against the true transcripts
+    expect(stage('teacher-cache').utterances).toBe(transfer.length);
+    const cfgOf = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { train: string }).train;
+    for (const key of ['student-kd', 'student-kd-soft', 'student-kd-speech']) expect(cfgOf(path.join(result.paths.run, key)), key).toBe(result.paths.studentTransfer);
+    expect(fs.readFileSync(result.reports.markdown, 'utf8')).toMatch(/distilled students also trained on those speakers as a transfer set: \d+ utts/);
   });
 
   it('summary.json parses and holds the three systems with WER on every set', () => {
@@ -126,7 +148,7 @@ describe('main job (micro preset)', () => {
     const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', jobs: '2' });
     const again: string[] = [];
     await runPipeline(cfg, { log: (l) => again.push(l) });
-    expect(again.filter((l) => l.includes('reusing result')).length).toBe(11);
+    expect(again.filter((l) => l.includes('reusing result')).length).toBe(12);
   }, 120_000);
 
   it('refuses to reuse a run directory made with other settings', async () => {

@@ -36,12 +36,12 @@ describe('resolvePipelineConfig', () => {
     expect(full.teacherFinetuneSteps).toBe(5000);
     expect(full.teacherFinetuneTrainer).toMatch(/specAugment=true/);
     expect(runPaths(full).speechTeacher).toBe(runPaths(full).teacherFinetune);
-    const one = resolvePipelineConfig('full', { teacherFinetuneSteps: '0', teacherExtraSpeakers: '0' });
+    const one = resolvePipelineConfig('full', { teacherFinetuneSteps: '0', teacherExtraSpeakers: '0', studentTransfer: 'false' });
     expect(runPaths(one).speechTeacher).toBe(runPaths(one).teacher);
   });
 
   it('extra teacher speakers: train only, shaped like the corpus, seeded apart, ids after the corpus\'s', () => {
-    expect(teacherExtraCorpus(resolvePipelineConfig('full', { teacherExtraSpeakers: '0' }))).toBeNull();
+    expect(teacherExtraCorpus(resolvePipelineConfig('full', { teacherExtraSpeakers: '0', studentTransfer: 'false' }))).toBeNull();
     const cfg = resolvePipelineConfig('full', {});
     expect(cfg.teacherExtraSpeakers).toBe(180);
     const x = teacherExtraCorpus(cfg)!;
@@ -55,6 +55,14 @@ describe('resolvePipelineConfig', () => {
     expect(teacherExtraCorpus(resolvePipelineConfig('micro', { teacherExtraSpeakers: '3' }))!.preset.firstSpeakerId).toBe(1011);
     expect(() => resolvePipelineConfig('default', { teacherExtraSpeakers: '5' })).toThrow(/--teacherExtraSpeakers=5: .*set --teacherFinetuneSteps too/);
     expect(() => resolvePipelineConfig('full', { teacherExtraSpeakers: '2.5' })).toThrow(/must be an integer >= 0/);
+  });
+
+  it('a transfer set for the distilled students needs the extra speakers', () => {
+    expect(resolvePipelineConfig('default', {}).studentTransfer).toBe('false');
+    expect(resolvePipelineConfig('full', {}).studentTransfer).toBe('true');
+    expect(runPaths(resolvePipelineConfig('full', {})).studentTransfer).toMatch(/runs\/full\/student-transfer\.jsonl$/);
+    expect(() => resolvePipelineConfig('full', { studentTransfer: 'true', teacherExtraSpeakers: '0' })).toThrow(/--studentTransfer=true: .*set --teacherExtraSpeakers too/);
+    expect(() => resolvePipelineConfig('full', { studentTransfer: 'yes' })).toThrow(/--studentTransfer=yes: use true or false/);
   });
 
   it('the extra speakers never read a dev or test sentence', () => {

@@ -59,6 +59,13 @@ export interface PipelineConfig {
    * hear it: this is the teacher knowing more than the students' labelled data holds.
    */
   teacherExtraSpeakers: number;
+  /**
+   * Distil on a transfer set too ('true' or 'false'; needs `teacherExtraSpeakers`): the distilled students
+   * also train on the teacher's extra speakers, with the teacher's greedy transcripts as their CTC targets
+   * (sequence-level distillation) and its cached outputs as soft and layer targets. They never see those
+   * utterances' true transcripts; the CTC-only student trains on the corpus's labels alone.
+   */
+  studentTransfer: string;
   /** Also train the ablation students: soft targets only, and soft targets + speech layers ('true' or 'false'). */
   ablations: string;
   /** Stages trained at once, each in its own process (wasm runs on one core per process). */
@@ -105,6 +112,7 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   teacherFinetuneSteps: 0,
   teacherFinetuneTrainer: '',
   teacherExtraSpeakers: 0,
+  studentTransfer: 'false',
   ablations: 'false',
   jobs: 1,
   evalLimit: 0,
@@ -121,13 +129,15 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
    * steps at lr 5e-4 (width 192 learns slower at the students' 1e-3; peak rate until 3500, then linear
    * decay), then 5000 more with SpecAugment and dropout 0.1 at lr 3e-4, decaying linearly after step 9000
    * (without them it overfits the 89 minutes of speech after ~4500 steps), hearing 180 extra synthetic
-   * speakers in that phase (4.3 h more speech than the students get; test CER 30.8% -> 26.5%); student-xs
-   * (0.99 M, 26% of the teacher) for 2000 steps CTC-only, distilled, and the two ablations, two trainings at
-   * a time; dev WER on 40 dev utterances every 500 steps.
+   * speakers in that phase (4.3 h more speech than the CTC-only student gets; test CER 30.8% -> 26.5%);
+   * student-xs (0.99 M, 26% of the teacher) for 2000 steps CTC-only, distilled, and the two ablations, the
+   * distilled ones also on the extra speakers labelled by the teacher (transfer set), two trainings at a
+   * time; dev WER on 40 dev utterances every 500 steps.
    */
   full: {
     name: 'full', corpus: 'small', teacherModel: 'teacher-s4', teacherSteps: 6500, teacherTrainer: 'lr=0.0005,decay=linear,decayStart=3500',
     teacherFinetuneSteps: 5000, teacherFinetuneTrainer: 'lr=0.0003,decayStart=9000,specAugment=true,dropout=0.1', teacherExtraSpeakers: 180,
+    studentTransfer: 'true',
     studentModel: 'student-xs', studentSteps: 2000,
     warmupSteps: 100, textTower: 'tiny', textSteps: 1000, textSentences: 0, ablations: 'true', jobs: 2,
     trainer: 'emaDecay=0.995,evalEvery=500,evalMaxUtts=40,checkpointEvery=100',
@@ -136,7 +146,7 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   micro: {
     name: 'micro', corpus: 'micro', textTower: 'tiny', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
     studentSteps: 16, lr: 3e-3, warmupSteps: 2, batchFrames: 3000, evalLimit: 4, realSubsets: 'test-clean',
-    teacherFinetuneSteps: 4, teacherFinetuneTrainer: 'specAugment=true,dropout=0.1', teacherExtraSpeakers: 2,
+    teacherFinetuneSteps: 4, teacherFinetuneTrainer: 'specAugment=true,dropout=0.1', teacherExtraSpeakers: 2, studentTransfer: 'true',
   },
 });
 
@@ -207,8 +217,11 @@ export function resolvePipelineConfig(preset: string, flags: Record<string, stri
   if (c.teacherExtraSpeakers > 0 && c.teacherFinetuneSteps === 0) {
     throw new PipelineConfigError(`--teacherExtraSpeakers=${c.teacherExtraSpeakers}: the extra speakers train the teacher's second phase; set --teacherFinetuneSteps too`);
   }
+  if (c.studentTransfer === 'true' && c.teacherExtraSpeakers === 0) {
+    throw new PipelineConfigError('--studentTransfer=true: the transfer set is the teacher\'s extra speakers; set --teacherExtraSpeakers too');
+  }
   if (c.engine !== 'onnx' && c.engine !== 'tfjs') throw new PipelineConfigError(`--engine=${c.engine}: use onnx or tfjs`);
-  for (const k of ['specAugment', 'ablations'] as const) {
+  for (const k of ['specAugment', 'ablations', 'studentTransfer'] as const) {
     if (c[k] !== 'true' && c[k] !== 'false') throw new PipelineConfigError(`--${k}=${c[k]}: use true or false`);
   }
   if (!/^[\w.-]+$/.test(c.name)) throw new PipelineConfigError(`--name=${c.name}: use letters, digits, '.', '_' or '-'`);

@@ -8,6 +8,7 @@ import { synthesizeCorpus } from '@speechkd/synth';
 import { readManifest, writeManifest } from '@speechkd/librispeech';
 import { TOWER_PRESETS, loadBrownSentences, readExcludeSet, trainTextTower } from '@speechkd/text-encoders';
 import { Trainer, listCheckpoints, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
+import { loadRecognizer } from '@speechkd/student-trainer/inference';
 import type { TrainConfig } from '@speechkd/student-trainer';
 import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher, openTeacherCache } from '@speechkd/teachers';
 import { createDistillObjective, resolveDistillConfig } from '@speechkd/distill';
@@ -19,6 +20,7 @@ import type { Log } from './stage.js';
 import { evaluateSystems } from './evaluate-systems.js';
 import type { SystemResult } from './evaluate-systems.js';
 import { readDevCurve, writeReports } from './report.js';
+import { labelWithTeacher } from './transfer-labels.js';
 
 /** Where each artifact of a run lives. */
 export interface RunPaths {
@@ -33,6 +35,8 @@ export interface RunPaths {
   /** The teacher's extra corpus (`teacherExtraSpeakers` > 0) and the manifest the teacher's second phase trains on. */
   teacherCorpus: string;
   teacherTrain: string;
+  /** The distilled students' training manifest with `studentTransfer`: the corpus's train set + the teacher-labelled extra speakers. */
+  studentTransfer: string;
   cache: string;
   studentCtc: string;
   studentKd: string;
@@ -60,6 +64,7 @@ export function runPaths(cfg: PipelineConfig): RunPaths {
     speechTeacher: path.join(run, cfg.teacherFinetuneSteps > 0 ? 'teacher-finetune' : 'teacher'),
     teacherCorpus: path.resolve(cfg.dataDir, `${corpusName}-teacher${cfg.teacherExtraSpeakers}`),
     teacherTrain: path.join(run, 'teacher-train.jsonl'),
+    studentTransfer: path.join(run, 'student-transfer.jsonl'),
     cache: path.join(run, 'teacher-cache'),
     studentCtc: path.join(run, 'student-ctc'),
     studentKd: path.join(run, 'student-kd'),
@@ -174,6 +179,7 @@ interface StageDef {
 
 type CorpusResult = { root: string; train: string; dev: string; test: string; utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
 type TeacherDataResult = { train: string; root: string; speakers: number; utterances: number; heldOut: number; seconds: number; failures: number };
+type TransferResult = { train: string; utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null };
 type TrainResult = Awaited<ReturnType<typeof trainSpeechModel>> & { pairs?: string[] };
 
 /**
@@ -237,6 +243,29 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
       };
     });
 
+  const transfer = cfg.studentTransfer === 'true';
+  /** Labels the extra speakers' utterances with the teacher's greedy transcripts (utterances it transcribes as nothing are dropped). */
+  const transferStage = async (): Promise<TransferResult> => {
+    const corpus = need<CorpusResult>('synth');
+    const own = new Set(readManifest(corpus.train).map((e) => e.id));
+    const extraEntries = readManifest(need<TeacherDataResult>('synth-teacher').train).filter((e) => !own.has(e.id));
+    const recognizer = await loadRecognizer(path.join(paths.speechTeacher, 'final'), { engine: cfg.engine as 'onnx' | 'tfjs' });
+    const progress = progressLine(log, 'transfer-labels', 'utterances');
+    const r = await labelWithTeacher(extraEntries, recognizer, { loadAudio: loadAudioAt, onProgress: (done, total) => progress(done, total, '') })
+      .finally(() => recognizer.dispose?.());
+    writeManifest(paths.studentTransfer, [...readManifest(corpus.train), ...r.labelled]);
+    const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+    log(`[transfer-labels] ${r.labelled.length} teacher-labelled utterances (${r.dropped} transcribed as nothing, dropped; label WER ${pct(r.labelWer)} / CER ${pct(r.labelCer)} against the true transcripts, which the students never see) -> ${paths.studentTransfer}`);
+    return {
+      train: paths.studentTransfer, utterances: r.labelled.length, dropped: r.dropped,
+      seconds: r.labelled.reduce((a, e) => a + e.duration, 0), labelWer: r.labelWer, labelCer: r.labelCer,
+    };
+  };
+  const studentData = (distilled: boolean) => {
+    const corpus = need<CorpusResult>('synth');
+    return distilled && transfer ? { train: need<TransferResult>('transfer-labels').train, dev: corpus.dev } : corpus;
+  };
+
   const stages: StageDef[] = [
     {
       name: 'teacher', deps: ['synth'],
@@ -279,13 +308,14 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
         return { step: r.step, sentences: sentences.length, firstLoss: mean(r.losses.slice(0, 10)), lastLoss: mean(r.losses.slice(-10)), validationLoss: r.validationLoss };
       },
     },
+    ...(transfer ? [{ name: 'transfer-labels', deps: [teacherStage, 'synth-teacher'], run: transferStage }] : []),
     {
-      name: 'teacher-cache', deps: [teacherStage, 'text-tower'],
+      name: 'teacher-cache', deps: [teacherStage, 'text-tower', ...(transfer ? ['transfer-labels'] : [])],
       run: async () => {
         // The bundle the report evaluates (final/), never best/: a young run's best can be an early checkpoint.
         const speech = await loadInProjectSpeechTeacher(path.join(paths.speechTeacher, 'final'));
         const text = await loadInProjectTextTeacher(paths.textTower);
-        const entries = readManifest(need<CorpusResult>('synth').train);
+        const entries = readManifest(studentData(true).train);
         const progress = progressLine(log, 'cache', 'utterances');
         const r = await buildTeacherCache({
           entries, outDir: paths.cache, loadAudio: loadAudioAt, speech, speechLayers: teacherLayers, speechLogits: true, text,
@@ -298,7 +328,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     ...variants.map((v): StageDef => ({
       name: v.key, deps: v.distill === null ? ['synth'] : ['teacher-cache'],
       run: async () => {
-        const tc = trainConfig(cfg, need<CorpusResult>('synth'), cfg.studentModel, cfg.studentSteps, studentDir(v.key));
+        const tc = trainConfig(cfg, studentData(v.distill !== null), cfg.studentModel, cfg.studentSteps, studentDir(v.key));
         if (v.distill === null) return trainSpeechModel(tc, log);
         const cache = await openTeacherCache(paths.cache);
         const model = resolveModelConfig(cfg.studentModel);
@@ -345,7 +375,8 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
 
   const kdPairs = need<TrainResult>('student-kd').pairs ?? [];
   const devCurves = variants.map((v) => readDevCurve(studentDir(v.key), v.key, v.label));
-  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, teacherData, command: opts.command ?? 'npm start', devCurves });
+  const transferData = transfer ? need<TransferResult>('transfer-labels') : null;
+  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, teacherData, transferData, command: opts.command ?? 'npm start', devCurves });
   return { paths, systems, reports };
 }
 

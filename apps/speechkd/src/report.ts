@@ -10,6 +10,8 @@ export interface ReportContext {
   corpus: { utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
   /** The speech teacher's extra training speakers (`teacherExtraSpeakers`), or null. */
   teacherData?: { speakers: number; utterances: number; seconds: number; heldOut: number } | null;
+  /** The distilled students' teacher-labelled transfer set (`studentTransfer`), or null. */
+  transferData?: { utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null } | null;
   /** The command line that produced the run. */
   command: string;
   /** Dev-set evaluations during training (trainer `evalEvery`), per student; empty when there were none. */
@@ -108,6 +110,7 @@ function markdownTable(table: readonly string[][]): string {
 }
 
 const fmtRel = (r: number | null): string => (r === null ? 'n/a' : `${r > 0 ? '+' : ''}${(100 * r).toFixed(1)}%`);
+const fmtPct = (r: number | null): string => (r === null ? 'n/a' : `${(100 * r).toFixed(1)}%`);
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
@@ -137,7 +140,10 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
   const notes = [
     `Corpus: synthetic ${cfg.corpus} (seed ${cfg.seed}): ${Object.entries(ctx.corpus.utterances).map(([k, v]) => `${k} ${v} utts / ${(ctx.corpus.seconds[k] / 60).toFixed(1)} min`).join(', ')}; ${ctx.corpus.failures} synthesis failures.`,
     ...(ctx.teacherData
-      ? [`The speech teacher's second phase also trained on ${ctx.teacherData.speakers} extra synthetic speakers (${ctx.teacherData.utterances} utts / ${(ctx.teacherData.seconds / 60).toFixed(1)} min; ${ctx.teacherData.heldOut} utterances reading dev/test sentences left out); the students never hear them.`]
+      ? [`The speech teacher's second phase also trained on ${ctx.teacherData.speakers} extra synthetic speakers (${ctx.teacherData.utterances} utts / ${(ctx.teacherData.seconds / 60).toFixed(1)} min; ${ctx.teacherData.heldOut} utterances reading dev/test sentences left out); ${ctx.transferData ? 'the CTC-only student never hears them' : 'the students never hear them'}.`]
+      : []),
+    ...(ctx.teacherData && ctx.transferData
+      ? [`The distilled students also trained on those speakers as a transfer set: ${ctx.transferData.utterances} utts / ${(ctx.transferData.seconds / 60).toFixed(1)} min with the teacher's greedy transcripts as CTC targets (label WER ${fmtPct(ctx.transferData.labelWer)} / CER ${fmtPct(ctx.transferData.labelCer)} against the true transcripts, which they never see; ${ctx.transferData.dropped} transcribed as nothing, dropped) and its outputs as soft and layer targets; the CTC-only student has the corpus's labels alone.`]
       : []),
     `Student/teacher parameters: ${ratio === null ? 'n/a' : `${(100 * ratio).toFixed(1)}%`}. Student WER against the CTC-only student (relative): ${
       systems.filter((x) => x.key.startsWith('student-kd')).map((x) => `${x.label}: ${['synthetic test', 'synthetic dev'].map((set) => `${set} ${fmtRel(relativeWerChange(systems, set, x.key))}`).join(', ')}`).join('; ') || 'n/a'
@@ -162,7 +168,7 @@ ${curveTable ? `<h2>${esc(curveTitle)}</h2>${htmlTable(curveTable)}` : ''}
 <h2>Per-set reports</h2><ul>${systems.flatMap((s) => s.results.map((r) => `<li><a href="${esc(path.relative(runDir, r.report))}">${esc(s.label)} — ${esc(r.set)}</a></li>`)).join('')}</ul>
 </body></html>
 `;
-  const summary = { name: cfg.name, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus, teacherData: ctx.teacherData ?? null, devCurves: curves };
+  const summary = { name: cfg.name, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus, teacherData: ctx.teacherData ?? null, transferData: ctx.transferData ?? null, devCurves: curves };
   const files = { markdown: path.join(runDir, 'report.md'), html: path.join(runDir, 'report.html'), summary: path.join(runDir, 'summary.json') };
   writeAtomic(files.markdown, md);
   writeAtomic(files.html, html);

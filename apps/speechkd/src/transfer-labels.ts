@@ -1,0 +1,47 @@
+import { FEATURE_SAMPLE_RATE } from '@speechkd/student-trainer/inference';
+import { computeErrorRates } from '@speechkd/wer';
+
+/** What labelling needs of a recognizer (the student/teacher bundles' recognizers have it). */
+export interface BatchTranscriber {
+  transcribeBatch(batch: ReadonlyArray<{ samples: Float32Array; sampleRate: number }>): Promise<string[]>;
+}
+
+/** Options of `labelWithTeacher`. */
+export interface LabelOptions {
+  /** Reads an audio file as mono samples at the given rate. */
+  loadAudio: (file: string, sampleRate: number) => Promise<Float32Array>;
+  /** Utterances per recognizer call (default 16). */
+  chunk?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The teacher-labelled transfer set and how good its labels are. */
+export interface LabelResult<T> {
+  /** The entries with `text` replaced by the teacher's transcript; those it transcribed as nothing are dropped. */
+  labelled: T[];
+  dropped: number;
+  /** WER/CER of the teacher's transcripts against the entries' own transcripts (null for no entries). */
+  labelWer: number | null;
+  labelCer: number | null;
+}
+
+/**
+ * Replaces each entry's transcript by the recognizer's (whitespace collapsed): sequence-level distillation
+ * targets for utterances the student has no labels for. An empty transcript would train the student to
+ * emit only blanks on speech, so such entries are dropped.
+ */
+export async function labelWithTeacher<T extends { audio: string; text: string }>(entries: readonly T[], recognizer: BatchTranscriber, opts: LabelOptions): Promise<LabelResult<T>> {
+  const chunk = opts.chunk ?? 16;
+  const hyps: string[] = [];
+  for (let i = 0; i < entries.length; i += chunk) {
+    const part = entries.slice(i, i + chunk);
+    const audio = await Promise.all(part.map(async (e) => ({ samples: await opts.loadAudio(e.audio, FEATURE_SAMPLE_RATE), sampleRate: FEATURE_SAMPLE_RATE })));
+    const got = await recognizer.transcribeBatch(audio);
+    if (got.length !== part.length) throw new Error(`labelWithTeacher: the recognizer returned ${got.length} transcripts for ${part.length} utterances`);
+    for (const h of got) hyps.push(h.trim().replace(/\s+/g, ' '));
+    opts.onProgress?.(hyps.length, entries.length);
+  }
+  const labelled = entries.map((e, i) => ({ ...e, text: hyps[i] })).filter((e) => e.text !== '');
+  const quality = entries.length > 0 ? computeErrorRates(entries.map((e) => e.text), hyps) : null;
+  return { labelled, dropped: entries.length - labelled.length, labelWer: quality?.wer ?? null, labelCer: quality?.cer ?? null };
+}
