@@ -19,7 +19,7 @@ import { progressLine } from './progress.js';
 import type { Log } from './stage.js';
 import { evaluateSystems } from './evaluate-systems.js';
 import type { SystemResult } from './evaluate-systems.js';
-import { readDevCurve, writeReports } from './report.js';
+import { fmtPct, readDevCurve, writeReports } from './report.js';
 import { labelWithTeacher } from './transfer-labels.js';
 
 /** Where each artifact of a run lives. */
@@ -254,8 +254,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     const r = await labelWithTeacher(extraEntries, recognizer, { loadAudio: loadAudioAt, onProgress: (done, total) => progress(done, total, '') })
       .finally(() => recognizer.dispose?.());
     writeManifest(paths.studentTransfer, [...readManifest(corpus.train), ...r.labelled]);
-    const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
-    log(`[transfer-labels] ${r.labelled.length} teacher-labelled utterances (${r.dropped} transcribed as nothing, dropped; label WER ${pct(r.labelWer)} / CER ${pct(r.labelCer)} against the true transcripts, which the students never see) -> ${paths.studentTransfer}`);
+    log(`[transfer-labels] ${r.labelled.length} teacher-labelled utterances (${r.dropped} transcribed as nothing, dropped; label WER ${fmtPct(r.labelWer)} / CER ${fmtPct(r.labelCer)} against the true transcripts, which the students never see) -> ${paths.studentTransfer}`);
     return {
       train: paths.studentTransfer, utterances: r.labelled.length, dropped: r.dropped,
       seconds: r.labelled.reduce((a, e) => a + e.duration, 0), labelWer: r.labelWer, labelCer: r.labelCer,

@@ -110,7 +110,8 @@ function markdownTable(table: readonly string[][]): string {
 }
 
 const fmtRel = (r: number | null): string => (r === null ? 'n/a' : `${r > 0 ? '+' : ''}${(100 * r).toFixed(1)}%`);
-const fmtPct = (r: number | null): string => (r === null ? 'n/a' : `${(100 * r).toFixed(1)}%`);
+/** A fraction as a percentage with one decimal ('n/a' for null). */
+export const fmtPct = (r: number | null): string => (r === null ? 'n/a' : `${(100 * r).toFixed(1)}%`);
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
