@@ -55,6 +55,8 @@ describe('main job (micro preset)', () => {
   type Entry = { id: string; audio: string; speaker: string; text: string };
   const readManifest = (file: string): Entry[] =>
     fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Entry).map((e) => ({ ...e, audio: path.resolve(path.dirname(file), e.audio) }));
+  /** The training manifest a training run's saved config names. */
+  const cfgOf = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { train: string }).train;
 
   it('the second teacher phase also hears the extra speakers, never a dev/test sentence; the CTC-only student does not', () => {
     const corpus = path.join(result.paths.corpus, 'SynthLibri');
@@ -69,7 +71,6 @@ describe('main job (micro preset)', () => {
     expect(new Set(extra.map((e) => e.speaker))).toEqual(new Set(['1011', '1012'])); // after the corpus's 10 speakers
     expect(extra.filter((e) => heldOut.has(e.text))).toEqual([]);
     for (const e of extra) expect(fs.existsSync(e.audio), e.audio).toBe(true);
-    const cfgOf = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { train: string }).train;
     expect(cfgOf(result.paths.teacherFinetune)).toBe(result.paths.teacherTrain);
     expect(cfgOf(result.paths.teacher)).toBe(path.join(corpus, 'train.jsonl'));
     expect(cfgOf(result.paths.studentCtc)).toBe(path.join(corpus, 'train.jsonl'));
@@ -93,7 +94,6 @@ describe('main job (micro preset)', () => {
     }
     expect(labels.labelWer).toBeGreaterThanOrEqual(0); // scored against the true transcripts
     expect(stage('teacher-cache').utterances).toBe(transfer.length);
-    const cfgOf = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { train: string }).train;
     for (const key of ['student-kd', 'student-kd-soft', 'student-kd-speech']) expect(cfgOf(path.join(result.paths.run, key)), key).toBe(result.paths.studentTransfer);
     expect(fs.readFileSync(result.reports.markdown, 'utf8')).toMatch(/distilled students also trained on those speakers as a transfer set: \d+ utts/);
   });

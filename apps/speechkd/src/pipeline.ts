@@ -246,14 +246,14 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const transfer = cfg.studentTransfer === 'true';
   /** Labels the extra speakers' utterances with the teacher's greedy transcripts (utterances it transcribes as nothing are dropped). */
   const transferStage = async (): Promise<TransferResult> => {
-    const corpus = need<CorpusResult>('synth');
-    const own = new Set(readManifest(corpus.train).map((e) => e.id));
+    const corpusTrain = readManifest(need<CorpusResult>('synth').train);
+    const own = new Set(corpusTrain.map((e) => e.id));
     const extraEntries = readManifest(need<TeacherDataResult>('synth-teacher').train).filter((e) => !own.has(e.id));
     const recognizer = await loadRecognizer(path.join(paths.speechTeacher, 'final'), { engine: cfg.engine as 'onnx' | 'tfjs' });
     const progress = progressLine(log, 'transfer-labels', 'utterances');
     const r = await labelWithTeacher(extraEntries, recognizer, { loadAudio: loadAudioAt, onProgress: (done, total) => progress(done, total, '') })
       .finally(() => recognizer.dispose?.());
-    writeManifest(paths.studentTransfer, [...readManifest(corpus.train), ...r.labelled]);
+    writeManifest(paths.studentTransfer, [...corpusTrain, ...r.labelled]);
     log(`[transfer-labels] ${r.labelled.length} teacher-labelled utterances (${r.dropped} transcribed as nothing, dropped; label WER ${fmtPct(r.labelWer)} / CER ${fmtPct(r.labelCer)} against the true transcripts, which the students never see) -> ${paths.studentTransfer}`);
     return {
       train: paths.studentTransfer, utterances: r.labelled.length, dropped: r.dropped,
