@@ -22,6 +22,7 @@ export interface BlockContext {
 export function initBlock(p: ParamStore, cfg: ModelConfig, i: number): void {
   const n = `blocks/${i}`;
   const d = cfg.dim;
+  const g = cfg.residualInitScale;
   for (const ln of ['ln_ff1', 'ln_att', 'ln_conv', 'ln_ff2', 'ln_out']) {
     p.constant(`${n}/${ln}/g`, [d], 1);
     p.constant(`${n}/${ln}/b`, [d], 0);
@@ -29,12 +30,12 @@ export function initBlock(p: ParamStore, cfg: ModelConfig, i: number): void {
   for (const ff of ['ff1', 'ff2']) {
     p.glorot(`${n}/${ff}/w1`, [d, cfg.ffDim]);
     p.constant(`${n}/${ff}/b1`, [cfg.ffDim], 0);
-    p.glorot(`${n}/${ff}/w2`, [cfg.ffDim, d]);
+    p.glorot(`${n}/${ff}/w2`, [cfg.ffDim, d], cfg.ffDim, d, g);
     p.constant(`${n}/${ff}/b2`, [d], 0);
   }
   p.glorot(`${n}/att/wqkv`, [d, 3 * d], d, d);
   p.constant(`${n}/att/bqkv`, [3 * d], 0);
-  p.glorot(`${n}/att/wo`, [d, d]);
+  p.glorot(`${n}/att/wo`, [d, d], d, d, g);
   p.constant(`${n}/att/bo`, [d], 0);
   p.glorot(`${n}/conv/pw1/w`, [d, 2 * d]);
   p.constant(`${n}/conv/pw1/b`, [2 * d], 0);
@@ -42,7 +43,7 @@ export function initBlock(p: ParamStore, cfg: ModelConfig, i: number): void {
   p.constant(`${n}/conv/dw/b`, [d], 0);
   p.constant(`${n}/conv/ln/g`, [d], 1);
   p.constant(`${n}/conv/ln/b`, [d], 0);
-  p.glorot(`${n}/conv/pw2/w`, [d, d]);
+  p.glorot(`${n}/conv/pw2/w`, [d, d], d, d, g);
   p.constant(`${n}/conv/pw2/b`, [d], 0);
 }
 

@@ -12,9 +12,9 @@ export class ParamStore {
     this.rng = new Rng(seed);
   }
 
-  /** Glorot-uniform matrix [fanIn, fanOut] (fans can be overridden for conv kernels). */
-  glorot(name: string, shape: number[], fanIn = shape[0], fanOut = shape[shape.length - 1]): Variable {
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
+  /** Glorot-uniform matrix [fanIn, fanOut] times `gain` (fans can be overridden for conv kernels). */
+  glorot(name: string, shape: number[], fanIn = shape[0], fanOut = shape[shape.length - 1], gain = 1): Variable {
+    const limit = gain * Math.sqrt(6 / (fanIn + fanOut));
     const size = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(size);
     for (let i = 0; i < size; i++) data[i] = (this.rng.next() * 2 - 1) * limit;

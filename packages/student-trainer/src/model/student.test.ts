@@ -100,5 +100,43 @@ describe('resolveModelConfig', () => {
     expect(() => resolveModelConfig('student-s', { bogus: 1 } as never)).toThrow(/"bogus" is unknown/);
     expect(() => resolveModelConfig('student-s', { numHeads: 5 })).toThrow(/divisible/);
     expect(Object.keys(MODEL_PRESETS)).toContain('teacher-m');
+    for (const bad of [0, -0.5, Number.NaN, Infinity]) {
+      expect(() => resolveModelConfig('student-s', { residualInitScale: bad })).toThrow(/"residualInitScale" must be a positive number/);
+    }
+  });
+
+  it('starts the residual branches of the 6- and 8-block presets at 0.1 and reads configs saved without the key as 1', () => {
+    for (const [name, preset] of Object.entries(MODEL_PRESETS)) {
+      expect(preset.residualInitScale, name).toBe(preset.numLayers >= 6 ? 0.1 : 1);
+    }
+    const { residualInitScale: _, ...older } = MODEL_PRESETS['student-s'];
+    expect(resolveModelConfig(older as never).residualInitScale).toBe(1);
+  });
+});
+
+describe('residualInitScale', () => {
+  it('scales exactly the output projections of the residual branches, from the same random draws', () => {
+    const plain = createStudent('test-tiny', { seed: 7 });
+    const scaled = createStudent('test-tiny', { seed: 7, overrides: { residualInitScale: 0.25 } });
+    const branchOut = /^blocks\/\d+\/(ff1\/w2|ff2\/w2|att\/wo|conv\/pw2\/w)$/;
+    let matched = 0;
+    for (const [name, v] of plain.params.vars) {
+      const a = v.dataSync();
+      const b = scaled.params.get(name).dataSync();
+      if (branchOut.test(name)) {
+        matched++;
+        let maxAbs = 0;
+        a.forEach((x, i) => {
+          expect(b[i]).toBeCloseTo(0.25 * x, 6);
+          maxAbs = Math.max(maxAbs, Math.abs(x));
+        });
+        expect(maxAbs).toBeGreaterThan(0);
+      } else {
+        expect(Array.from(b), name).toEqual(Array.from(a));
+      }
+    }
+    expect(matched).toBe(4 * MODEL_PRESETS['test-tiny'].numLayers);
+    plain.dispose();
+    scaled.dispose();
   });
 });

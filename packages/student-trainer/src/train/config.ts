@@ -6,6 +6,8 @@ export interface TrainConfig {
   model: string;
   /** Dropout override for the model (-1 keeps the preset's). */
   dropout: number;
+  /** Residual-branch initialization gain override for the model (-1 keeps the preset's; see ModelConfig). */
+  residualInitScale: number;
   /** Training manifest (JSONL, @speechkd/librispeech format). */
   train: string;
   /** Dev manifest for WER evaluation ('' disables evaluation). */
@@ -83,6 +85,7 @@ export interface TrainConfig {
 export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   model: 'student-s',
   dropout: -1,
+  residualInitScale: -1,
   train: '',
   dev: '',
   runDir: 'runs/student',

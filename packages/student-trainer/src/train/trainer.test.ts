@@ -92,9 +92,13 @@ describe('Trainer', () => {
     const c = await Trainer.create(cfg(path.join(root, 'init-c'), { initFrom: from, train: devManifest, steps: 4 }), quiet);
     await c.run();
     c.dispose();
-    const fresh = await Trainer.create(cfg(path.join(root, 'init-d'), { train: devManifest, steps: 1 }), quiet);
+    const fresh = await Trainer.create(cfg(path.join(root, 'init-d'), { train: devManifest, steps: 1, residualInitScale: 0.5, dropout: 0 }), quiet);
     await fresh.run();
     fresh.dispose();
+    // The model overrides reach the model and its saved config.
+    const saved = JSON.parse(fs.readFileSync(path.join(root, 'init-d', 'final', 'model.json'), 'utf8')).modelConfig;
+    expect([saved.residualInitScale, saved.dropout]).toEqual([0.5, 0]);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'init-c', 'final', 'model.json'), 'utf8')).modelConfig.residualInitScale).toBe(1);
     expect(cmvnOf(path.join(root, 'init-c', 'final'))).toBe(cmvnOf(from));
     expect(cmvnOf(path.join(root, 'init-d', 'final'))).not.toBe(cmvnOf(from));
   });

@@ -8,6 +8,7 @@ import { CmvnStats } from '@speechkd/audio-features';
 import type { CmvnStatsJson } from '@speechkd/audio-features';
 import { createStudent } from '../model/student.js';
 import type { StudentModel } from '../model/student.js';
+import type { ModelConfig } from '../model/config.js';
 import { assignWeights, writeJsonAtomic } from '../model/io.js';
 import { mixSeed } from '@speechkd/random';
 import { collate, disposeBatch, epochOrder, makeBatches } from './batches.js';
@@ -110,7 +111,10 @@ export class Trainer {
       dev = buildSplit(dv.entries, dv.feats, stats, 0, false).utts.filter((u) => u.frames >= 7);
       if (cfg.evalMaxUtts > 0) dev = dev.slice(0, cfg.evalMaxUtts);
     }
-    const model = createStudent(cfg.model, { seed: cfg.seed, overrides: cfg.dropout >= 0 ? { dropout: cfg.dropout } : {} });
+    const overrides: Partial<ModelConfig> = {};
+    if (cfg.dropout >= 0) overrides.dropout = cfg.dropout;
+    if (cfg.residualInitScale !== -1) overrides.residualInitScale = cfg.residualInitScale;
+    const model = createStudent(cfg.model, { seed: cfg.seed, overrides });
     log(`[train] model ${cfg.model}: ${(model.numParams() / 1e6).toFixed(2)}M parameters, backend ${tf.getBackend()}`);
     const trainer = new Trainer(cfg, { model, train: trainSplit.utts, dev, cmvn: stats.toJSON() }, opts);
     if (ck) trainer.restore(ck);
