@@ -2,7 +2,7 @@
 # CTC-only baselines of issue 6 on the synthetic corpus (small preset): teacher-m and student-s trained side by
 # side (one core each; the configs use the recipe of the main job's speech teacher: 1000-frame batches, lr 5e-4
 # after 100 warm-up steps, linear decay over the last part, EMA 0.995, no SpecAugment or dropout), then dev/test
-# WER of the exported EMA models and of float16/int8 copies of student-s. Run from the repository root after
+# WER of the exported EMA models, of float16/int8 copies of student-s and of each run's best checkpoint. Run from the repository root after
 # `npm run build` (about 2 hours on 2 cores; a killed run continues with the same train command plus --resume):
 #   sh packages/student-trainer/scripts/baseline.sh
 set -eu
@@ -28,4 +28,11 @@ done
 $CLI eval --model $S-float16 --manifest $DATA/test.jsonl > runs/eval-student-s-float16-test.json &
 $CLI eval --model $S-int8 --manifest $DATA/test.jsonl > runs/eval-student-s-int8-test.json
 wait
+# The checkpoint each run kept as best by dev CER on its 40 evaluation utterances (the EMA weights of that step).
+for m in teacher-m student-s; do
+  for split in dev test; do
+    $CLI eval --model runs/baseline-$m/best --manifest $DATA/$split.jsonl > runs/eval-$m-best-$split.json &
+  done
+  wait
+done
 cat runs/eval-*.json
