@@ -2,8 +2,9 @@
 # CTC-only baselines of issue 6 on the synthetic corpus (small preset): teacher-m and student-s trained side by
 # side (one core each; the configs use the recipe of the main job's speech teacher: 1000-frame batches, lr 5e-4
 # after 100 warm-up steps, linear decay over the last part, EMA 0.995, no SpecAugment or dropout), then dev/test
-# WER of the exported EMA models, of float16/int8 copies of student-s and of each run's best checkpoint. Run from the repository root after
-# `npm run build` (about 2 hours on 2 cores; a killed run continues with the same train command plus --resume):
+# WER of the exported EMA models, of float16/int8 copies of student-s and of each run's best checkpoint. Run from
+# the repository root after `npm run build` (about 2 hours on 2 cores; a killed run continues with the same train
+# command plus --resume):
 #   sh packages/student-trainer/scripts/baseline.sh
 set -eu
 CLI="node packages/student-trainer/dist/cli.js"
