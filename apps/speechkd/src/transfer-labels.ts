@@ -1,10 +1,9 @@
 import { FEATURE_SAMPLE_RATE } from '@speechkd/student-trainer/inference';
 import { computeErrorRates } from '@speechkd/wer';
+import type { Recognizer } from '@speechkd/wer';
 
-/** What labelling needs of a recognizer (the student/teacher bundles' recognizers have it). */
-export interface BatchTranscriber {
-  transcribeBatch(batch: ReadonlyArray<{ samples: Float32Array; sampleRate: number }>): Promise<string[]>;
-}
+/** What labelling needs of a recognizer: the batched form (the student/teacher bundles' recognizers have it). */
+export type BatchTranscriber = Required<Pick<Recognizer, 'transcribeBatch'>>;
 
 /** Options of `labelWithTeacher`. */
 export interface LabelOptions {
