@@ -72,12 +72,16 @@ async function attempt(url: string, part: string, onProgress?: DownloadProgress)
   }
   if (!res.body) throw new DownloadError(`${url}: empty response body`);
   const out = fs.createWriteStream(part, { flags: start > 0 ? 'a' : 'w' });
+  // A failed pipeline destroys `out` without waiting for a write already under way; the next attempt sizes
+  // the part file to resume from, so it must not start before that write has landed and the file is closed.
+  const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
   let bytes = start;
   const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
   body.on('data', (chunk: Buffer) => { bytes += chunk.length; onProgress?.(bytes, total); });
   try {
     await pipeline(body, out);
   } catch (err) {
+    await closed;
     throw new DownloadError(`${url}: connection lost after ${bytes} bytes (${(err as Error).message}); rerun to resume`);
   }
   if (total !== null && bytes !== total) throw new DownloadError(`${url}: got ${bytes} of ${total} bytes; rerun to resume`);
