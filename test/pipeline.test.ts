@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { resolvePipelineConfig, runPipeline } from '@speechkd/app';
+import { lmSweep, resolvePipelineConfig, runPipeline } from '@speechkd/app';
 import type { PipelineResult } from '@speechkd/app';
 
 // The whole main job in miniature: 48 synthetic utterances, tiny models, a few steps each; with the
@@ -95,7 +95,8 @@ describe('main job (micro preset)', () => {
     expect(labels.labelWer).toBeGreaterThanOrEqual(0); // scored against the true transcripts
     expect(stage('teacher-cache').utterances).toBe(transfer.length);
     for (const key of ['student-kd', 'student-kd-soft', 'student-kd-speech']) expect(cfgOf(path.join(result.paths.run, key)), key).toBe(result.paths.studentTransfer);
-    expect(fs.readFileSync(result.reports.markdown, 'utf8')).toMatch(/distilled students also trained on those speakers as a transfer set: \d+ utts/);
+    expect(fs.readFileSync(result.reports.markdown, 'utf8')).toMatch(/distilled students also trained on those speakers as a transfer set: \d+ utts \/ [\d.]+ min with the teacher's transcripts decoded with the character LM/);
+    expect(labels.decoder).toBe('lm'); // the micro preset labels with the LM (transferLm)
   });
 
   it('summary.json parses and holds the three systems with WER on every set', () => {
@@ -105,7 +106,7 @@ describe('main job (micro preset)', () => {
     expect(summary.systems.map((s) => s.key)).toEqual(['teacher', 'student-ctc', 'student-kd-soft', 'student-kd-speech', 'student-kd']);
     for (const s of summary.systems) {
       expect(s.params).toBeGreaterThan(0);
-      expect(s.results.map((r) => r.set)).toEqual(['synthetic test', 'synthetic dev', 'LibriSpeech test-clean']);
+      expect(s.results.map((r) => r.set)).toEqual(['synthetic test', 'synthetic dev', 'LibriSpeech test-clean', 'synthetic test (LM)', 'synthetic dev (LM)']);
       for (const r of s.results) {
         expect(r.utterances).toBeGreaterThan(0);
         expect(r.wer).toBeGreaterThanOrEqual(0);
@@ -113,8 +114,26 @@ describe('main job (micro preset)', () => {
     }
     const md = fs.readFileSync(result.reports.markdown, 'utf8');
     expect(md).toMatch(/\| student \(test-tiny, distilled\) \|/);
+    expect(md).toMatch(/synthetic test \(LM\) WER % \|/);
+    expect(md).toMatch(/Sets marked \(LM\): prefix beam search \(beam 16\) with a character 3-gram LM/);
+    expect(md).toMatch(/synthetic test \(LM\) [-+]\d+\.\d%/); // the distilled students' relative WER under the LM too
     expect(fs.readFileSync(result.reports.html, 'utf8')).toMatch(/<table>/);
   });
+
+  it('lm-sweep scores every system with each LM setting; a rerun keeps the finished settings', async () => {
+    const lines: string[] = [];
+    const opts = { run: result.paths.run, orders: [3], weights: [0.5], bonuses: [0, 1], beamSize: 4, subset: 'dev' as const, log: (l: string) => lines.push(l) };
+    const first = await lmSweep(opts);
+    const keys = ['teacher', 'student-ctc', 'student-kd-soft', 'student-kd-speech', 'student-kd'];
+    expect(Object.keys(first.greedy)).toEqual(keys);
+    expect(first.rows.map((r) => [r.order, r.weight, r.bonus])).toEqual([[3, 0.5, 0], [3, 0.5, 1]]);
+    for (const r of first.rows) for (const k of keys) expect(r.scores[k][0], k).toBeGreaterThanOrEqual(0);
+    expect((JSON.parse(fs.readFileSync(first.file, 'utf8')) as { rows: unknown[] }).rows).toHaveLength(2);
+    const again = await lmSweep({ ...opts, bonuses: [0, 1, 2] });
+    expect(lines.filter((l) => l.includes('reused from')).length).toBe(2);
+    expect(again.rows.slice(0, 2)).toEqual(first.rows);
+    expect(again.rows).toHaveLength(3);
+  }, 120_000);
 
   it('every distillation term decreases during the distilled run', () => {
     const m = readMetrics(path.join(result.paths.studentKd, 'metrics.jsonl'));
@@ -142,6 +161,24 @@ describe('main job (micro preset)', () => {
     expect(tfjs.referenceWords).toBe(61);
     const onnx = run('onnx');
     expect({ wer: onnx.wer, cer: onnx.cer, errors: onnx.errors }).toEqual({ wer: tfjs.wer, cer: tfjs.cer, errors: tfjs.errors });
+  }, 120_000);
+
+  it('speechkd-train eval --lm FILE decodes with a character LM; a missing LM file is a usage error naming it', () => {
+    const trainCli = fileURLToPath(new URL('../packages/student-trainer/dist/cli.js', import.meta.url));
+    const lmText = path.join(root, 'lm.txt');
+    fs.writeFileSync(lmText, readManifest(path.join(result.paths.corpus, 'SynthLibri', 'train.jsonl')).map((e) => e.text).join('\n'));
+    const evalArgs = ['eval', '--model', path.join(result.paths.studentKd, 'final'), '--manifest', path.join(result.paths.corpus, 'SynthLibri', 'dev.jsonl'), '--engine', 'onnx'];
+    const env = { ...process.env, SPEECHKD_BACKEND: 'wasm' };
+    const r = spawnSync(process.execPath, [trainCli, ...evalArgs, '--lm', lmText, '--lm-order', '3', '--lm-weight', '0.5', '--beam-size', '4'], { encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim()) as { utterances: number; wer: number };
+    expect(out.utterances).toBeGreaterThan(0);
+    expect(out.wer).toBeGreaterThanOrEqual(0);
+    const bad = spawnSync(process.execPath, [trainCli, ...evalArgs, '--lm', path.join(root, 'no-such-lm.txt')], { encoding: 'utf8', env });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--lm .*no-such-lm\.txt: cannot read \(ENOENT\)/);
+    const greedyWithLm = spawnSync(process.execPath, [trainCli, ...evalArgs, '--lm', lmText, '--decoder', 'greedy'], { encoding: 'utf8', env });
+    expect(greedyWithLm.stderr).toMatch(/--lm needs --decoder beam/);
   }, 120_000);
 
   it('a rerun reuses every finished stage', async () => {

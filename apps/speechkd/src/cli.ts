@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { resolvePipelineConfig, PIPELINE_PRESETS, DEFAULT_PIPELINE } from './pipeline-config.js';
+import { resolvePipelineConfig, PIPELINE_PRESETS, DEFAULT_PIPELINE, PipelineConfigError } from './pipeline-config.js';
 import { runPipeline } from './pipeline.js';
 import { formatTextTable, resultTable } from './report.js';
+import { lmSweep } from './lm-sweep.js';
 
 const USAGE = `usage: speechkd run [--preset default|full|micro] [--<setting>=<value> ...] [--only=<stage>]
 
@@ -10,7 +11,12 @@ cache the teachers' outputs, train the student CTC-only and with distillation (a
 --ablations=true), evaluate them all with wer-eval, write runs/<name>/report.md, report.html and
 summary.json. Finished stages are reused; --jobs=N trains N stages at once in worker processes;
 --only=<stage> runs one stage whose prerequisites have finished.
-Presets: ${Object.keys(PIPELINE_PRESETS).join(', ')}. Settings: ${Object.keys(DEFAULT_PIPELINE).join(', ')}.`;
+Presets: ${Object.keys(PIPELINE_PRESETS).join(', ')}. Settings: ${Object.keys(DEFAULT_PIPELINE).join(', ')}.
+
+       speechkd lm-sweep --run=runs/<name> [--orders=6] [--weights=0.5,0.8,1.2] [--bonuses=0.5,1.5,2.5]
+                         [--beamSize=16] [--subset=dev|test]
+Scores every system of a finished run on the synthetic dev set (default) with each LM setting, greedy first;
+writes runs/<name>/lm-sweep-<subset>.json (a rerun keeps finished settings) and prints the table.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
-  if (command !== 'run') throw new Error(`unknown command "${command}"\n${USAGE}`);
+  if (command !== 'run' && command !== 'lm-sweep') throw new Error(`unknown command "${command}"\n${USAGE}`);
   // --key=value or --key value; the config resolver rejects unknown keys.
   const flags: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
@@ -29,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     else if (i + 1 < rest.length && !rest[i + 1].startsWith('--')) flags[a.slice(2)] = rest[++i];
     else throw new Error(`${a}: give a value (${a}=VALUE)`);
   }
+  if (command === 'lm-sweep') return sweep(flags);
   const preset = flags.preset ?? 'default';
   const only = flags.only;
   delete flags.preset;
@@ -39,6 +46,39 @@ async function main(argv: string[]): Promise<number> {
   const result = await runPipeline(cfg, { command: commandLine, only });
   if (only) return 0;
   process.stdout.write(`\n${formatTextTable(resultTable(result.systems))}\n\nreports: ${result.reports.markdown}, ${result.reports.html}, ${result.reports.summary}\n`);
+  return 0;
+}
+
+/** A comma list of numbers from a flag, each checked. */
+function numbers(flags: Record<string, string>, key: string, fallback: string, ok: (x: number) => boolean, what: string): number[] {
+  const raw = flags[key] ?? fallback;
+  const xs = raw.split(',').map((x) => Number(x.trim()));
+  if (raw.trim() === '' || xs.some((x) => !Number.isFinite(x) || !ok(x))) throw new PipelineConfigError(`--${key}=${raw}: give a comma list of ${what}`);
+  return xs;
+}
+
+async function sweep(flags: Record<string, string>): Promise<number> {
+  const known = ['run', 'orders', 'weights', 'bonuses', 'beamSize', 'subset'];
+  for (const k of Object.keys(flags)) if (!known.includes(k)) throw new PipelineConfigError(`--${k}: unknown lm-sweep flag; known: ${known.join(', ')}`);
+  if (!flags.run) throw new PipelineConfigError('lm-sweep: --run=runs/<name> (a finished run) is required');
+  const subset = flags.subset ?? 'dev';
+  if (subset !== 'dev' && subset !== 'test') throw new PipelineConfigError(`--subset=${subset}: use dev or test`);
+  const [beamSize] = numbers(flags, 'beamSize', '16', (x) => Number.isInteger(x) && x >= 1, 'one integer >= 1');
+  const { greedy, rows, file } = await lmSweep({
+    run: flags.run,
+    orders: numbers(flags, 'orders', '6', (x) => Number.isInteger(x) && x >= 2 && x <= 12, 'integers in [2, 12]'),
+    weights: numbers(flags, 'weights', '0.5,0.8,1.2', (x) => x >= 0, 'numbers >= 0'),
+    bonuses: numbers(flags, 'bonuses', '0.5,1.5,2.5', () => true, 'numbers'),
+    beamSize, subset, log: (l) => process.stderr.write(`${l}\n`),
+  });
+  const keys = Object.keys(greedy);
+  const pct = ([w, c]: [number | null, number | null]) => (w === null || c === null ? 'n/a' : `${(100 * w).toFixed(2)} / ${(100 * c).toFixed(2)}`);
+  const table = [
+    ['order', 'weight', 'bonus', ...keys.map((k) => `${k} WER / CER %`)],
+    ['greedy', '', '', ...keys.map((k) => pct(greedy[k]))],
+    ...rows.map((r) => [String(r.order), String(r.weight), String(r.bonus), ...keys.map((k) => pct(r.scores[k]))]),
+  ];
+  process.stdout.write(`\n${formatTextTable(table)}\n\nsweep: ${file}\n`);
   return 0;
 }
 

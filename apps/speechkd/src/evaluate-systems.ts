@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
 import { loadRecognizer } from '@speechkd/student-trainer/inference';
+import type { CharNgramLm } from '@speechkd/student-trainer/inference';
 import { evaluateLibriSpeech } from '@speechkd/wer-eval';
 import type { Log } from './stage.js';
 
@@ -54,39 +55,50 @@ export interface EvaluateSystemsOptions {
   limit: number;
   /** Inference engine: onnxruntime (the exported graph) or tfjs. */
   engine: 'onnx' | 'tfjs';
+  /** A character LM: every system is also scored on the synthetic test and dev sets with it ('synthetic test (LM)'). */
+  lm?: { model: CharNgramLm; weight: number; bonus: number; beamSize: number } | null;
   log: Log;
 }
+
+/** Set name of the LM-decoded evaluation of a set. */
+export const withLm = (set: string): string => `${set} (LM)`;
 
 /** Evaluates every system with wer-eval on the synthetic test and dev sets and the real LibriSpeech sample. */
 export async function evaluateSystems(systems: readonly SystemSpec[], opts: EvaluateSystemsOptions): Promise<SystemResult[]> {
   const { statSync } = await import('node:fs');
-  const sets = [
+  const synth = [
     { set: 'synthetic test', root: opts.synthRoot, subset: 'test' },
     { set: 'synthetic dev', root: opts.synthRoot, subset: 'dev' },
-    ...opts.realSubsets.map((s) => ({ set: `LibriSpeech ${s}`, root: LIBRISPEECH_SAMPLE_ROOT, subset: s })),
+  ];
+  const passes = [
+    { lm: false, sets: [...synth, ...opts.realSubsets.map((s) => ({ set: `LibriSpeech ${s}`, root: LIBRISPEECH_SAMPLE_ROOT, subset: s }))] },
+    ...(opts.lm ? [{ lm: true, sets: synth.map((s) => ({ ...s, set: withLm(s.set) })) }] : []),
   ];
   const out: SystemResult[] = [];
   for (const sys of systems) {
     const bundle = path.join(sys.dir, 'final');
-    const recognizer = await loadRecognizer(bundle, { name: sys.label, engine: opts.engine });
     const results: TestSetResult[] = [];
-    try {
-      for (const s of sets) {
-        const r = await evaluateLibriSpeech({
-          root: s.root, subset: s.subset, recognizer, outDir: path.join(opts.outDir, sys.key, s.subset),
-          limit: opts.limit > 0 ? opts.limit : undefined,
-        });
-        const sum = r.summary;
-        results.push({
-          set: s.set, utterances: sum.utterances, referenceWords: sum.referenceWords, wer: sum.wer, cer: sum.cer, errors: sum.errors,
-          substitutions: sum.substitutions, deletions: sum.deletions, insertions: sum.insertions, rtf: r.rtf,
-          latencyMs: r.recognizerSeconds === null ? null : (1000 * r.recognizerSeconds) / Math.max(1, sum.utterances),
-          report: r.files.report,
-        });
-        opts.log(`[eval] ${sys.label} on ${s.set}: WER ${sum.wer === null ? 'n/a' : (100 * sum.wer).toFixed(2)}% (${sum.utterances} utts, RTF ${r.rtf?.toFixed(4)})`);
+    for (const pass of passes) {
+      const lm = pass.lm && opts.lm ? { decoder: 'beam' as const, beamSize: opts.lm.beamSize, lm: opts.lm.model, lmWeight: opts.lm.weight, lmBonus: opts.lm.bonus } : {};
+      const recognizer = await loadRecognizer(bundle, { name: sys.label, engine: opts.engine, ...lm });
+      try {
+        for (const s of pass.sets) {
+          const r = await evaluateLibriSpeech({
+            root: s.root, subset: s.subset, recognizer, outDir: path.join(opts.outDir, sys.key, pass.lm ? `${s.subset}-lm` : s.subset),
+            limit: opts.limit > 0 ? opts.limit : undefined,
+          });
+          const sum = r.summary;
+          results.push({
+            set: s.set, utterances: sum.utterances, referenceWords: sum.referenceWords, wer: sum.wer, cer: sum.cer, errors: sum.errors,
+            substitutions: sum.substitutions, deletions: sum.deletions, insertions: sum.insertions, rtf: r.rtf,
+            latencyMs: r.recognizerSeconds === null ? null : (1000 * r.recognizerSeconds) / Math.max(1, sum.utterances),
+            report: r.files.report,
+          });
+          opts.log(`[eval] ${sys.label} on ${s.set}: WER ${sum.wer === null ? 'n/a' : (100 * sum.wer).toFixed(2)}% (${sum.utterances} utts, RTF ${r.rtf?.toFixed(4)})`);
+        }
+      } finally {
+        await recognizer.dispose?.();
       }
-    } finally {
-      await recognizer.dispose?.();
     }
     const sizeBytes = statSync(path.join(bundle, 'weights.bin')).size;
     out.push({ key: sys.key, label: sys.label, params: sys.params, steps: sys.steps, bundle, sizeBytes, results });

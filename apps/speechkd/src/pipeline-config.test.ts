@@ -29,6 +29,11 @@ describe('resolvePipelineConfig', () => {
     expect(() => resolvePipelineConfig('default', { jobs: '0' })).toThrow(/--jobs=0: must be an integer >= 1/);
     expect(() => resolvePipelineConfig('default', { engine: 'tflite' })).toThrow(/--engine=tflite: use onnx or tfjs/);
     expect(() => resolvePipelineConfig('default', { teacherFinetuneSteps: '-1' })).toThrow(/--teacherFinetuneSteps=-1: must be an integer >= 0/);
+    expect(() => resolvePipelineConfig('default', { lmOrder: '1' })).toThrow(/--lmOrder=1: use 0 \(no LM\) or an order in \[2, 12\]/);
+    expect(() => resolvePipelineConfig('default', { lmOrder: '2.5' })).toThrow(/--lmOrder=2.5: must be an integer >= 0/);
+    expect(() => resolvePipelineConfig('default', { lmWeight: '-0.1' })).toThrow(/--lmWeight=-0.1: must be >= 0/);
+    expect(() => resolvePipelineConfig('default', { beamSize: '0' })).toThrow(/--beamSize=0: must be an integer >= 1/);
+    expect(resolvePipelineConfig('default', { lmOrder: '0' }).lmOrder).toBe(0);
   });
 
   it('the full preset continues its teacher with SpecAugment and dropout; the students learn from that phase', () => {

@@ -1,4 +1,5 @@
 import { deriveSeed, getPreset } from '@speechkd/synth';
+import { LM_FUSION_DEFAULTS } from '@speechkd/student-trainer/inference';
 import type { PresetConfig } from '@speechkd/synth';
 
 /** Every setting of the main job (plain values; a preset overrides them, then `--key=value` flags). */
@@ -78,6 +79,23 @@ export interface PipelineConfig {
   backend: string;
   /** Inference engine of the evaluation: onnx (exported graph in onnxruntime, fast) or tfjs. */
   engine: string;
+  /**
+   * Order of the character n-gram LM of the LM-decoded rows (0 = none): interpolated Kneser-Ney on the Brown
+   * sentences except the synthetic dev/test transcripts (the text tower's), fused into a beam search. Every
+   * system is scored on the synthetic test and dev sets both greedy and with it.
+   */
+  lmOrder: number;
+  /** LM weight of that decoding (score per label: lmWeight * log P_lm + lmBonus). */
+  lmWeight: number;
+  /** Score per emitted character of that decoding. */
+  lmBonus: number;
+  /** Beam width of that decoding. */
+  beamSize: number;
+  /**
+   * Label the transfer set with that LM decoding ('true') instead of the teacher's greedy transcripts ('false'):
+   * the teacher's best transcripts with the LM become the distilled students' CTC targets. Needs `lmOrder`.
+   */
+  transferLm: string;
 }
 
 /**
@@ -119,6 +137,11 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   realSubsets: 'test-clean,test-other,dev-clean',
   backend: 'auto',
   engine: 'onnx',
+  lmOrder: 6,
+  lmWeight: LM_FUSION_DEFAULTS.lmWeight,
+  lmBonus: LM_FUSION_DEFAULTS.lmBonus,
+  beamSize: 16,
+  transferLm: 'false',
 } satisfies PipelineConfig);
 
 /** Named presets over the defaults. */
@@ -146,7 +169,7 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   micro: {
     name: 'micro', corpus: 'micro', textTower: 'tiny', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
     studentSteps: 16, lr: 3e-3, warmupSteps: 2, batchFrames: 3000, evalLimit: 4, realSubsets: 'test-clean',
-    teacherFinetuneSteps: 4, teacherFinetuneTrainer: 'specAugment=true,dropout=0.1', teacherExtraSpeakers: 2, studentTransfer: 'true',
+    teacherFinetuneSteps: 4, teacherFinetuneTrainer: 'specAugment=true,dropout=0.1', teacherExtraSpeakers: 2, studentTransfer: 'true', lmOrder: 3, transferLm: 'true',
   },
 });
 
@@ -209,8 +232,8 @@ export function resolvePipelineConfig(preset: string, flags: Record<string, stri
     }
   }
   const c = cfg as unknown as PipelineConfig;
-  const mayBeZero = new Set(['textSentences', 'evalLimit', 'teacherFinetuneSteps', 'teacherExtraSpeakers']);
-  for (const k of ['textSteps', 'teacherSteps', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs'] as const) {
+  const mayBeZero = new Set(['textSentences', 'evalLimit', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'lmOrder']);
+  for (const k of ['textSteps', 'teacherSteps', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs', 'lmOrder', 'beamSize'] as const) {
     const min = mayBeZero.has(k) ? 0 : 1;
     if (!Number.isInteger(c[k]) || c[k] < min) throw new PipelineConfigError(`--${k}=${c[k]}: must be an integer >= ${min}`);
   }
@@ -220,8 +243,13 @@ export function resolvePipelineConfig(preset: string, flags: Record<string, stri
   if (c.studentTransfer === 'true' && c.teacherExtraSpeakers === 0) {
     throw new PipelineConfigError('--studentTransfer=true: the transfer set is the teacher\'s extra speakers; set --teacherExtraSpeakers too');
   }
+  if (c.lmOrder === 1 || c.lmOrder > 12) throw new PipelineConfigError(`--lmOrder=${c.lmOrder}: use 0 (no LM) or an order in [2, 12]`);
+  if (c.lmWeight < 0) throw new PipelineConfigError(`--lmWeight=${c.lmWeight}: must be >= 0`);
   if (c.engine !== 'onnx' && c.engine !== 'tfjs') throw new PipelineConfigError(`--engine=${c.engine}: use onnx or tfjs`);
-  for (const k of ['specAugment', 'ablations', 'studentTransfer'] as const) {
+  if (c.transferLm === 'true' && (c.studentTransfer !== 'true' || c.lmOrder === 0)) {
+    throw new PipelineConfigError('--transferLm=true: labels the transfer set with the LM; set --studentTransfer=true and an --lmOrder too');
+  }
+  for (const k of ['specAugment', 'ablations', 'studentTransfer', 'transferLm'] as const) {
     if (c[k] !== 'true' && c[k] !== 'false') throw new PipelineConfigError(`--${k}=${c[k]}: use true or false`);
   }
   if (!/^[\w.-]+$/.test(c.name)) throw new PipelineConfigError(`--name=${c.name}: use letters, digits, '.', '_' or '-'`);

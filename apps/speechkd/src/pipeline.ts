@@ -21,6 +21,7 @@ import { evaluateSystems } from './evaluate-systems.js';
 import type { SystemResult } from './evaluate-systems.js';
 import { fmtPct, readDevCurve, writeReports } from './report.js';
 import { labelWithTeacher } from './transfer-labels.js';
+import { trainBrownLm } from './lm-sweep.js';
 
 /** Where each artifact of a run lives. */
 export interface RunPaths {
@@ -179,7 +180,8 @@ interface StageDef {
 
 type CorpusResult = { root: string; train: string; dev: string; test: string; utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
 type TeacherDataResult = { train: string; root: string; speakers: number; utterances: number; heldOut: number; seconds: number; failures: number };
-type TransferResult = { train: string; utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null };
+/** `decoder` is absent in records written before `transferLm` existed (greedy). */
+type TransferResult = { train: string; utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null; decoder?: 'greedy' | 'lm' };
 type TrainResult = Awaited<ReturnType<typeof trainSpeechModel>> & { pairs?: string[] };
 
 /**
@@ -244,12 +246,17 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     });
 
   const transfer = cfg.studentTransfer === 'true';
-  /** Labels the extra speakers' utterances with the teacher's greedy transcripts (utterances it transcribes as nothing are dropped). */
+  /**
+   * Labels the extra speakers' utterances with the teacher's transcripts, greedy or with the LM (`transferLm`);
+   * utterances it transcribes as nothing are dropped.
+   */
   const transferStage = async (): Promise<TransferResult> => {
     const corpusTrain = readManifest(need<CorpusResult>('synth').train);
     const own = new Set(corpusTrain.map((e) => e.id));
     const extraEntries = readManifest(need<TeacherDataResult>('synth-teacher').train).filter((e) => !own.has(e.id));
-    const recognizer = await loadRecognizer(path.join(paths.speechTeacher, 'final'), { engine: cfg.engine as 'onnx' | 'tfjs' });
+    const withLm = cfg.transferLm === 'true';
+    const decoder = withLm ? { decoder: 'beam' as const, beamSize: cfg.beamSize, lm: trainBrownLm(cfg.lmOrder, need<CorpusResult>('synth'), log), lmWeight: cfg.lmWeight, lmBonus: cfg.lmBonus } : {};
+    const recognizer = await loadRecognizer(path.join(paths.speechTeacher, 'final'), { engine: cfg.engine as 'onnx' | 'tfjs', ...decoder });
     const progress = progressLine(log, 'transfer-labels', 'utterances');
     const r = await labelWithTeacher(extraEntries, recognizer, { loadAudio: loadAudioAt, onProgress: (done, total) => progress(done, total, '') })
       .finally(() => recognizer.dispose?.());
@@ -257,7 +264,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     log(`[transfer-labels] ${r.labelled.length} teacher-labelled utterances (${r.dropped} transcribed as nothing, dropped; label WER ${fmtPct(r.labelWer)} / CER ${fmtPct(r.labelCer)} against the true transcripts, which the students never see) -> ${paths.studentTransfer}`);
     return {
       train: paths.studentTransfer, utterances: r.labelled.length, dropped: r.dropped,
-      seconds: r.labelled.reduce((a, e) => a + e.duration, 0), labelWer: r.labelWer, labelCer: r.labelCer,
+      seconds: r.labelled.reduce((a, e) => a + e.duration, 0), labelWer: r.labelWer, labelCer: r.labelCer, decoder: withLm ? 'lm' : 'greedy',
     };
   };
   const studentData = (distilled: boolean) => {
@@ -368,7 +375,10 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
         { key: 'teacher', label: `speech teacher (${cfg.teacherModel}, CTC${cfg.teacherFinetuneSteps > 0 ? ', two phases' : ''})`, dir: paths.speechTeacher, params: teacher.params, steps: teacher.step },
         ...trained.map(({ v, r }) => ({ key: v.key, label: v.label, dir: studentDir(v.key), params: r.params, steps: r.step })),
       ],
-      { synthRoot: corpus.root, realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit, engine: cfg.engine as 'onnx' | 'tfjs', log },
+      {
+        synthRoot: corpus.root, realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit,
+        engine: cfg.engine as 'onnx' | 'tfjs', lm: cfg.lmOrder > 0 ? { model: trainBrownLm(cfg.lmOrder, corpus, log), weight: cfg.lmWeight, bonus: cfg.lmBonus, beamSize: cfg.beamSize } : null, log,
+      },
     ),
   );
 

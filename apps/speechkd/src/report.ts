@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PipelineConfig } from './pipeline-config.js';
 import type { SystemResult } from './evaluate-systems.js';
+import { withLm } from './evaluate-systems.js';
 
 /** Extra facts for the report. */
 export interface ReportContext {
@@ -11,7 +12,7 @@ export interface ReportContext {
   /** The speech teacher's extra training speakers (`teacherExtraSpeakers`), or null. */
   teacherData?: { speakers: number; utterances: number; seconds: number; heldOut: number } | null;
   /** The distilled students' teacher-labelled transfer set (`studentTransfer`), or null. */
-  transferData?: { utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null } | null;
+  transferData?: { utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null; decoder?: 'greedy' | 'lm' } | null;
   /** The command line that produced the run. */
   command: string;
   /** Dev-set evaluations during training (trainer `evalEvery`), per student; empty when there were none. */
@@ -138,17 +139,22 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
   const ratio = teacher && student ? student.params / teacher.params : null;
   const rel = relativeWerChange(systems);
   const command = ctx.command;
+  const hasLm = systems[0]?.results.some((r) => r.set === withLm('synthetic test')) ?? false;
+  const relSets = ['synthetic test', 'synthetic dev', ...(hasLm ? [withLm('synthetic test'), withLm('synthetic dev')] : [])];
   const notes = [
     `Corpus: synthetic ${cfg.corpus} (seed ${cfg.seed}): ${Object.entries(ctx.corpus.utterances).map(([k, v]) => `${k} ${v} utts / ${(ctx.corpus.seconds[k] / 60).toFixed(1)} min`).join(', ')}; ${ctx.corpus.failures} synthesis failures.`,
     ...(ctx.teacherData
       ? [`The speech teacher's second phase also trained on ${ctx.teacherData.speakers} extra synthetic speakers (${ctx.teacherData.utterances} utts / ${(ctx.teacherData.seconds / 60).toFixed(1)} min; ${ctx.teacherData.heldOut} utterances reading dev/test sentences left out); ${ctx.transferData ? 'the CTC-only student never hears them' : 'the students never hear them'}.`]
       : []),
     ...(ctx.teacherData && ctx.transferData
-      ? [`The distilled students also trained on those speakers as a transfer set: ${ctx.transferData.utterances} utts / ${(ctx.transferData.seconds / 60).toFixed(1)} min with the teacher's greedy transcripts as CTC targets (label WER ${fmtPct(ctx.transferData.labelWer)} / CER ${fmtPct(ctx.transferData.labelCer)} against the true transcripts, which they never see; ${ctx.transferData.dropped} transcribed as nothing, dropped) and its outputs as soft and layer targets; the CTC-only student has the corpus's labels alone.`]
+      ? [`The distilled students also trained on those speakers as a transfer set: ${ctx.transferData.utterances} utts / ${(ctx.transferData.seconds / 60).toFixed(1)} min with the teacher's ${ctx.transferData.decoder === 'lm' ? 'transcripts decoded with the character LM (below)' : 'greedy transcripts'} as CTC targets (label WER ${fmtPct(ctx.transferData.labelWer)} / CER ${fmtPct(ctx.transferData.labelCer)} against the true transcripts, which they never see; ${ctx.transferData.dropped} transcribed as nothing, dropped) and its outputs as soft and layer targets; the CTC-only student has the corpus's labels alone.`]
       : []),
     `Student/teacher parameters: ${ratio === null ? 'n/a' : `${(100 * ratio).toFixed(1)}%`}. Student WER against the CTC-only student (relative): ${
-      systems.filter((x) => x.key.startsWith('student-kd')).map((x) => `${x.label}: ${['synthetic test', 'synthetic dev'].map((set) => `${set} ${fmtRel(relativeWerChange(systems, set, x.key))}`).join(', ')}`).join('; ') || 'n/a'
+      systems.filter((x) => x.key.startsWith('student-kd')).map((x) => `${x.label}: ${relSets.map((set) => `${set} ${fmtRel(relativeWerChange(systems, set, x.key))}`).join(', ')}`).join('; ') || 'n/a'
     }.`,
+    ...(hasLm
+      ? [`Sets marked (LM): prefix beam search (beam ${cfg.beamSize}) with a character ${cfg.lmOrder}-gram LM (interpolated Kneser-Ney, discount 0.75) trained on the Brown sentences except the synthetic dev/test transcripts, weight ${cfg.lmWeight}, bonus ${cfg.lmBonus} per character; the other sets are greedy.`]
+      : []),
     `Distillation layer pairs: ${ctx.kdPairs.join(', ') || 'none'}. Settings: ${cfg.distill || 'defaults of @speechkd/distill'}.`,
     'The models are trained only on synthetic speech (espeak-ng voices); they do not transfer to real LibriSpeech audio, whose rows are reported as measured.',
   ];

@@ -6,7 +6,7 @@ import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
 import { scoreCorpus } from '@speechkd/wer';
 import { initBackend } from '@speechkd/tensor-backend';
-import { ONNX_FILE, exportOnnx, loadRecognizer } from './inference/index.js';
+import { CharNgramLm, LM_FUSION_DEFAULTS, ONNX_FILE, exportOnnx, loadRecognizer } from './inference/index.js';
 import type { RecognizerOptions } from './inference/index.js';
 import { loadModel, saveModel } from './model/io.js';
 import type { WeightPrecision } from './model/quantize.js';
@@ -15,10 +15,13 @@ import { Trainer } from './train/trainer.js';
 
 const USAGE = `usage:
   speechkd-train train [--config FILE] [--resume] [--no-progress] [--key=value ...]
-  speechkd-train transcribe --model DIR [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] file.wav|file.flac ...
-  speechkd-train eval --model DIR --manifest FILE [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] [--max-utts N] [--out FILE]
+  speechkd-train transcribe --model DIR [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] [LM] file.wav|file.flac ...
+  speechkd-train eval --model DIR --manifest FILE [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] [LM] [--max-utts N] [--out FILE]
   speechkd-train quantize --model DIR --precision float16|int8 --out DIR
-  speechkd-train export-onnx --model DIR [--out FILE]   (default DIR/${ONNX_FILE}; --engine onnx then loads it)`;
+  speechkd-train export-onnx --model DIR [--out FILE]   (default DIR/${ONNX_FILE}; --engine onnx then loads it)
+LM: --lm FILE [--lm-order N] [--lm-weight W] [--lm-bonus B]: a character n-gram LM (interpolated Kneser-Ney, default
+  order 6) trained on FILE's sentences, one per line, fused into the beam search (the decoder defaults to beam;
+  weight ${LM_FUSION_DEFAULTS.lmWeight} and bonus ${LM_FUSION_DEFAULTS.lmBonus} per character by default)`;
 
 /** Error for bad command-line usage. */
 class UsageError extends Error {
@@ -54,12 +57,41 @@ async function train(args: string[]): Promise<void> {
   trainer.dispose();
 }
 
-function decoderOptions(v: { decoder?: string; 'beam-size'?: string }): { decoder: 'greedy' | 'beam'; beamSize: number } {
-  const decoder = v.decoder ?? 'greedy';
+const DECODER_FLAGS = {
+  decoder: { type: 'string' }, 'beam-size': { type: 'string' }, lm: { type: 'string' }, 'lm-order': { type: 'string' }, 'lm-weight': { type: 'string' }, 'lm-bonus': { type: 'string' },
+} as const;
+
+type DecoderFlags = { decoder?: string; 'beam-size'?: string; lm?: string; 'lm-order'?: string; 'lm-weight'?: string; 'lm-bonus'?: string };
+
+/** --decoder/--beam-size, and --lm FILE (sentences, one per line) for a character LM fused into the beam search. */
+function decoderOptions(v: DecoderFlags): RecognizerOptions {
+  const decoder = v.decoder ?? (v.lm ? 'beam' : 'greedy');
   if (decoder !== 'greedy' && decoder !== 'beam') throw new UsageError(`--decoder must be greedy or beam, got "${decoder}"`);
   const beamSize = Number(v['beam-size'] ?? 8);
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError(`--beam-size must be a positive integer, got "${v['beam-size']}"`);
-  return { decoder, beamSize };
+  if (!v.lm) {
+    for (const k of ['lm-order', 'lm-weight', 'lm-bonus'] as const) if (v[k] !== undefined) throw new UsageError(`--${k} needs --lm FILE`);
+    return { decoder, beamSize };
+  }
+  if (decoder !== 'beam') throw new UsageError('--lm needs --decoder beam (the LM is fused into the beam search)');
+  const num = (k: 'lm-order' | 'lm-weight' | 'lm-bonus', fallback: number): number => {
+    const x = Number(v[k] ?? fallback);
+    if (!Number.isFinite(x)) throw new UsageError(`--${k} must be a number, got "${v[k]}"`);
+    return x;
+  };
+  let text: string;
+  try {
+    text = fs.readFileSync(v.lm, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--lm ${v.lm}: cannot read (${(err as NodeJS.ErrnoException).code ?? err}); pass a text file with one sentence per line`);
+  }
+  let lm: CharNgramLm;
+  try {
+    lm = CharNgramLm.train(text.split('\n'), { order: num('lm-order', 6) });
+  } catch (err) {
+    throw new UsageError(`--lm ${v.lm}: ${(err as Error).message}`);
+  }
+  return { decoder, beamSize, lm, lmWeight: num('lm-weight', LM_FUSION_DEFAULTS.lmWeight), lmBonus: num('lm-bonus', LM_FUSION_DEFAULTS.lmBonus) };
 }
 
 /** tfjs (the training engine) or onnxruntime (the exported graph, faster on CPU). */
@@ -69,7 +101,7 @@ async function openRecognizer(dir: string, engine: string | undefined, options: 
 }
 
 async function transcribe(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, engine: { type: 'string' }, decoder: { type: 'string' }, 'beam-size': { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, engine: { type: 'string' }, ...DECODER_FLAGS } });
   if (!values.model) throw new UsageError('transcribe: --model DIR is required');
   if (positionals.length === 0) throw new UsageError('transcribe: give at least one audio file');
   const rec = await openRecognizer(values.model, values.engine, decoderOptions(values));
@@ -81,7 +113,7 @@ async function transcribe(args: string[]): Promise<void> {
 }
 
 async function evaluate(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { model: { type: 'string' }, manifest: { type: 'string' }, engine: { type: 'string' }, decoder: { type: 'string' }, 'beam-size': { type: 'string' }, 'max-utts': { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, manifest: { type: 'string' }, engine: { type: 'string' }, ...DECODER_FLAGS, 'max-utts': { type: 'string' }, out: { type: 'string' } } });
   if (!values.model || !values.manifest) throw new UsageError('eval: --model DIR and --manifest FILE are required');
   const rec = await openRecognizer(values.model, values.engine, decoderOptions(values));
   let entries = readManifest(values.manifest);

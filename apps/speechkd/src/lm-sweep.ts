@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeAudioFile } from '@speechkd/audio-features';
+import { readManifest } from '@speechkd/librispeech';
+import { loadBrownSentences, readExcludeSet } from '@speechkd/text-encoders';
+import { CharNgramLm, loadRecognizer } from '@speechkd/student-trainer/inference';
+import { computeErrorRates } from '@speechkd/wer';
+import { PipelineConfigError } from './pipeline-config.js';
+import type { SystemResult } from './evaluate-systems.js';
+import { writeJsonAtomic } from './stage.js';
+import type { Log } from './stage.js';
+
+/**
+ * The character LM of the LM-decoded evaluation: the text tower's sentences (Brown minus every synthetic
+ * dev/test transcript), so no evaluated sentence is in its training text.
+ */
+export function trainBrownLm(order: number, heldOut: { dev: string; test: string }, log: Log): CharNgramLm {
+  const t0 = performance.now();
+  const text = loadBrownSentences({ exclude: readExcludeSet([heldOut.dev, heldOut.test]) });
+  const lm = CharNgramLm.train(text.sentences, { order });
+  const dev = readManifest(heldOut.dev).map((u) => u.text);
+  log(`[lm] character ${order}-gram LM: ${lm.sentences} Brown sentences (${text.excluded} excluded: synthetic dev/test transcripts), dev perplexity ${lm.perplexity(dev).toFixed(3)} per character, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return lm;
+}
+
+/** Options of `lmSweep`. */
+export interface LmSweepOptions {
+  /** A finished run directory (its `summary.json` lists the systems, `stages/synth.json` the corpus). */
+  run: string;
+  orders: number[];
+  weights: number[];
+  bonuses: number[];
+  beamSize: number;
+  /** Synthetic subset scored: dev (tuning) or test. */
+  subset: 'dev' | 'test';
+  log: Log;
+}
+
+/** One setting's WER/CER per system. */
+export interface LmSweepRow {
+  order: number;
+  weight: number;
+  bonus: number;
+  /** System key -> [WER, CER]. */
+  scores: Record<string, [number | null, number | null]>;
+}
+
+const readJson = <T>(file: string, what: string): T => {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch (err) {
+    throw new PipelineConfigError(`--run: cannot read ${what} ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a finished run directory`);
+  }
+};
+
+/**
+ * Scores every system of a finished run on the synthetic dev (or test) set with each LM order, weight and
+ * bonus (beam search with the run's decoder code), greedy first for reference; writes
+ * `<run>/lm-sweep-<subset>.json` after each setting, so an interrupted sweep keeps what it finished.
+ */
+export async function lmSweep(opts: LmSweepOptions): Promise<{ greedy: LmSweepRow['scores']; rows: LmSweepRow[]; file: string }> {
+  const summary = readJson<{ systems: SystemResult[] }>(path.join(opts.run, 'summary.json'), 'run summary');
+  const corpus = readJson<{ result: { dev: string; test: string } }>(path.join(opts.run, 'stages', 'synth.json'), 'corpus stage record').result;
+  const entries = readManifest(opts.subset === 'dev' ? corpus.dev : corpus.test);
+  const audio = await Promise.all(entries.map((e) => decodeAudioFile(e.audio)));
+  const refs = entries.map((e) => e.text);
+  const score = async (bundle: string, decoder: Parameters<typeof loadRecognizer>[1]): Promise<[number | null, number | null]> => {
+    const rec = await loadRecognizer(bundle, { ...decoder, engine: 'onnx' });
+    try {
+      const hyps = await rec.transcribeBatch(audio);
+      const s = computeErrorRates(refs, hyps);
+      return [s.wer, s.cer];
+    } finally {
+      await rec.dispose();
+    }
+  };
+  const file = path.join(opts.run, `lm-sweep-${opts.subset}.json`);
+  // A rerun with the same beam keeps the settings an earlier (possibly interrupted) sweep finished.
+  type Saved = { beamSize: number; greedy: LmSweepRow['scores']; rows: LmSweepRow[] };
+  const saved = fs.existsSync(file) ? readJson<Saved>(file, 'earlier sweep') : null;
+  const earlier = saved?.beamSize === opts.beamSize ? saved : null;
+  const greedy: LmSweepRow['scores'] = earlier?.greedy ?? {};
+  for (const sys of summary.systems) greedy[sys.key] ??= await score(sys.bundle, {});
+  const rows: LmSweepRow[] = [];
+  const total = opts.orders.length * opts.weights.length * opts.bonuses.length;
+  for (const order of opts.orders) {
+    let lm: CharNgramLm | null = null;
+    for (const weight of opts.weights) {
+      for (const bonus of opts.bonuses) {
+        const done = earlier?.rows.find((r) => r.order === order && r.weight === weight && r.bonus === bonus && summary.systems.every((s) => s.key in r.scores));
+        if (done) {
+          rows.push(done);
+          opts.log(`[lm-sweep] ${rows.length}/${total} order ${order} weight ${weight} bonus ${bonus}: reused from ${file}`);
+          continue;
+        }
+        lm ??= trainBrownLm(order, corpus, opts.log);
+        const scores: LmSweepRow['scores'] = {};
+        for (const sys of summary.systems) scores[sys.key] = await score(sys.bundle, { decoder: 'beam', beamSize: opts.beamSize, lm, lmWeight: weight, lmBonus: bonus });
+        rows.push({ order, weight, bonus, scores });
+        writeJsonAtomic(file, { run: opts.run, subset: opts.subset, beamSize: opts.beamSize, utterances: entries.length, greedy, rows });
+        const cells = Object.entries(scores).map(([k, [w]]) => `${k} ${w === null ? 'n/a' : (100 * w).toFixed(2)}`);
+        opts.log(`[lm-sweep] ${rows.length}/${total} order ${order} weight ${weight} bonus ${bonus}: WER ${cells.join(', ')}`);
+      }
+    }
+  }
+  return { greedy, rows, file };
+}
