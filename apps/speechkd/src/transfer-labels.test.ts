@@ -1,3 +1,4 @@
+import { RecognizerOutputError } from '@speechkd/wer';
 import { describe, expect, it } from 'vitest';
 import { labelWithTeacher } from './transfer-labels.js';
 import type { BatchTranscriber } from './transfer-labels.js';
@@ -44,6 +45,8 @@ describe('labelWithTeacher', () => {
 
   it('a recognizer that loses utterances is an error', async () => {
     const bad: BatchTranscriber = { transcribeBatch: async () => ['ONE'] };
-    await expect(labelWithTeacher(entries.slice(0, 2), bad, { loadAudio })).rejects.toThrow(/returned 1 transcripts for 2 utterances/);
+    const err = labelWithTeacher(entries.slice(0, 2), bad, { loadAudio });
+    await expect(err).rejects.toThrow(RecognizerOutputError);
+    await expect(err).rejects.toThrow('the recognizer returned 1 transcripts for 2 utterances');
   });
 });

@@ -1,5 +1,5 @@
 import { FEATURE_SAMPLE_RATE } from '@speechkd/student-trainer/inference';
-import { computeErrorRates } from '@speechkd/wer';
+import { computeErrorRates, transcribeInBatches } from '@speechkd/wer';
 import type { Recognizer } from '@speechkd/wer';
 
 /** What labelling needs of a recognizer: the batched form (the student/teacher bundles' recognizers have it). */
@@ -30,16 +30,12 @@ export interface LabelResult<T> {
  * emit only blanks on speech, so such entries are dropped.
  */
 export async function labelWithTeacher<T extends { audio: string; text: string }>(entries: readonly T[], recognizer: BatchTranscriber, opts: LabelOptions): Promise<LabelResult<T>> {
-  const chunk = opts.chunk ?? 16;
-  const hyps: string[] = [];
-  for (let i = 0; i < entries.length; i += chunk) {
-    const part = entries.slice(i, i + chunk);
-    const audio = await Promise.all(part.map(async (e) => ({ samples: await opts.loadAudio(e.audio, FEATURE_SAMPLE_RATE), sampleRate: FEATURE_SAMPLE_RATE })));
-    const got = await recognizer.transcribeBatch(audio);
-    if (got.length !== part.length) throw new Error(`labelWithTeacher: the recognizer returned ${got.length} transcripts for ${part.length} utterances`);
-    for (const h of got) hyps.push(h.trim().replace(/\s+/g, ' '));
-    opts.onProgress?.(hyps.length, entries.length);
-  }
+  const { texts } = await transcribeInBatches(recognizer, entries, {
+    load: async (e) => ({ samples: await opts.loadAudio(e.audio, FEATURE_SAMPLE_RATE), sampleRate: FEATURE_SAMPLE_RATE }),
+    batchSize: opts.chunk ?? 16,
+    onBatch: (done, total) => opts.onProgress?.(done, total),
+  });
+  const hyps = texts.map((h) => h.trim().replace(/\s+/g, ' '));
   const labelled = entries.map((e, i) => ({ ...e, text: hyps[i] })).filter((e) => e.text !== '');
   const quality = entries.length > 0 ? computeErrorRates(entries.map((e) => e.text), hyps) : null;
   return { labelled, dropped: entries.length - labelled.length, labelWer: quality?.wer ?? null, labelCer: quality?.cer ?? null };

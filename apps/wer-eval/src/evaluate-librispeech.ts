@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeAudioFile } from '@speechkd/audio-features';
 import { readLibriSpeechSubset } from '@speechkd/librispeech';
-import type { LibriSpeechUtterance } from '@speechkd/librispeech';
-import { checkChoice, formatTranscripts, MISSING_MODES, NORMALIZE_MODES, readTranscripts, scoreCorpus, TRANSCRIPT_FORMATS } from '@speechkd/wer';
+import { checkChoice, formatTranscripts, MISSING_MODES, NORMALIZE_MODES, readTranscripts, scoreCorpus, transcribeInBatches, TRANSCRIPT_FORMATS } from '@speechkd/wer';
 import type { CorpusSummary, MissingMode, NormalizeMode, Recognizer, TranscriptFormat } from '@speechkd/wer';
 import { WerEvalError } from './errors.js';
 import { formatErrs, formatRecogs, formatWerSummary } from './result-files.js';
@@ -54,31 +53,6 @@ export interface EvaluationResult {
   files: { recogs: string; errs: string; werSummary: string; hypotheses: string; report: string };
 }
 
-async function transcribeAll(
-  rec: Recognizer, utts: readonly LibriSpeechUtterance[], batchSize: number, onProgress?: EvaluateLibriSpeechOptions['onProgress'],
-): Promise<{ hyps: Map<string, string>; audioSeconds: number; recognizerSeconds: number }> {
-  const hyps = new Map<string, string>();
-  let audioSeconds = 0;
-  let recognizerMs = 0;
-  for (let k = 0; k < utts.length; k += batchSize) {
-    const batch = utts.slice(k, k + batchSize);
-    const audio = await Promise.all(batch.map((u) => decodeAudioFile(u.audio)));
-    for (const a of audio) audioSeconds += a.samples.length / a.sampleRate;
-    const t0 = performance.now();
-    let texts: string[];
-    if (rec.transcribeBatch) texts = await rec.transcribeBatch(audio);
-    else {
-      texts = [];
-      for (const a of audio) texts.push(await rec.transcribe(a.samples, a.sampleRate));
-    }
-    recognizerMs += performance.now() - t0;
-    if (texts.length !== batch.length) throw new WerEvalError(`recognizer ${rec.name} returned ${texts.length} transcripts for a batch of ${batch.length}`);
-    batch.forEach((u, i) => hyps.set(u.id, String(texts[i])));
-    onProgress?.(Math.min(k + batchSize, utts.length), utts.length, audioSeconds);
-  }
-  return { hyps, audioSeconds, recognizerSeconds: recognizerMs / 1000 };
-}
-
 /**
  * Evaluates a recognizer (or an external hypothesis file) on a LibriSpeech subset and writes
  * icefall-style `recogs-<subset>.txt`, `errs-<subset>.txt`, `wer-summary-<subset>.txt`, the
@@ -103,7 +77,9 @@ export async function evaluateLibriSpeech(options: EvaluateLibriSpeechOptions): 
   let system: string;
   if (recognizer) {
     system = recognizer.name;
-    ({ hyps, audioSeconds, recognizerSeconds } = await transcribeAll(recognizer, utts, batchSize, options.onProgress));
+    let texts: string[];
+    ({ texts, audioSeconds, recognizerSeconds } = await transcribeInBatches(recognizer, utts, { load: (u) => decodeAudioFile(u.audio), batchSize, onBatch: options.onProgress }));
+    hyps = new Map(utts.map((u, i) => [u.id, String(texts[i])]));
   } else {
     system = path.basename(hypFile as string);
     hyps = readTranscripts(hypFile as string, checkChoice('--format', options.hypFormat ?? 'kaldi', TRANSCRIPT_FORMATS));

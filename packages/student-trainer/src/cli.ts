@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
-import { scoreCorpus } from '@speechkd/wer';
+import { scoreCorpus, transcribeInBatches } from '@speechkd/wer';
 import { initBackend } from '@speechkd/tensor-backend';
 import { CharNgramLm, LM_FUSION_DEFAULTS, ONNX_FILE, exportOnnx, loadRecognizer } from './inference/index.js';
 import type { RecognizerOptions } from './inference/index.js';
@@ -119,21 +119,11 @@ async function evaluate(args: string[]): Promise<void> {
   let entries = readManifest(values.manifest);
   const max = Number(values['max-utts'] ?? 0);
   if (max > 0) entries = entries.slice(0, max);
-  const refs = new Map<string, string>();
-  const hyps = new Map<string, string>();
   const t0 = performance.now();
-  let audioSec = 0;
-  for (let i = 0; i < entries.length; i += 16) {
-    const chunk = entries.slice(i, i + 16);
-    const audio = await Promise.all(chunk.map((e) => decodeAudioFile(e.audio)));
-    audioSec += audio.reduce((a, x) => a + x.samples.length / x.sampleRate, 0);
-    const texts = await rec.transcribeBatch(audio);
-    chunk.forEach((e, k) => {
-      refs.set(e.id, e.text);
-      hyps.set(e.id, texts[k]);
-    });
-  }
+  const { texts, audioSeconds: audioSec } = await transcribeInBatches(rec, entries, { load: (e) => decodeAudioFile(e.audio), batchSize: 16 });
   const sec = (performance.now() - t0) / 1000;
+  const refs = new Map(entries.map((e) => [e.id, e.text]));
+  const hyps = new Map(entries.map((e, k) => [e.id, texts[k]]));
   const s = scoreCorpus(refs, hyps).summary;
   const size = fs.statSync(path.join(values.model, 'weights.bin')).size;
   const result = { model: values.model, name: rec.name, manifest: values.manifest, utterances: entries.length, wer: s.wer, cer: s.cer, referenceWords: s.referenceWords, weightsBytes: size, rtf: sec / audioSec };

@@ -38,3 +38,21 @@ export class MissingHypothesesError extends WerError {
 export class WerOptionError extends WerError {
   override name = 'WerOptionError';
 }
+
+/** A recognizer returned a different number of transcripts than it was given utterances; names it and both counts. */
+export class RecognizerOutputError extends WerError {
+  override name = 'RecognizerOutputError';
+  /** The recognizer's `name`, when it has one. */
+  readonly recognizer: string | undefined;
+  /** Transcripts it returned. */
+  readonly got: number;
+  /** Utterances it was given. */
+  readonly expected: number;
+
+  constructor(recognizer: string | undefined, got: number, expected: number) {
+    super(`${recognizer ? `recognizer ${recognizer}` : 'the recognizer'} returned ${got} transcripts for ${expected} utterances`);
+    this.recognizer = recognizer;
+    this.got = got;
+    this.expected = expected;
+  }
+}

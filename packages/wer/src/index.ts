@@ -1,7 +1,8 @@
-export type { Recognizer } from './recognizer.js';
+export { transcribeInBatches } from './recognizer.js';
+export type { Recognizer, BatchTranscribable, TranscribeInBatchesOptions, TranscribeInBatchesResult } from './recognizer.js';
 export { Aligner, OP_CORRECT, OP_SUBSTITUTION, OP_DELETION, OP_INSERTION } from './aligner.js';
 export type { EditCounts } from './aligner.js';
-export { WerError, TranscriptError, MissingHypothesesError, WerOptionError } from './errors.js';
+export { WerError, TranscriptError, MissingHypothesesError, WerOptionError, RecognizerOutputError } from './errors.js';
 export { normalizeTranscript, tokenize, NORMALIZE_MODES } from './normalize.js';
 export type { NormalizeMode } from './normalize.js';
 export { TokenIds, encodeCodePoints } from './token-ids.js';
