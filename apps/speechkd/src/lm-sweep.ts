@@ -11,15 +11,16 @@ import { writeJsonAtomic } from './stage.js';
 import type { Log } from './stage.js';
 
 /**
- * The character LM of the LM-decoded evaluation: the text tower's sentences (Brown minus every synthetic
- * dev/test transcript), so no evaluated sentence is in its training text.
+ * A character LM on the Brown sentences except every transcript of the `exclude` manifests (the synthetic
+ * dev/test sets for evaluation, and also the transfer set for labelling it), so no sentence the LM decodes
+ * is in its training text. Logs its perplexity on the `perplexityOn` manifest's transcripts.
  */
-export function trainBrownLm(order: number, heldOut: { dev: string; test: string }, log: Log): CharNgramLm {
+export function trainBrownLm(order: number, exclude: readonly string[], perplexityOn: string, log: Log): CharNgramLm {
   const t0 = performance.now();
-  const text = loadBrownSentences({ exclude: readExcludeSet([heldOut.dev, heldOut.test]) });
+  const text = loadBrownSentences({ exclude: readExcludeSet(exclude) });
   const lm = CharNgramLm.train(text.sentences, { order });
-  const dev = readManifest(heldOut.dev).map((u) => u.text);
-  log(`[lm] character ${order}-gram LM: ${lm.sentences} Brown sentences (${text.excluded} excluded: synthetic dev/test transcripts), dev perplexity ${lm.perplexity(dev).toFixed(3)} per character, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const ppl = lm.perplexity(readManifest(perplexityOn).map((u) => u.text));
+  log(`[lm] character ${order}-gram LM: ${lm.sentences} Brown sentences (${text.excluded} excluded: the transcripts of ${exclude.map((f) => path.relative(process.cwd(), f)).join(', ')}), perplexity ${ppl.toFixed(3)} per character on ${path.basename(perplexityOn)}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return lm;
 }
 
@@ -93,7 +94,7 @@ export async function lmSweep(opts: LmSweepOptions): Promise<{ greedy: LmSweepRo
           opts.log(`[lm-sweep] ${rows.length}/${total} order ${order} weight ${weight} bonus ${bonus}: reused from ${file}`);
           continue;
         }
-        lm ??= trainBrownLm(order, corpus, opts.log);
+        lm ??= trainBrownLm(order, [corpus.dev, corpus.test], corpus.dev, opts.log);
         const scores: LmSweepRow['scores'] = {};
         for (const sys of summary.systems) scores[sys.key] = await score(sys.bundle, { decoder: 'beam', beamSize: opts.beamSize, lm, lmWeight: weight, lmBonus: bonus });
         rows.push({ order, weight, bonus, scores });

@@ -93,7 +93,9 @@ export interface PipelineConfig {
   beamSize: number;
   /**
    * Label the transfer set with that LM decoding ('true') instead of the teacher's greedy transcripts ('false'):
-   * the teacher's best transcripts with the LM become the distilled students' CTC targets. Needs `lmOrder`.
+   * the teacher's best transcripts with the LM become the distilled students' CTC targets. The labelling LM
+   * also leaves out every sentence of the teacher's training manifest (the students' corpus and the transfer
+   * set), so it cannot recall a transcript it is asked for. Needs `lmOrder`.
    */
   transferLm: string;
 }

@@ -251,11 +251,12 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
    * utterances it transcribes as nothing are dropped.
    */
   const transferStage = async (): Promise<TransferResult> => {
-    const corpusTrain = readManifest(need<CorpusResult>('synth').train);
+    const corpus = need<CorpusResult>('synth');
+    const corpusTrain = readManifest(corpus.train);
     const own = new Set(corpusTrain.map((e) => e.id));
     const extraEntries = readManifest(need<TeacherDataResult>('synth-teacher').train).filter((e) => !own.has(e.id));
     const withLm = cfg.transferLm === 'true';
-    const decoder = withLm ? { decoder: 'beam' as const, beamSize: cfg.beamSize, lm: trainBrownLm(cfg.lmOrder, need<CorpusResult>('synth'), log), lmWeight: cfg.lmWeight, lmBonus: cfg.lmBonus } : {};
+    const decoder = withLm ? { decoder: 'beam' as const, beamSize: cfg.beamSize, lm: trainBrownLm(cfg.lmOrder, [corpus.dev, corpus.test, need<TeacherDataResult>('synth-teacher').train], corpus.dev, log), lmWeight: cfg.lmWeight, lmBonus: cfg.lmBonus } : {};
     const recognizer = await loadRecognizer(path.join(paths.speechTeacher, 'final'), { engine: cfg.engine as 'onnx' | 'tfjs', ...decoder });
     const progress = progressLine(log, 'transfer-labels', 'utterances');
     const r = await labelWithTeacher(extraEntries, recognizer, { loadAudio: loadAudioAt, onProgress: (done, total) => progress(done, total, '') })
@@ -377,7 +378,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
       ],
       {
         synthRoot: corpus.root, realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit,
-        engine: cfg.engine as 'onnx' | 'tfjs', lm: cfg.lmOrder > 0 ? { model: trainBrownLm(cfg.lmOrder, corpus, log), weight: cfg.lmWeight, bonus: cfg.lmBonus, beamSize: cfg.beamSize } : null, log,
+        engine: cfg.engine as 'onnx' | 'tfjs', lm: cfg.lmOrder > 0 ? { model: trainBrownLm(cfg.lmOrder, [corpus.dev, corpus.test], corpus.dev, log), weight: cfg.lmWeight, bonus: cfg.lmBonus, beamSize: cfg.beamSize } : null, log,
       },
     ),
   );
