@@ -1,5 +1,5 @@
 import { deriveSeed, getPreset } from '@speechkd/synth';
-import { LM_FUSION_DEFAULTS } from '@speechkd/student-trainer/inference';
+import { LM_DECODING_DEFAULTS } from '@speechkd/student-trainer/inference';
 import type { PresetConfig } from '@speechkd/synth';
 
 /** Every setting of the main job (plain values; a preset overrides them, then `--key=value` flags). */
@@ -139,9 +139,9 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   realSubsets: 'test-clean,test-other,dev-clean',
   backend: 'auto',
   engine: 'onnx',
-  lmOrder: 6,
-  lmWeight: LM_FUSION_DEFAULTS.lmWeight,
-  lmBonus: LM_FUSION_DEFAULTS.lmBonus,
+  lmOrder: LM_DECODING_DEFAULTS.lmOrder,
+  lmWeight: LM_DECODING_DEFAULTS.lmWeight,
+  lmBonus: LM_DECODING_DEFAULTS.lmBonus,
   beamSize: 16,
   transferLm: 'false',
 } satisfies PipelineConfig);

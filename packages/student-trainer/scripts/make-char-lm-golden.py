@@ -34,7 +34,7 @@ def main():
     train = transcripts(['test-other', 'dev-clean'])
     held = transcripts(['test-clean'])
     cases = []
-    for order, discount in [(2, 0.75), (3, 0.1), (5, 0.75), (6, 0.5)]:
+    for order, discount in [(2, 0.75), (3, 0.1), (5, 0.75), (6, 0.5), (8, 0.75)]:
         grams, vocab = padded_everygram_pipeline(order, [list(s) for s in train])
         lm = KneserNeyInterpolated(order, discount=discount)
         lm.fit(grams, vocab)

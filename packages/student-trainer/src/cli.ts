@@ -6,7 +6,7 @@ import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
 import { scoreCorpus, transcribeInBatches } from '@speechkd/wer';
 import { initBackend } from '@speechkd/tensor-backend';
-import { CharNgramLm, LM_FUSION_DEFAULTS, ONNX_FILE, exportOnnx, loadRecognizer } from './inference/index.js';
+import { CharNgramLm, LM_DECODING_DEFAULTS, ONNX_FILE, exportOnnx, loadRecognizer } from './inference/index.js';
 import type { RecognizerOptions } from './inference/index.js';
 import { loadModel, saveModel } from './model/io.js';
 import type { WeightPrecision } from './model/quantize.js';
@@ -20,8 +20,8 @@ const USAGE = `usage:
   speechkd-train quantize --model DIR --precision float16|int8 --out DIR
   speechkd-train export-onnx --model DIR [--out FILE]   (default DIR/${ONNX_FILE}; --engine onnx then loads it)
 LM: --lm FILE [--lm-order N] [--lm-weight W] [--lm-bonus B]: a character n-gram LM (interpolated Kneser-Ney, default
-  order 6) trained on FILE's sentences, one per line, fused into the beam search (the decoder defaults to beam;
-  weight ${LM_FUSION_DEFAULTS.lmWeight} and bonus ${LM_FUSION_DEFAULTS.lmBonus} per character by default)`;
+  order ${LM_DECODING_DEFAULTS.lmOrder}) trained on FILE's sentences, one per line, fused into the beam search (the decoder defaults to beam;
+  weight ${LM_DECODING_DEFAULTS.lmWeight} and bonus ${LM_DECODING_DEFAULTS.lmBonus} per character by default)`;
 
 /** Error for bad command-line usage. */
 class UsageError extends Error {
@@ -87,11 +87,11 @@ function decoderOptions(v: DecoderFlags): RecognizerOptions {
   }
   let lm: CharNgramLm;
   try {
-    lm = CharNgramLm.train(text.split('\n'), { order: num('lm-order', 6) });
+    lm = CharNgramLm.train(text.split('\n'), { order: num('lm-order', LM_DECODING_DEFAULTS.lmOrder) });
   } catch (err) {
     throw new UsageError(`--lm ${v.lm}: ${(err as Error).message}`);
   }
-  return { decoder, beamSize, lm, lmWeight: num('lm-weight', LM_FUSION_DEFAULTS.lmWeight), lmBonus: num('lm-bonus', LM_FUSION_DEFAULTS.lmBonus) };
+  return { decoder, beamSize, lm, lmWeight: num('lm-weight', LM_DECODING_DEFAULTS.lmWeight), lmBonus: num('lm-bonus', LM_DECODING_DEFAULTS.lmBonus) };
 }
 
 /** tfjs (the training engine) or onnxruntime (the exported graph, faster on CPU). */

@@ -20,8 +20,8 @@ export interface DecoderOptions {
   lmBonus?: number;
 }
 
-/** Defaults of the LM fusion weights (tuned on the synthetic dev set, RESULTS.md). */
-export const LM_FUSION_DEFAULTS = { lmWeight: 0.8, lmBonus: 1.5 } as const;
+/** Defaults of LM decoding: n-gram order and fusion weights (tuned on the synthetic dev set, RESULTS.md). */
+export const LM_DECODING_DEFAULTS = { lmOrder: 8, lmWeight: 0.8, lmBonus: 1.5 } as const;
 
 /** logits [batch, frames, vocab] + valid frames -> transcripts (greedy best path or prefix beam search, optionally with a character LM). */
 export function decodeLogits(logits: Tensor3D, lengths: readonly number[], options: DecoderOptions = {}): string[] {
@@ -31,7 +31,7 @@ export function decodeLogits(logits: Tensor3D, lengths: readonly number[], optio
   try {
     const lm = options.lm;
     if (!lm) return prefixBeamSearchBatch(logProbs, lengths, { beamSize, nBest: 1 }).map((h) => decodeIds(h[0]?.labels ?? []));
-    const fusion = checkFusion({ weight: options.lmWeight ?? LM_FUSION_DEFAULTS.lmWeight, bonus: options.lmBonus ?? LM_FUSION_DEFAULTS.lmBonus });
+    const fusion = checkFusion({ weight: options.lmWeight ?? LM_DECODING_DEFAULTS.lmWeight, bonus: options.lmBonus ?? LM_DECODING_DEFAULTS.lmBonus });
     const scorer = lm.scorer(fusion);
     return prefixBeamSearchBatch(logProbs, lengths, { beamSize, nBest: beamSize, scorer }).map((hyps) => {
       let best: number[] = [];

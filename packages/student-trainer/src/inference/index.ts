@@ -2,7 +2,7 @@
 export { loadRecognizer, StudentRecognizer } from './recognizer.js';
 export type { LoadRecognizerOptions, RecognizerOptions } from './recognizer.js';
 export { computeFeatures, normalizeFeatures, FEATURE_SAMPLE_RATE, FEATURE_BINS } from './features.js';
-export { decodeLogits, LM_FUSION_DEFAULTS } from './decode-logits.js';
+export { decodeLogits, LM_DECODING_DEFAULTS } from './decode-logits.js';
 export { CharNgramLm } from '../decode/char-ngram-lm.js';
 export type { CharNgramLmOptions, LmFusionOptions } from '../decode/char-ngram-lm.js';
 export type { DecoderOptions } from './decode-logits.js';
