@@ -7,5 +7,6 @@ export type { SystemResult, SystemSpec, TestSetResult } from './evaluate-systems
 export { formatTextTable, relativeWerChange, resultTable, writeReports } from './report.js';
 export { readStage, runStage, writeJsonAtomic } from './stage.js';
 export type { StageRecord } from './stage.js';
-export { lmSweep, trainBrownLm } from './lm-sweep.js';
+export { lmSweep } from './lm-sweep.js';
+export { trainBrownLm } from './brown-lm.js';
 export type { LmSweepOptions, LmSweepRow } from './lm-sweep.js';

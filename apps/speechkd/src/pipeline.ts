@@ -21,7 +21,7 @@ import { evaluateSystems } from './evaluate-systems.js';
 import type { SystemResult } from './evaluate-systems.js';
 import { fmtPct, readDevCurve, writeReports } from './report.js';
 import { labelWithTeacher } from './transfer-labels.js';
-import { trainBrownLm } from './lm-sweep.js';
+import { trainBrownLm } from './brown-lm.js';
 
 /** Where each artifact of a run lives. */
 export interface RunPaths {

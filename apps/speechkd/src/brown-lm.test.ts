@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBrownSentences } from '@speechkd/text-encoders';
-import { trainBrownLm } from './lm-sweep.js';
+import { trainBrownLm } from './brown-lm.js';
 
 describe('trainBrownLm', () => {
   it('leaves out every transcript of the excluded manifests and says how many', () => {
