@@ -95,8 +95,8 @@ describe('main job (micro preset)', () => {
     expect(labels.labelWer).toBeGreaterThanOrEqual(0); // scored against the true transcripts
     expect(stage('teacher-cache').utterances).toBe(transfer.length);
     for (const key of ['student-kd', 'student-kd-soft', 'student-kd-speech']) expect(cfgOf(path.join(result.paths.run, key)), key).toBe(result.paths.studentTransfer);
-    expect(fs.readFileSync(result.reports.markdown, 'utf8')).toMatch(/distilled students also trained on those speakers as a transfer set: \d+ utts \/ [\d.]+ min with the teacher's transcripts decoded with the character LM/);
-    expect(labels.decoder).toBe('lm'); // the micro preset labels with the LM (transferLm)
+    expect(fs.readFileSync(result.reports.markdown, 'utf8')).toMatch(/distilled students also trained on those speakers as a transfer set: \d+ utts \/ [\d.]+ min with the teacher's transcripts decoded with a character 3-gram LM/);
+    expect([labels.decoder, labels.lmOrder]).toEqual(['lm', 3]); // the micro preset labels with the LM (transferLm)
     // ... an LM that never saw the transfer set's (or the training set's) sentences.
     expect(log.some((l) => /^\(transfer-labels\) \[lm\] character 3-gram LM: .* excluded: the transcripts of .*dev\.jsonl, .*test\.jsonl, .*teacher-train\.jsonl\)/.test(l))).toBe(true);
   });

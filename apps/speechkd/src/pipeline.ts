@@ -180,8 +180,8 @@ interface StageDef {
 
 type CorpusResult = { root: string; train: string; dev: string; test: string; utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
 type TeacherDataResult = { train: string; root: string; speakers: number; utterances: number; heldOut: number; seconds: number; failures: number };
-/** `decoder` is absent in records written before `transferLm` existed (greedy). */
-type TransferResult = { train: string; utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null; decoder?: 'greedy' | 'lm' };
+/** `decoder` is absent in records written before `transferLm` existed (greedy); `lmOrder` is the labelling LM's. */
+type TransferResult = { train: string; utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null; decoder?: 'greedy' | 'lm'; lmOrder?: number };
 type TrainResult = Awaited<ReturnType<typeof trainSpeechModel>> & { pairs?: string[] };
 
 /**
@@ -265,7 +265,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     log(`[transfer-labels] ${r.labelled.length} teacher-labelled utterances (${r.dropped} transcribed as nothing, dropped; label WER ${fmtPct(r.labelWer)} / CER ${fmtPct(r.labelCer)} against the true transcripts, which the students never see) -> ${paths.studentTransfer}`);
     return {
       train: paths.studentTransfer, utterances: r.labelled.length, dropped: r.dropped,
-      seconds: r.labelled.reduce((a, e) => a + e.duration, 0), labelWer: r.labelWer, labelCer: r.labelCer, decoder: withLm ? 'lm' : 'greedy',
+      seconds: r.labelled.reduce((a, e) => a + e.duration, 0), labelWer: r.labelWer, labelCer: r.labelCer, decoder: withLm ? 'lm' : 'greedy', ...(withLm ? { lmOrder: cfg.lmOrder } : {}),
     };
   };
   const studentData = (distilled: boolean) => {

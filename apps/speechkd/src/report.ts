@@ -12,7 +12,7 @@ export interface ReportContext {
   /** The speech teacher's extra training speakers (`teacherExtraSpeakers`), or null. */
   teacherData?: { speakers: number; utterances: number; seconds: number; heldOut: number } | null;
   /** The distilled students' teacher-labelled transfer set (`studentTransfer`), or null. */
-  transferData?: { utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null; decoder?: 'greedy' | 'lm' } | null;
+  transferData?: { utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null; decoder?: 'greedy' | 'lm'; lmOrder?: number } | null;
   /** The command line that produced the run. */
   command: string;
   /** Dev-set evaluations during training (trainer `evalEvery`), per student; empty when there were none. */
@@ -147,7 +147,7 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
       ? [`The speech teacher's second phase also trained on ${ctx.teacherData.speakers} extra synthetic speakers (${ctx.teacherData.utterances} utts / ${(ctx.teacherData.seconds / 60).toFixed(1)} min; ${ctx.teacherData.heldOut} utterances reading dev/test sentences left out); ${ctx.transferData ? 'the CTC-only student never hears them' : 'the students never hear them'}.`]
       : []),
     ...(ctx.teacherData && ctx.transferData
-      ? [`The distilled students also trained on those speakers as a transfer set: ${ctx.transferData.utterances} utts / ${(ctx.transferData.seconds / 60).toFixed(1)} min with the teacher's ${ctx.transferData.decoder === 'lm' ? "transcripts decoded with the character LM (below; trained for this without the transfer set's and the training set's sentences)" : 'greedy transcripts'} as CTC targets (label WER ${fmtPct(ctx.transferData.labelWer)} / CER ${fmtPct(ctx.transferData.labelCer)} against the true transcripts, which they never see; ${ctx.transferData.dropped} transcribed as nothing, dropped) and its outputs as soft and layer targets; the CTC-only student has the corpus's labels alone.`]
+      ? [`The distilled students also trained on those speakers as a transfer set: ${ctx.transferData.utterances} utts / ${(ctx.transferData.seconds / 60).toFixed(1)} min with the teacher's ${ctx.transferData.decoder === 'lm' ? `transcripts decoded with a character ${ctx.transferData.lmOrder ?? cfg.lmOrder}-gram LM (as below, but trained without the transfer set's and the training set's sentences)` : 'greedy transcripts'} as CTC targets (label WER ${fmtPct(ctx.transferData.labelWer)} / CER ${fmtPct(ctx.transferData.labelCer)} against the true transcripts, which they never see; ${ctx.transferData.dropped} transcribed as nothing, dropped) and its outputs as soft and layer targets; the CTC-only student has the corpus's labels alone.`]
       : []),
     `Student/teacher parameters: ${ratio === null ? 'n/a' : `${(100 * ratio).toFixed(1)}%`}. Student WER against the CTC-only student (relative): ${
       systems.filter((x) => x.key.startsWith('student-kd')).map((x) => `${x.label}: ${relSets.map((set) => `${set} ${fmtRel(relativeWerChange(systems, set, x.key))}`).join(', ')}`).join('; ') || 'n/a'
