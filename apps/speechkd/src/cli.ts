@@ -13,7 +13,7 @@ summary.json. Finished stages are reused; --jobs=N trains N stages at once in wo
 --only=<stage> runs one stage whose prerequisites have finished.
 Presets: ${Object.keys(PIPELINE_PRESETS).join(', ')}. Settings: ${Object.keys(DEFAULT_PIPELINE).join(', ')}.
 
-       speechkd lm-sweep --run=runs/<name> [--orders=6] [--weights=0.5,0.8,1.2] [--bonuses=0.5,1.5,2.5]
+       speechkd lm-sweep --run=runs/<name> [--orders=8] [--weights=0.5,0.8,1.2] [--bonuses=0.5,1.5,2.5]
                          [--beamSize=16] [--subset=dev|test]
 Scores every system of a finished run on the synthetic dev set (default) with each LM setting, greedy first;
 writes runs/<name>/lm-sweep-<subset>.json (a rerun keeps finished settings) and prints the table.`;
@@ -66,7 +66,7 @@ async function sweep(flags: Record<string, string>): Promise<number> {
   const [beamSize] = numbers(flags, 'beamSize', '16', (x) => Number.isInteger(x) && x >= 1, 'one integer >= 1');
   const { greedy, rows, file } = await lmSweep({
     run: flags.run,
-    orders: numbers(flags, 'orders', '6', (x) => Number.isInteger(x) && x >= 2 && x <= 12, 'integers in [2, 12]'),
+    orders: numbers(flags, 'orders', '8', (x) => Number.isInteger(x) && x >= 2 && x <= 12, 'integers in [2, 12]'),
     weights: numbers(flags, 'weights', '0.5,0.8,1.2', (x) => x >= 0, 'numbers >= 0'),
     bonuses: numbers(flags, 'bonuses', '0.5,1.5,2.5', () => true, 'numbers'),
     beamSize, subset, log: (l) => process.stderr.write(`${l}\n`),

@@ -20,8 +20,8 @@ const USAGE = `usage:
   speechkd-train quantize --model DIR --precision float16|int8 --out DIR
   speechkd-train export-onnx --model DIR [--out FILE]   (default DIR/${ONNX_FILE}; --engine onnx then loads it)
 LM: --lm FILE [--lm-order N] [--lm-weight W] [--lm-bonus B]: a character n-gram LM (interpolated Kneser-Ney, default
-  order ${LM_DECODING_DEFAULTS.lmOrder}) trained on FILE's sentences, one per line, fused into the beam search (the decoder defaults to beam;
-  weight ${LM_DECODING_DEFAULTS.lmWeight} and bonus ${LM_DECODING_DEFAULTS.lmBonus} per character by default)`;
+  order ${LM_DECODING_DEFAULTS.lmOrder}) trained on FILE's sentences, one per line, fused into the beam search (the decoder defaults to beam, beam
+  size 16; weight ${LM_DECODING_DEFAULTS.lmWeight} and bonus ${LM_DECODING_DEFAULTS.lmBonus} per character by default)`;
 
 /** Error for bad command-line usage. */
 class UsageError extends Error {
@@ -67,7 +67,7 @@ type DecoderFlags = { decoder?: string; 'beam-size'?: string; lm?: string; 'lm-o
 function decoderOptions(v: DecoderFlags): RecognizerOptions {
   const decoder = v.decoder ?? (v.lm ? 'beam' : 'greedy');
   if (decoder !== 'greedy' && decoder !== 'beam') throw new UsageError(`--decoder must be greedy or beam, got "${decoder}"`);
-  const beamSize = Number(v['beam-size'] ?? 8);
+  const beamSize = Number(v['beam-size'] ?? (v.lm ? 16 : 8)); // 16 with an LM, as it was tuned
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError(`--beam-size must be a positive integer, got "${v['beam-size']}"`);
   if (!v.lm) {
     for (const k of ['lm-order', 'lm-weight', 'lm-bonus'] as const) if (v[k] !== undefined) throw new UsageError(`--${k} needs --lm FILE`);
@@ -76,7 +76,7 @@ function decoderOptions(v: DecoderFlags): RecognizerOptions {
   if (decoder !== 'beam') throw new UsageError('--lm needs --decoder beam (the LM is fused into the beam search)');
   const num = (k: 'lm-order' | 'lm-weight' | 'lm-bonus', fallback: number): number => {
     const x = Number(v[k] ?? fallback);
-    if (!Number.isFinite(x)) throw new UsageError(`--${k} must be a number, got "${v[k]}"`);
+    if (!Number.isFinite(x) || (k === 'lm-weight' && x < 0)) throw new UsageError(`--${k} must be a ${k === 'lm-weight' ? 'number >= 0' : 'number'}, got "${v[k]}"`);
     return x;
   };
   let text: string;
