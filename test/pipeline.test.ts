@@ -181,7 +181,7 @@ describe('main job (micro preset)', () => {
     expect(bad.stderr).toMatch(/--lm .*no-such-lm\.txt: cannot read \(ENOENT\)/);
     const greedyWithLm = spawnSync(process.execPath, [trainCli, ...evalArgs, '--lm', lmText, '--decoder', 'greedy'], { encoding: 'utf8', env });
     expect(greedyWithLm.stderr).toMatch(/--lm needs --decoder beam/);
-    const negative = spawnSync(process.execPath, [trainCli, ...evalArgs, '--lm', lmText, '--lm-weight', '-1'], { encoding: 'utf8', env });
+    const negative = spawnSync(process.execPath, [trainCli, ...evalArgs, '--lm', lmText, '--lm-weight=-1'], { encoding: 'utf8', env });
     expect(negative.stderr).toMatch(/--lm-weight must be a number >= 0, got "-1"/);
   }, 120_000);
 
