@@ -254,9 +254,10 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     const corpus = need<CorpusResult>('synth');
     const corpusTrain = readManifest(corpus.train);
     const own = new Set(corpusTrain.map((e) => e.id));
-    const extraEntries = readManifest(need<TeacherDataResult>('synth-teacher').train).filter((e) => !own.has(e.id));
+    const teacherTrain = need<TeacherDataResult>('synth-teacher').train;
+    const extraEntries = readManifest(teacherTrain).filter((e) => !own.has(e.id));
     const withLm = cfg.transferLm === 'true';
-    const decoder = withLm ? { decoder: 'beam' as const, beamSize: cfg.beamSize, lm: trainBrownLm(cfg.lmOrder, [corpus.dev, corpus.test, need<TeacherDataResult>('synth-teacher').train], corpus.dev, log), lmWeight: cfg.lmWeight, lmBonus: cfg.lmBonus } : {};
+    const decoder = withLm ? { decoder: 'beam' as const, beamSize: cfg.beamSize, lm: trainBrownLm(cfg.lmOrder, [corpus.dev, corpus.test, teacherTrain], corpus.dev, log), lmWeight: cfg.lmWeight, lmBonus: cfg.lmBonus } : {};
     const recognizer = await loadRecognizer(path.join(paths.speechTeacher, 'final'), { engine: cfg.engine as 'onnx' | 'tfjs', ...decoder });
     const progress = progressLine(log, 'transfer-labels', 'utterances');
     const r = await labelWithTeacher(extraEntries, recognizer, { loadAudio: loadAudioAt, onProgress: (done, total) => progress(done, total, '') })

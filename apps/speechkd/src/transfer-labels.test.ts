@@ -1,14 +1,14 @@
-import { RecognizerOutputError } from '@speechkd/wer';
 import { describe, expect, it } from 'vitest';
+import { RecognizerOutputError } from '@speechkd/wer';
+import type { BatchTranscribable } from '@speechkd/wer';
 import { labelWithTeacher } from './transfer-labels.js';
-import type { BatchTranscriber } from './transfer-labels.js';
 
 // A recognizer that "hears" the audio file name: loadAudio encodes the entry's index in the first sample.
 const entries = ['HELLO WORLD', 'A B C', 'SILENCE', 'TWO  WORDS', 'LAST ONE'].map((text, i) => ({ id: `u${i}`, audio: `/a/${i}.wav`, text, duration: 1 }));
 const heard = ['  HELLO   WORLD ', 'A B D', '', 'TWO WORDS', ' '];
 const loadAudio = async (file: string, rate: number) => Float32Array.of(Number(/(\d+)\.wav$/.exec(file)![1]), rate);
 
-function recognizer(calls: number[][]): BatchTranscriber {
+function recognizer(calls: number[][]): BatchTranscribable {
   return {
     transcribeBatch: async (batch) => {
       calls.push(batch.map((b) => b.samples[0]));
@@ -44,7 +44,7 @@ describe('labelWithTeacher', () => {
   });
 
   it('a recognizer that loses utterances is an error', async () => {
-    const bad: BatchTranscriber = { transcribeBatch: async () => ['ONE'] };
+    const bad: BatchTranscribable = { transcribeBatch: async () => ['ONE'] };
     const err = labelWithTeacher(entries.slice(0, 2), bad, { loadAudio });
     await expect(err).rejects.toThrow(RecognizerOutputError);
     await expect(err).rejects.toThrow('the recognizer returned 1 transcripts for 2 utterances');

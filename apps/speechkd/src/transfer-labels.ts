@@ -1,9 +1,6 @@
 import { FEATURE_SAMPLE_RATE } from '@speechkd/student-trainer/inference';
 import { computeErrorRates, transcribeInBatches } from '@speechkd/wer';
-import type { Recognizer } from '@speechkd/wer';
-
-/** What labelling needs of a recognizer: the batched form (the student/teacher bundles' recognizers have it). */
-export type BatchTranscriber = Required<Pick<Recognizer, 'transcribeBatch'>>;
+import type { BatchTranscribable } from '@speechkd/wer';
 
 /** Options of `labelWithTeacher`. */
 export interface LabelOptions {
@@ -29,7 +26,7 @@ export interface LabelResult<T> {
  * targets for utterances the student has no labels for. An empty transcript would train the student to
  * emit only blanks on speech, so such entries are dropped.
  */
-export async function labelWithTeacher<T extends { audio: string; text: string }>(entries: readonly T[], recognizer: BatchTranscriber, opts: LabelOptions): Promise<LabelResult<T>> {
+export async function labelWithTeacher<T extends { audio: string; text: string }>(entries: readonly T[], recognizer: BatchTranscribable, opts: LabelOptions): Promise<LabelResult<T>> {
   const { texts } = await transcribeInBatches(recognizer, entries, {
     load: async (e) => ({ samples: await opts.loadAudio(e.audio, FEATURE_SAMPLE_RATE), sampleRate: FEATURE_SAMPLE_RATE }),
     batchSize: opts.chunk ?? 16,

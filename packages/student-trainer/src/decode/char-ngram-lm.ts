@@ -166,7 +166,7 @@ export class CharNgramLm {
 }
 
 /** Validates fusion weights (finite; weight >= 0). */
-export function checkFusion(fusion: LmFusionOptions): LmFusionOptions {
+function checkFusion(fusion: LmFusionOptions): LmFusionOptions {
   if (!(Number.isFinite(fusion.weight) && fusion.weight >= 0)) throw new CtcError(`LM fusion: 'weight' = ${fusion.weight} must be a finite number >= 0`);
   if (!Number.isFinite(fusion.bonus)) throw new CtcError(`LM fusion: 'bonus' = ${fusion.bonus} must be a finite number`);
   return fusion;

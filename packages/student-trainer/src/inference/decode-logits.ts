@@ -1,6 +1,6 @@
 import { tf } from '@speechkd/tensor-backend';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
-import { CharNgramLm, checkFusion, greedyDecode, prefixBeamSearchBatch } from '../decode/index.js';
+import { CharNgramLm, greedyDecode, prefixBeamSearchBatch } from '../decode/index.js';
 import { decodeIds } from '../model/vocab.js';
 
 /** Decoder choice for turning logits into text. */
@@ -31,8 +31,8 @@ export function decodeLogits(logits: Tensor3D, lengths: readonly number[], optio
   try {
     const lm = options.lm;
     if (!lm) return prefixBeamSearchBatch(logProbs, lengths, { beamSize, nBest: 1 }).map((h) => decodeIds(h[0]?.labels ?? []));
-    const fusion = checkFusion({ weight: options.lmWeight ?? LM_DECODING_DEFAULTS.lmWeight, bonus: options.lmBonus ?? LM_DECODING_DEFAULTS.lmBonus });
-    const scorer = lm.scorer(fusion);
+    const fusion = { weight: options.lmWeight ?? LM_DECODING_DEFAULTS.lmWeight, bonus: options.lmBonus ?? LM_DECODING_DEFAULTS.lmBonus };
+    const scorer = lm.scorer(fusion); // validates the weights
     return prefixBeamSearchBatch(logProbs, lengths, { beamSize, nBest: beamSize, scorer }).map((hyps) => {
       let best: number[] = [];
       let bestScore = -Infinity;
