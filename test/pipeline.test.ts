@@ -122,7 +122,7 @@ describe('main job (micro preset)', () => {
     expect(fs.readFileSync(result.reports.html, 'utf8')).toMatch(/<table>/);
   });
 
-  it('lm-sweep scores every system with each LM setting; a rerun keeps the finished settings', async () => {
+  it('lm-sweep scores every system with each LM setting; a rerun keeps the finished settings, another grid or beam adds to the file', async () => {
     const lines: string[] = [];
     const opts = { run: result.paths.run, orders: [3], weights: [0.5], bonuses: [0, 1], beamSize: 4, subset: 'dev' as const, log: (l: string) => lines.push(l) };
     const first = await lmSweep(opts);
@@ -135,6 +135,11 @@ describe('main job (micro preset)', () => {
     expect(lines.filter((l) => l.includes('reused from')).length).toBe(2);
     expect(again.rows.slice(0, 2)).toEqual(first.rows);
     expect(again.rows).toHaveLength(3);
+    // Another beam is a new setting: it is scored, and the file keeps the beam-4 rows beside it.
+    const wider = await lmSweep({ ...opts, bonuses: [1], beamSize: 2 });
+    expect(wider.rows.map((r) => [r.bonus, r.beamSize])).toEqual([[1, 2]]);
+    const saved = JSON.parse(fs.readFileSync(first.file, 'utf8')) as { rows: { bonus: number; beamSize: number }[] };
+    expect(saved.rows.map((r) => [r.bonus, r.beamSize])).toEqual([[0, 4], [1, 4], [2, 4], [1, 2]]);
   }, 120_000);
 
   it('every distillation term decreases during the distilled run', () => {

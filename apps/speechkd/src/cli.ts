@@ -16,7 +16,8 @@ Presets: ${Object.keys(PIPELINE_PRESETS).join(', ')}. Settings: ${Object.keys(DE
        speechkd lm-sweep --run=runs/<name> [--orders=8] [--weights=0.5,0.8,1.2] [--bonuses=0.5,1.5,2.5]
                          [--beamSize=16] [--subset=dev|test]
 Scores every system of a finished run on the synthetic dev set (default) with each LM setting, greedy first;
-writes runs/<name>/lm-sweep-<subset>.json (a rerun keeps finished settings) and prints the table.`;
+writes runs/<name>/lm-sweep-<subset>.json (a rerun keeps finished settings; the file keeps the rows of every
+grid and beam swept) and prints this grid's table.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -74,9 +75,9 @@ async function sweep(flags: Record<string, string>): Promise<number> {
   const keys = Object.keys(greedy);
   const pct = ([w, c]: [number | null, number | null]) => (w === null || c === null ? 'n/a' : `${(100 * w).toFixed(2)} / ${(100 * c).toFixed(2)}`);
   const table = [
-    ['order', 'weight', 'bonus', ...keys.map((k) => `${k} WER / CER %`)],
-    ['greedy', '', '', ...keys.map((k) => pct(greedy[k]))],
-    ...rows.map((r) => [String(r.order), String(r.weight), String(r.bonus), ...keys.map((k) => pct(r.scores[k]))]),
+    ['order', 'weight', 'bonus', 'beam', ...keys.map((k) => `${k} WER / CER %`)],
+    ['greedy', '', '', '', ...keys.map((k) => pct(greedy[k]))],
+    ...rows.map((r) => [String(r.order), String(r.weight), String(r.bonus), String(r.beamSize), ...keys.map((k) => pct(r.scores[k]))]),
   ];
   process.stdout.write(`\n${formatTextTable(table)}\n\nsweep: ${file}\n`);
   return 0;

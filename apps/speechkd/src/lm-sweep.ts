@@ -29,6 +29,7 @@ export interface LmSweepRow {
   order: number;
   weight: number;
   bonus: number;
+  beamSize: number;
   /** System key -> [WER, CER]. */
   scores: Record<string, [number | null, number | null]>;
 }
@@ -44,7 +45,8 @@ const readJson = <T>(file: string, what: string): T => {
 /**
  * Scores every system of a finished run on the synthetic dev (or test) set with each LM order, weight and
  * bonus (beam search with the run's decoder code), greedy first for reference; writes
- * `<run>/lm-sweep-<subset>.json` after each setting, so an interrupted sweep keeps what it finished.
+ * `<run>/lm-sweep-<subset>.json` after each setting, so an interrupted sweep keeps what it finished. The file
+ * accumulates: rows of earlier sweeps with other settings or another beam stay in it; `rows` returns this grid's.
  */
 export async function lmSweep(opts: LmSweepOptions): Promise<{ greedy: LmSweepRow['scores']; rows: LmSweepRow[]; file: string }> {
   const summary = readJson<{ systems: SystemResult[] }>(path.join(opts.run, 'summary.json'), 'run summary');
@@ -63,31 +65,38 @@ export async function lmSweep(opts: LmSweepOptions): Promise<{ greedy: LmSweepRo
     }
   };
   const file = path.join(opts.run, `lm-sweep-${opts.subset}.json`);
-  // A rerun with the same beam keeps the settings an earlier (possibly interrupted) sweep finished.
-  type Saved = { beamSize: number; greedy: LmSweepRow['scores']; rows: LmSweepRow[] };
+  // Files from before rows carried their beam have one top-level beamSize for all rows.
+  type Saved = { beamSize?: number; greedy: LmSweepRow['scores']; rows: (Omit<LmSweepRow, 'beamSize'> & { beamSize?: number })[] };
   const saved = fs.existsSync(file) ? readJson<Saved>(file, 'earlier sweep') : null;
-  const earlier = saved?.beamSize === opts.beamSize ? saved : null;
-  const greedy: LmSweepRow['scores'] = earlier?.greedy ?? {};
+  const all: LmSweepRow[] = (saved?.rows ?? []).map((r) => ({ ...r, beamSize: r.beamSize ?? saved?.beamSize ?? opts.beamSize }));
+  const greedy: LmSweepRow['scores'] = saved?.greedy ?? {};
   for (const sys of summary.systems) greedy[sys.key] ??= await score(sys.bundle, {});
+  const same = (r: LmSweepRow, order: number, weight: number, bonus: number) =>
+    r.order === order && r.weight === weight && r.bonus === bonus && r.beamSize === opts.beamSize;
   const rows: LmSweepRow[] = [];
   const total = opts.orders.length * opts.weights.length * opts.bonuses.length;
   for (const order of opts.orders) {
     let lm: CharNgramLm | null = null;
     for (const weight of opts.weights) {
       for (const bonus of opts.bonuses) {
-        const done = earlier?.rows.find((r) => r.order === order && r.weight === weight && r.bonus === bonus && summary.systems.every((s) => s.key in r.scores));
+        const done = all.find((r) => same(r, order, weight, bonus) && summary.systems.every((s) => s.key in r.scores));
         if (done) {
           rows.push(done);
-          opts.log(`[lm-sweep] ${rows.length}/${total} order ${order} weight ${weight} bonus ${bonus}: reused from ${file}`);
+          opts.log(`[lm-sweep] ${rows.length}/${total} order ${order} weight ${weight} bonus ${bonus} beam ${opts.beamSize}: reused from ${file}`);
           continue;
         }
         lm ??= trainBrownLm(order, [corpus.dev, corpus.test], corpus.dev, opts.log);
         const scores: LmSweepRow['scores'] = {};
         for (const sys of summary.systems) scores[sys.key] = await score(sys.bundle, { decoder: 'beam', beamSize: opts.beamSize, lm, lmWeight: weight, lmBonus: bonus });
-        rows.push({ order, weight, bonus, scores });
-        writeJsonAtomic(file, { run: opts.run, subset: opts.subset, beamSize: opts.beamSize, utterances: entries.length, greedy, rows });
+        const row = { order, weight, bonus, beamSize: opts.beamSize, scores };
+        rows.push(row);
+        // A partial row (a system added to the run since) is replaced, not duplicated.
+        const at = all.findIndex((r) => same(r, order, weight, bonus));
+        if (at >= 0) all[at] = row;
+        else all.push(row);
+        writeJsonAtomic(file, { run: opts.run, subset: opts.subset, utterances: entries.length, greedy, rows: all });
         const cells = Object.entries(scores).map(([k, [w]]) => `${k} ${w === null ? 'n/a' : (100 * w).toFixed(2)}`);
-        opts.log(`[lm-sweep] ${rows.length}/${total} order ${order} weight ${weight} bonus ${bonus}: WER ${cells.join(', ')}`);
+        opts.log(`[lm-sweep] ${rows.length}/${total} order ${order} weight ${weight} bonus ${bonus} beam ${opts.beamSize}: WER ${cells.join(', ')}`);
       }
     }
   }
