@@ -10,6 +10,11 @@ if (runs.length === 0) {
   process.stderr.write('usage: compare-seeds.mjs RUN_DIR ... (finished runs with a student-ctc and a student-kd)\n');
   process.exit(2);
 }
+// The students' seed: the last seed= of `trainer` then `studentTrainer` (the later one wins), else the job's.
+function studentSeed(config) {
+  const pairs = [config.trainer, config.studentTrainer].filter(Boolean).join(',');
+  return [...pairs.matchAll(/(?:^|,)\s*seed=(\d+)/g)].at(-1)?.[1] ?? String(config.seed);
+}
 const sets = ['synthetic test', 'synthetic test (LM)', 'synthetic dev', 'synthetic dev (LM)'];
 const rows = runs.map((run) => {
   const file = path.join(run, 'summary.json');
@@ -28,7 +33,7 @@ const rows = runs.map((run) => {
     }
     return 100 * r.wer;
   };
-  return { run, seed: summary.config.trainer.match(/seed=(\d+)/)?.[1] ?? String(summary.config.seed), ctc: sets.map((s) => wer('student-ctc', s)), kd: sets.map((s) => wer('student-kd', s)) };
+  return { run, seed: studentSeed(summary.config), ctc: sets.map((s) => wer('student-ctc', s)), kd: sets.map((s) => wer('student-kd', s)) };
 });
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const rel = (kd, ctc) => `${(100 * (kd - ctc) / ctc).toFixed(1)}%`;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PIPELINE, PipelineConfigError, resolvePipelineConfig, teacherExtraCorpus } from './pipeline-config.js';
-import { changedSettings, parseSpeechLayers, runPaths, studentVariants, withoutHeldOut } from './pipeline.js';
+import { changedSettings, parseSpeechLayers, runPaths, studentVariants, trainConfig, withoutHeldOut } from './pipeline.js';
 import { devCurveTable, formatTextTable, readDevCurve, relativeWerChange, resultTable } from './report.js';
 import type { SystemResult } from './evaluate-systems.js';
 
@@ -34,6 +34,25 @@ describe('resolvePipelineConfig', () => {
     expect(() => resolvePipelineConfig('default', { lmWeight: '-0.1' })).toThrow(/--lmWeight=-0.1: must be >= 0/);
     expect(() => resolvePipelineConfig('default', { beamSize: '0' })).toThrow(/--beamSize=0: must be an integer >= 1/);
     expect(resolvePipelineConfig('default', { lmOrder: '0' }).lmOrder).toBe(0);
+  });
+
+  it('full-kd3 is full with the session-9 students: studentTrainer reaches the students only', () => {
+    const cfg = resolvePipelineConfig('full-kd3', {});
+    const full = resolvePipelineConfig('full', {});
+    expect({ ...cfg, name: 'full', studentTrainer: '', distill: '', ablations: 'true' }).toEqual(full);
+    expect(cfg.distill).toBe('kdWeight=3');
+    const data = { train: 't.jsonl', dev: 'd.jsonl' };
+    const student = trainConfig(cfg, data, cfg.studentModel, cfg.studentSteps, '/tmp/s', [{ flag: 'studentTrainer', pairs: cfg.studentTrainer }]);
+    const teacher = trainConfig(cfg, data, cfg.teacherModel, cfg.teacherSteps, '/tmp/t', [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }]);
+    expect(student.residualInitScale).toBe(0.1);
+    expect(teacher.residualInitScale).not.toBe(0.1);
+    expect(student.evalEvery).toBe(500); // `trainer` still applies to both
+    expect(teacher.lr).toBe(0.0005);
+    expect(student.lr).toBe(0.001);
+    // Later layers win, and a bad pair names its setting.
+    const two = trainConfig(cfg, data, cfg.teacherModel, 10, '/tmp/t', [{ flag: 'teacherTrainer', pairs: 'lr=0.1' }, { flag: 'teacherFinetuneTrainer', pairs: 'lr=0.2' }]);
+    expect(two.lr).toBe(0.2);
+    expect(() => trainConfig(cfg, data, cfg.studentModel, 10, '/tmp/s', [{ flag: 'studentTrainer', pairs: 'seed' }])).toThrow(/--studentTrainer: "seed" is not key=value/);
   });
 
   it('the full preset continues its teacher with SpecAugment and dropout; the students learn from that phase', () => {

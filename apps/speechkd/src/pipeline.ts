@@ -97,7 +97,14 @@ function parsePairs(spec: string, flag: string): Record<string, string> {
   return out;
 }
 
-function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }, model: string, steps: number, runDir: string, extra = ''): TrainConfig {
+/**
+ * A speech model's trainer config: the job's settings, then `trainer`, then each `extra` layer of
+ * `key=value` pairs in order (a bad pair names the setting it came from).
+ */
+export function trainConfig(
+  cfg: PipelineConfig, corpus: { train: string; dev: string }, model: string, steps: number, runDir: string,
+  extra: { flag: keyof PipelineConfig; pairs: string }[] = [],
+): TrainConfig {
   return resolveTrainConfig(undefined, {
     model, steps, runDir, train: corpus.train, dev: corpus.dev, seed: cfg.seed, lr: cfg.lr, warmupSteps: cfg.warmupSteps, decay: cfg.decay,
     batchFrames: cfg.batchFrames, specAugment: cfg.specAugment, dropout: cfg.dropout, evalEvery: 0, checkpointEvery: Math.max(1, Math.ceil(steps / 4)), backend: cfg.backend,
@@ -105,7 +112,7 @@ function trainConfig(cfg: PipelineConfig, corpus: { train: string; dev: string }
     // An EMA over ~10% of the run: 0.999 would keep most of the initial weights in a run of a few hundred steps.
     emaDecay: Math.max(0, Math.min(0.999, 1 - 10 / steps)),
     ...parsePairs(cfg.trainer, 'trainer'),
-    ...parsePairs(extra, 'teacherTrainer'),
+    ...Object.assign({}, ...extra.map((e) => parsePairs(e.pairs, e.flag))),
   });
 }
 
@@ -277,7 +284,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const stages: StageDef[] = [
     {
       name: 'teacher', deps: ['synth'],
-      run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher, cfg.teacherTrainer), log),
+      run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher, [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }]), log),
     },
     ...(cfg.teacherFinetuneSteps > 0
       ? [{
@@ -290,7 +297,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
             if (!initFrom) throw new PipelineConfigError(`${paths.teacher}/checkpoints: no checkpoint to continue the teacher from; rerun its stage`);
             const tc = trainConfig(
               cfg, data, cfg.teacherModel, cfg.teacherSteps + cfg.teacherFinetuneSteps, paths.teacherFinetune,
-              [cfg.teacherTrainer, cfg.teacherFinetuneTrainer].filter(Boolean).join(','),
+              [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }, { flag: 'teacherFinetuneTrainer', pairs: cfg.teacherFinetuneTrainer }],
             );
             return trainSpeechModel({ ...tc, initFrom }, log);
           },
@@ -336,7 +343,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     ...variants.map((v): StageDef => ({
       name: v.key, deps: v.distill === null ? ['synth'] : ['teacher-cache'],
       run: async () => {
-        const tc = trainConfig(cfg, studentData(v.distill !== null), cfg.studentModel, cfg.studentSteps, studentDir(v.key));
+        const tc = trainConfig(cfg, studentData(v.distill !== null), cfg.studentModel, cfg.studentSteps, studentDir(v.key), [{ flag: 'studentTrainer', pairs: cfg.studentTrainer }]);
         if (v.distill === null) return trainSpeechModel(tc, log);
         const cache = await openTeacherCache(paths.cache);
         const model = resolveModelConfig(cfg.studentModel);
