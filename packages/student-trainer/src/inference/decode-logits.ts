@@ -21,7 +21,7 @@ export interface DecoderOptions {
 }
 
 /** Defaults of LM decoding: n-gram order and fusion weights (tuned on the synthetic dev set, RESULTS.md). */
-export const LM_DECODING_DEFAULTS = { lmOrder: 8, lmWeight: 0.8, lmBonus: 1.5 } as const;
+export const LM_DECODING_DEFAULTS = { lmOrder: 8, lmWeight: 0.8, lmBonus: 2 } as const;
 
 /** logits [batch, frames, vocab] + valid frames -> transcripts (greedy best path or prefix beam search, optionally with a character LM). */
 export function decodeLogits(logits: Tensor3D, lengths: readonly number[], options: DecoderOptions = {}): string[] {
