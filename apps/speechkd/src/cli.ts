@@ -3,8 +3,9 @@ import { resolvePipelineConfig, PIPELINE_PRESETS, DEFAULT_PIPELINE, PipelineConf
 import { runPipeline } from './pipeline.js';
 import { formatTextTable, resultTable } from './report.js';
 import { lmSweep } from './lm-sweep.js';
+import { LM_DECODING_DEFAULTS } from '@speechkd/student-trainer/inference';
 
-const USAGE = `usage: speechkd run [--preset default|full|micro] [--<setting>=<value> ...] [--only=<stage>]
+const USAGE = `usage: speechkd run [--preset ${Object.keys(PIPELINE_PRESETS).join('|')}] [--<setting>=<value> ...] [--only=<stage>]
 
 The main job: synthesize a LibriSpeech-layout corpus, train the text tower and the speech teacher,
 cache the teachers' outputs, train the student CTC-only and with distillation (and the ablations with
@@ -13,8 +14,8 @@ summary.json. Finished stages are reused; --jobs=N trains N stages at once in wo
 --only=<stage> runs one stage whose prerequisites have finished.
 Presets: ${Object.keys(PIPELINE_PRESETS).join(', ')}. Settings: ${Object.keys(DEFAULT_PIPELINE).join(', ')}.
 
-       speechkd lm-sweep --run=runs/<name> [--orders=8] [--weights=0.5,0.8,1.2] [--bonuses=0.5,1.5,2.5]
-                         [--beamSize=16] [--subset=dev|test]
+       speechkd lm-sweep --run=runs/<name> [--orders=${LM_DECODING_DEFAULTS.lmOrder}] [--weights=0.5,0.8,1.2] [--bonuses=0.5,1.5,2.5]
+                         [--beamSize=${LM_DECODING_DEFAULTS.beamSize}] [--subset=dev|test]
 Scores every system of a finished run on the synthetic dev set (default) with each LM setting, greedy first;
 writes runs/<name>/lm-sweep-<subset>.json (a rerun keeps finished settings; the file keeps the rows of every
 grid and beam swept) and prints this grid's table.`;
@@ -64,10 +65,10 @@ async function sweep(flags: Record<string, string>): Promise<number> {
   if (!flags.run) throw new PipelineConfigError('lm-sweep: --run=runs/<name> (a finished run) is required');
   const subset = flags.subset ?? 'dev';
   if (subset !== 'dev' && subset !== 'test') throw new PipelineConfigError(`--subset=${subset}: use dev or test`);
-  const [beamSize] = numbers(flags, 'beamSize', '16', (x) => Number.isInteger(x) && x >= 1, 'one integer >= 1');
+  const [beamSize] = numbers(flags, 'beamSize', String(LM_DECODING_DEFAULTS.beamSize), (x) => Number.isInteger(x) && x >= 1, 'one integer >= 1');
   const { greedy, rows, file } = await lmSweep({
     run: flags.run,
-    orders: numbers(flags, 'orders', '8', (x) => Number.isInteger(x) && x >= 2 && x <= 12, 'integers in [2, 12]'),
+    orders: numbers(flags, 'orders', String(LM_DECODING_DEFAULTS.lmOrder), (x) => Number.isInteger(x) && x >= 2 && x <= 12, 'integers in [2, 12]'),
     weights: numbers(flags, 'weights', '0.5,0.8,1.2', (x) => x >= 0, 'numbers >= 0'),
     bonuses: numbers(flags, 'bonuses', '0.5,1.5,2.5', () => true, 'numbers'),
     beamSize, subset, log: (l) => process.stderr.write(`${l}\n`),

@@ -145,7 +145,7 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   lmOrder: LM_DECODING_DEFAULTS.lmOrder,
   lmWeight: LM_DECODING_DEFAULTS.lmWeight,
   lmBonus: LM_DECODING_DEFAULTS.lmBonus,
-  beamSize: 16,
+  beamSize: LM_DECODING_DEFAULTS.beamSize,
   transferLm: 'false',
 } satisfies PipelineConfig);
 

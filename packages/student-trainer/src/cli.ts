@@ -21,7 +21,7 @@ const USAGE = `usage:
   speechkd-train export-onnx --model DIR [--out FILE]   (default DIR/${ONNX_FILE}; --engine onnx then loads it)
 LM: --lm FILE [--lm-order N] [--lm-weight W] [--lm-bonus B]: a character n-gram LM (interpolated Kneser-Ney, default
   order ${LM_DECODING_DEFAULTS.lmOrder}) trained on FILE's sentences, one per line, fused into the beam search (the decoder defaults to beam, beam
-  size 16; weight ${LM_DECODING_DEFAULTS.lmWeight} and bonus ${LM_DECODING_DEFAULTS.lmBonus} per character by default)`;
+  size ${LM_DECODING_DEFAULTS.beamSize}; weight ${LM_DECODING_DEFAULTS.lmWeight} and bonus ${LM_DECODING_DEFAULTS.lmBonus} per character by default)`;
 
 /** Error for bad command-line usage. */
 class UsageError extends Error {
@@ -67,16 +67,16 @@ type DecoderFlags = { decoder?: string; 'beam-size'?: string; lm?: string; 'lm-o
 function decoderOptions(v: DecoderFlags): RecognizerOptions {
   const decoder = v.decoder ?? (v.lm ? 'beam' : 'greedy');
   if (decoder !== 'greedy' && decoder !== 'beam') throw new UsageError(`--decoder must be greedy or beam, got "${decoder}"`);
-  const beamSize = Number(v['beam-size'] ?? (v.lm ? 16 : 8)); // 16 with an LM, as it was tuned
+  const beamSize = Number(v['beam-size'] ?? (v.lm ? LM_DECODING_DEFAULTS.beamSize : 8)); // with an LM, the tuned width
   if (!Number.isInteger(beamSize) || beamSize < 1) throw new UsageError(`--beam-size must be a positive integer, got "${v['beam-size']}"`);
   if (!v.lm) {
     for (const k of ['lm-order', 'lm-weight', 'lm-bonus'] as const) if (v[k] !== undefined) throw new UsageError(`--${k} needs --lm FILE`);
     return { decoder, beamSize };
   }
   if (decoder !== 'beam') throw new UsageError('--lm needs --decoder beam (the LM is fused into the beam search)');
-  const num = (k: 'lm-order' | 'lm-weight' | 'lm-bonus', fallback: number): number => {
+  const num = (k: 'lm-order' | 'lm-weight' | 'lm-bonus', fallback: number, min = -Infinity): number => {
     const x = Number(v[k] ?? fallback);
-    if (!Number.isFinite(x) || (k === 'lm-weight' && x < 0)) throw new UsageError(`--${k} must be a ${k === 'lm-weight' ? 'number >= 0' : 'number'}, got "${v[k]}"`);
+    if (!Number.isFinite(x) || x < min) throw new UsageError(`--${k} must be a number${min > -Infinity ? ` >= ${min}` : ''}, got "${v[k]}"`);
     return x;
   };
   let text: string;
@@ -91,7 +91,7 @@ function decoderOptions(v: DecoderFlags): RecognizerOptions {
   } catch (err) {
     throw new UsageError(`--lm ${v.lm}: ${(err as Error).message}`);
   }
-  return { decoder, beamSize, lm, lmWeight: num('lm-weight', LM_DECODING_DEFAULTS.lmWeight), lmBonus: num('lm-bonus', LM_DECODING_DEFAULTS.lmBonus) };
+  return { decoder, beamSize, lm, lmWeight: num('lm-weight', LM_DECODING_DEFAULTS.lmWeight, 0), lmBonus: num('lm-bonus', LM_DECODING_DEFAULTS.lmBonus) };
 }
 
 /** tfjs (the training engine) or onnxruntime (the exported graph, faster on CPU). */

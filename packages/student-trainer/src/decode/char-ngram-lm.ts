@@ -3,8 +3,11 @@ import { CtcError } from '../ctc/ctc-error.js';
 import type { PrefixScorer } from './prefix-beam-search.js';
 
 /** Options of `CharNgramLm.train`. */
+/** Default n-gram order of `CharNgramLm.train` (the order tuned for decoding; RESULTS.md). */
+export const DEFAULT_LM_ORDER = 8;
+
 export interface CharNgramLmOptions {
-  /** N-gram order in characters (context of order - 1). Default 8. */
+  /** N-gram order in characters (context of order - 1). Default `DEFAULT_LM_ORDER`. */
   order?: number;
   /** Absolute discount of every order, in (0, 1). Default 0.75. */
   discount?: number;
@@ -54,7 +57,7 @@ export class CharNgramLm {
 
   /** Counts the n-grams of `sentences` (normalized to the CTC vocabulary; empty ones are skipped). */
   static train(sentences: Iterable<string>, options: CharNgramLmOptions = {}): CharNgramLm {
-    const order = options.order ?? 8;
+    const order = options.order ?? DEFAULT_LM_ORDER;
     const discount = options.discount ?? 0.75;
     if (!Number.isInteger(order) || order < 2 || order > 12) throw new CtcError(`CharNgramLm: option 'order' = ${order} must be an integer in [2, 12]`);
     if (!(discount > 0 && discount < 1)) throw new CtcError(`CharNgramLm: option 'discount' = ${discount} must be in (0, 1)`);

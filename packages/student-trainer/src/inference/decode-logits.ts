@@ -1,6 +1,6 @@
 import { tf } from '@speechkd/tensor-backend';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
-import { CharNgramLm, greedyDecode, prefixBeamSearchBatch } from '../decode/index.js';
+import { CharNgramLm, DEFAULT_LM_ORDER, greedyDecode, prefixBeamSearchBatch } from '../decode/index.js';
 import { decodeIds } from '../model/vocab.js';
 
 /** Decoder choice for turning logits into text. */
@@ -20,8 +20,8 @@ export interface DecoderOptions {
   lmBonus?: number;
 }
 
-/** Defaults of LM decoding: n-gram order and fusion weights (tuned on the synthetic dev set, RESULTS.md). */
-export const LM_DECODING_DEFAULTS = { lmOrder: 8, lmWeight: 0.8, lmBonus: 2 } as const;
+/** Defaults of LM decoding: n-gram order, fusion weights and beam width (tuned on the synthetic dev set, RESULTS.md). */
+export const LM_DECODING_DEFAULTS = { lmOrder: DEFAULT_LM_ORDER, lmWeight: 0.8, lmBonus: 2, beamSize: 16 } as const;
 
 /** logits [batch, frames, vocab] + valid frames -> transcripts (greedy best path or prefix beam search, optionally with a character LM). */
 export function decodeLogits(logits: Tensor3D, lengths: readonly number[], options: DecoderOptions = {}): string[] {
