@@ -14,6 +14,8 @@ export interface BlockContext {
   training: boolean;
   /** Returns a fresh dropout seed for each call. */
   nextSeed: () => number;
+  /** Per-utterance dropout keys (see `dropout`); undefined = batch positions. */
+  itemKeys?: readonly number[];
   /** Collects attention probabilities [batch, heads, t, t] when set. */
   attentions?: Tensor[];
 }
@@ -49,7 +51,7 @@ export function initBlock(p: ParamStore, cfg: ModelConfig, i: number): void {
 
 function feedForward(p: ParamStore, n: string, x: Tensor, rate: number, ctx: BlockContext): Tensor {
   const h = swish(linear(x, p.get(`${n}/w1`), p.get(`${n}/b1`)));
-  return linear(dropout(h, rate, ctx.training, ctx.nextSeed()), p.get(`${n}/w2`), p.get(`${n}/b2`));
+  return linear(dropout(h, rate, ctx.training, ctx.nextSeed(), ctx.itemKeys), p.get(`${n}/w2`), p.get(`${n}/b2`));
 }
 
 /** Multi-head self-attention with key padding: x [b, t, d] -> [b, t, d]; batched matMuls over heads. */
@@ -64,7 +66,7 @@ function selfAttention(p: ParamStore, n: string, x: Tensor, heads: number, rate:
   const scores = tf.add(tf.reshape(batchMatMul(qs, kt), [b, heads, t, t]), ctx.attnBias);
   const probs = tf.softmax(scores);
   if (ctx.attentions) ctx.attentions.push(probs);
-  const dropped = tf.reshape(dropout(probs, rate, ctx.training, ctx.nextSeed()), [b * heads, t, t]);
+  const dropped = tf.reshape(dropout(probs, rate, ctx.training, ctx.nextSeed(), ctx.itemKeys), [b * heads, t, t]);
   const ctxv = tf.reshape(batchMatMul(dropped, tf.reshape(v, [b * heads, t, dh])), [b, heads, t, dh]);
   const merged = tf.reshape(tf.transpose(ctxv, [0, 2, 1, 3]), [b, t, d]);
   return linear(merged, p.get(`${n}/wo`), p.get(`${n}/bo`));
@@ -85,7 +87,7 @@ export function conformerBlock(p: ParamStore, cfg: ModelConfig, i: number, x: Te
   const n = `blocks/${i}`;
   const r = cfg.dropout;
   const ln = (name: string, y: Tensor): Tensor => layerNorm(y, p.get(`${n}/${name}/g`), p.get(`${n}/${name}/b`));
-  const drop = (y: Tensor): Tensor => dropout(y, r, ctx.training, ctx.nextSeed());
+  const drop = (y: Tensor): Tensor => dropout(y, r, ctx.training, ctx.nextSeed(), ctx.itemKeys);
   let y = tf.add(x, tf.mul(drop(feedForward(p, `${n}/ff1`, ln('ln_ff1', x), r, ctx)), 0.5));
   y = tf.add(y, drop(selfAttention(p, `${n}/att`, ln('ln_att', y), cfg.numHeads, r, ctx)));
   y = tf.add(y, drop(convModule(p, `${n}/conv`, ln('ln_conv', y), ctx)));

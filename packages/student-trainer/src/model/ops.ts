@@ -1,5 +1,5 @@
 import { tf } from '@speechkd/tensor-backend';
-import { Rng } from '@speechkd/random';
+import { Rng, mixSeed } from '@speechkd/random';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 
 /** Running count of matMul FLOPs of forward passes (2*m*n*k each), for benchmarks. */
@@ -49,17 +49,38 @@ export function swish(x: Tensor): Tensor {
   return tf.mul(x, tf.sigmoid(x));
 }
 
-/** Dropout that is a no-op outside training; `seed` makes the mask reproducible. */
-export function dropout(x: Tensor, rate: number, training: boolean, seed: number): Tensor {
+/**
+ * Dropout that is a no-op outside training; `seed` makes the mask reproducible. x is [batch, ..., last]:
+ * each row (item, middle indices) draws its mask from its own stream, seeded by the call's seed, the item's
+ * key (`itemKeys[b]`, default its index) and the middle indices, so an utterance gets the same mask whatever
+ * batch slice it sits in and however much padding follows it (data-parallel training splits batches).
+ */
+export function dropout(x: Tensor, rate: number, training: boolean, seed: number, itemKeys?: readonly number[]): Tensor {
   if (!training || rate <= 0) return x;
   // The mask (0 or 1/keep) is drawn on the host: tf.dropout draws its uniforms through seedrandom
   // element by element, which cost ~10% of a student-s training step.
   const keep = 1 - rate;
   const scale = 1 / keep;
-  const rng = new Rng(seed);
+  const shape = x.shape;
+  const last = shape[shape.length - 1];
+  const mid = shape.slice(1, -1);
+  const rowsPerItem = mid.reduce((a, b) => a * b, 1);
   const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) if (rng.next() < keep) mask[i] = scale;
-  return tf.mul(x, tf.tensor(mask, x.shape));
+  const idx = new Array<number>(mid.length).fill(0);
+  let o = 0;
+  for (let b = 0; b < shape[0]; b++) {
+    const key = itemKeys ? itemKeys[b] : b;
+    idx.fill(0);
+    for (let r = 0; r < rowsPerItem; r++) {
+      const rng = new Rng(mixSeed(seed, key, ...idx));
+      for (let j = 0; j < last; j++, o++) if (rng.next() < keep) mask[o] = scale;
+      for (let a = idx.length - 1; a >= 0; a--) {
+        if (++idx[a] < mid[a]) break;
+        idx[a] = 0;
+      }
+    }
+  }
+  return tf.mul(x, tf.tensor(mask, shape));
 }
 
 /** Sinusoidal positional table [frames, dim] (Vaswani et al.). */

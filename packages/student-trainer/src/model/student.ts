@@ -19,6 +19,11 @@ export interface ForwardOptions {
   returnAttention?: boolean;
   /** Seed of the dropout masks of this call (vary it per step). Default 0. */
   dropoutSeed?: number;
+  /**
+   * Dropout key of each utterance (default: its position in this batch). Data-parallel training passes the
+   * utterances' positions in the global batch, so a slice draws the masks the whole batch would have.
+   */
+  itemKeys?: readonly number[];
 }
 
 /** Output of `StudentModel.forward`; every tensor lives in the caller's tidy scope. */
@@ -60,6 +65,7 @@ export class StudentModel {
       throw new Error(`StudentModel.forward: argument "features" must have ${this.config.numMelBins} bins, got ${bins}`);
     }
     if (lengths.length !== b) throw new Error(`StudentModel.forward: argument "lengths" has ${lengths.length} entries for batch ${b}`);
+    if (options.itemKeys && options.itemKeys.length !== b) throw new Error(`StudentModel.forward: argument "itemKeys" has ${options.itemKeys.length} entries for batch ${b}`);
     const training = options.training ?? false;
     const baseSeed = options.dropoutSeed ?? 0;
     let calls = 0;
@@ -74,10 +80,11 @@ export class StudentModel {
       attnBias: tf.reshape(tf.mul(tf.sub(1, mask2), -1e9), [b, 1, 1, t]),
       training,
       nextSeed: () => mixSeed(baseSeed, calls++),
+      itemKeys: options.itemKeys,
       attentions: options.returnAttention ? [] : undefined,
     };
     x = tf.add(x, sinusoidalPositions(t, cfg.dim)) as Tensor3D;
-    x = dropout(x, cfg.dropout, training, ctx.nextSeed()) as Tensor3D;
+    x = dropout(x, cfg.dropout, training, ctx.nextSeed(), options.itemKeys) as Tensor3D;
     const hiddenStates: Tensor3D[] = [];
     if (options.returnHidden) hiddenStates.push(x);
     for (let i = 0; i < cfg.numLayers; i++) {

@@ -79,6 +79,12 @@ export interface TrainConfig {
   beamSize: number;
   /** Tensor backend: auto, wasm, cpu, tensorflow, tensorflow-gpu. */
   backend: string;
+  /**
+   * Data-parallel workers: this thread plus `workers - 1` helper threads, each with its own backend and model
+   * replica, splitting every batch (0 = the cores available, at most 8; 1 on a native tfjs backend). The
+   * result does not depend on it beyond float rounding, and checkpoints resume with any worker count.
+   */
+  workers: number;
 }
 
 /** Defaults of every key. */
@@ -122,6 +128,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   decoder: 'greedy',
   beamSize: 8,
   backend: 'auto',
+  workers: 0,
 } as TrainConfig);
 
 /** Error for a bad config file, unknown key or bad value; names the key and the source. */

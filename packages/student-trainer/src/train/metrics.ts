@@ -58,6 +58,11 @@ export class MetricsLog {
     this.writeCurves();
   }
 
+  /** Appends any other record (e.g. `{ type: 'memory', ... }`) to metrics.jsonl. */
+  record(m: Record<string, unknown> & { type: string }): void {
+    fs.appendFileSync(this.file, `${JSON.stringify({ ...m, time: new Date().toISOString() })}\n`);
+  }
+
   /** Writes `curves.svg` (loss and dev WER against step). */
   writeCurves(): void {
     writeCurves(path.join(this.dir, 'curves.svg'), [{ label: 'loss', color: '#1f77b4', points: this.losses }], [{ label: 'dev WER', color: '#d62728', points: this.wers }]);

@@ -81,15 +81,26 @@ export class AdamW {
       return g ? tf.reshape(g, [layout.sizes[i]]) : tf.zeros([layout.sizes[i]]);
     })));
     try {
-      const norm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(flatGrad))).dataSync()[0]);
-      if (!skip && Number.isFinite(norm)) {
-        const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1;
-        this.update(vars, layout, flatGrad, scale, lr);
-      }
-      return norm;
+      return this.applyFlatClipped(vars, flatGrad, lr, clipNorm, skip);
     } finally {
       flatGrad.dispose();
     }
+  }
+
+  /**
+   * `applyClipped` for a gradient that is already one flat vector in the order of `vars` (data-parallel
+   * training sums the replicas' flat gradients); `flatGrad` is not disposed.
+   */
+  applyFlatClipped(vars: Map<string, Variable>, flatGrad: Tensor, lr: number, clipNorm: number, skip = false): number {
+    const layout = this.ensureLayout(vars);
+    const total = layout.sizes.reduce((a, b) => a + b, 0);
+    if (flatGrad.size !== total) throw new Error(`AdamW.applyFlatClipped: argument "flatGrad" has ${flatGrad.size} values for ${total} parameters`);
+    const norm = tf.tidy(() => tf.sqrt(tf.sum(tf.square(flatGrad))).dataSync()[0]);
+    if (!skip && Number.isFinite(norm)) {
+      const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1;
+      this.update(vars, layout, flatGrad, scale, lr);
+    }
+    return norm;
   }
 
   private update(vars: Map<string, Variable>, layout: FlatLayout, flatGrad: Tensor, scale: number, lr: number): void {

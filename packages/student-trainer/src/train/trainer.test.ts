@@ -44,6 +44,7 @@ function cfg(runDir: string, over: Partial<TrainConfig> = {}): TrainConfig {
     logEvery: 1,
     emaDecay: 0.9,
     backend: 'wasm',
+    workers: 1,
     ...over,
   };
 }

@@ -17,19 +17,26 @@ import type { TrainConfig } from './config.js';
 import { buildSplit, cmvnFromFeatures, readSplit } from './data.js';
 import { evaluateWer } from './evaluate.js';
 import type { EvalResult } from './evaluate.js';
-import { ctcObjective } from './objective.js';
-import type { Objective } from './objective.js';
+import { ctcObjective, loadObjective } from './objective.js';
+import type { Objective, ObjectiveSpec } from './objective.js';
+import { ReplicaWorkerError, resolveWorkerCount } from '@speechkd/data-parallel';
+import { DataParallelStep } from './parallel/data-parallel-step.js';
 import { AdamW, WeightEma } from './optimizer.js';
 import { learningRate } from './schedule.js';
 import { CheckpointError, exportBundle, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { LoadedCheckpoint, TrainerState } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
 import { trainStep } from './train-step.js';
+import type { StepResult } from './train-step.js';
+import type { ParallelStepArgs } from './parallel/data-parallel-step.js';
+import type { SpecAugmentOptions } from '@speechkd/audio-features';
 
 /** Options beyond the config: the objective hook (distillation plugs in here) and I/O. */
 export interface TrainerOptions {
-  /** Training objective; default CTC only. */
+  /** Training objective; default CTC only. Data-parallel training (`workers` > 1) needs `objectiveSpec` instead. */
   objective?: Objective;
+  /** How to build the objective, on this thread and on every helper thread (the trainer owns and disposes it). */
+  objectiveSpec?: ObjectiveSpec;
   /** Continue from the newest checkpoint in `runDir/checkpoints` (if none, from the config's `initFrom`). */
   resume?: boolean;
   /** Stop this process after this many steps (the run is not finished; for tests and time-boxed jobs). */
@@ -45,6 +52,11 @@ export class TrainingDivergedError extends Error {
   override name = 'TrainingDivergedError';
 }
 
+/** A data-parallel helper thread died or failed; the finished steps were checkpointed first. */
+export class TrainingWorkerError extends Error {
+  override name = 'TrainingWorkerError';
+}
+
 /** What `Trainer.run` returns. */
 export interface TrainSummary {
   step: number;
@@ -55,6 +67,8 @@ export interface TrainSummary {
   bestWer: number | null;
   bestCer: number | null;
   bestStep: number | null;
+  /** Participants of data-parallel training (1: this thread only). */
+  workers: number;
 }
 
 /** The CTC training loop: data, model, AdamW, EMA, checkpoints, metrics, dev WER. */
@@ -68,20 +82,27 @@ export class Trainer {
   readonly batches: number[][];
   readonly cmvn: CmvnStatsJson;
   readonly objective: Objective;
+  /** Data-parallel steps over helper threads (absent with one worker). */
+  readonly parallel?: DataParallelStep;
   state: TrainerState;
   private readonly opts: TrainerOptions;
   private readonly log: (line: string) => void;
   private readonly metrics: MetricsLog;
 
-  private constructor(cfg: TrainConfig, init: { model: StudentModel; train: Utterance[]; dev: Utterance[]; cmvn: CmvnStatsJson }, opts: TrainerOptions) {
+  private constructor(
+    cfg: TrainConfig,
+    init: { model: StudentModel; train: Utterance[]; dev: Utterance[]; cmvn: CmvnStatsJson; objective: Objective; parallel?: DataParallelStep },
+    opts: TrainerOptions,
+  ) {
     this.cfg = cfg;
     this.opts = opts;
     this.log = opts.log ?? ((l) => process.stderr.write(`${l}\n`));
     this.model = init.model;
-    this.train = init.train;
+    this.train = init.parallel?.utts ?? init.train;
     this.dev = init.dev;
     this.cmvn = init.cmvn;
-    this.objective = opts.objective ?? ctcObjective();
+    this.objective = init.objective;
+    this.parallel = init.parallel;
     this.batches = makeBatches(this.train, cfg.batchFrames, cfg.maxBatch);
     this.optimizer = new AdamW({ beta1: cfg.beta1, beta2: cfg.beta2, epsilon: cfg.epsilon, weightDecay: cfg.weightDecay });
     this.ema = cfg.emaDecay > 0 ? new WeightEma(this.model.params.vars, cfg.emaDecay) : undefined;
@@ -92,7 +113,7 @@ export class Trainer {
   /** Loads data (features cached under runDir/cache), builds the model, and restores a checkpoint on `resume`. */
   static async create(cfg: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-    await initBackend({ backend: cfg.backend === 'auto' ? undefined : (cfg.backend as BackendName), log });
+    const backend = await initBackend({ backend: cfg.backend === 'auto' ? undefined : (cfg.backend as BackendName), log });
     fs.mkdirSync(cfg.runDir, { recursive: true });
     writeJsonAtomic(path.join(cfg.runDir, 'config.json'), cfg);
     const progress = (what: string) => (done: number, total: number) => {
@@ -115,11 +136,30 @@ export class Trainer {
     if (cfg.dropout >= 0) overrides.dropout = cfg.dropout;
     if (cfg.residualInitScale !== -1) overrides.residualInitScale = cfg.residualInitScale;
     const model = createStudent(cfg.model, { seed: cfg.seed, overrides });
-    log(`[train] model ${cfg.model}: ${(model.numParams() / 1e6).toFixed(2)}M parameters, backend ${tf.getBackend()}`);
-    const trainer = new Trainer(cfg, { model, train: trainSplit.utts, dev, cmvn: stats.toJSON() }, opts);
+    const workers = Trainer.workerCount(cfg, backend.name, opts, log);
+    log(`[train] model ${cfg.model}: ${(model.numParams() / 1e6).toFixed(2)}M parameters, backend ${tf.getBackend()}, ${workers} worker${workers > 1 ? 's (this thread + helper threads)' : ''}`);
+    const objective = opts.objective ?? (opts.objectiveSpec ? await loadObjective(opts.objectiveSpec) : ctcObjective());
+    const parallel = workers > 1
+      ? await DataParallelStep.start({
+          workers, model, objective, objectiveSpec: opts.objectiveSpec ?? null, utts: trainSplit.utts, backend: backend.name, seed: cfg.seed,
+          specAugment: cfg.specAugment ? specAugmentOptions(cfg) : null,
+        })
+      : undefined;
+    const trainer = new Trainer(cfg, { model, train: trainSplit.utts, dev, cmvn: stats.toJSON(), objective, parallel }, opts);
     if (ck) trainer.restore(ck);
     else if (opts.resume) log(`[train] --resume: no checkpoint in ${cfg.runDir}/checkpoints, starting from scratch`);
     return trainer;
+  }
+
+  /** Workers of this run: the config's (0 = the cores available), 1 when the objective cannot be rebuilt on helper threads. */
+  private static workerCount(cfg: TrainConfig, backend: string, opts: TrainerOptions, log: (line: string) => void): number {
+    const n = resolveWorkerCount(cfg.workers, backend);
+    if (n > 1 && opts.objective && !opts.objectiveSpec) {
+      if (cfg.workers > 1) throw new TrainingWorkerError(`workers=${cfg.workers}: this objective was passed as an object and cannot be rebuilt on helper threads; pass an objectiveSpec, or use workers=1`);
+      log('[train] the objective was passed as an object (no objectiveSpec): training on this thread only');
+      return 1;
+    }
+    return n;
   }
 
   /** The checkpoint a run starts from: its own newest (on resume), else `initFrom`, else none. */
@@ -203,16 +243,21 @@ export class Trainer {
       const step = this.state.step;
       const idx = this.batches[order[this.state.cursor]];
       const utts = idx.map((i) => this.train[i]);
-      const batch = collate(utts, cfg.specAugment ? {
-        options: { numFreqMasks: cfg.freqMasks, freqMaskWidth: cfg.freqMaskWidth, numTimeMasks: cfg.timeMasks, timeMaskWidth: cfg.timeMaskWidth, timeMaskMaxProportion: 0.2 },
-        seeds: utts.map((_, i) => mixSeed(cfg.seed, step, i)),
-      } : undefined);
-      await this.objective.prepare?.(batch, step);
       const lr = learningRate(this.optimizer.step, cfg);
-      const r = trainStep(this.model, this.objective, batch, step, { optimizer: this.optimizer, ema: this.ema, lr, clipNorm: cfg.clipNorm, dropoutSeed: mixSeed(cfg.seed, step, 0x5eed) });
-      this.objective.release?.(batch);
-      const frames = batch.lengths.reduce((a, b) => a + b, 0);
-      disposeBatch(batch);
+      const dropoutSeed = mixSeed(cfg.seed, step, 0x5eed);
+      let r: StepResult;
+      let frames = 0;
+      if (this.parallel) {
+        frames = utts.reduce((a, u) => a + u.frames, 0);
+        r = await this.parallelStep({ indices: idx, step, dropoutSeed, augmentSeed: cfg.specAugment ? (p) => mixSeed(cfg.seed, step, p) : null, optimizer: this.optimizer, ema: this.ema, lr, clipNorm: cfg.clipNorm });
+      } else {
+        const batch = collate(utts, cfg.specAugment ? { options: specAugmentOptions(cfg), seeds: utts.map((_, i) => mixSeed(cfg.seed, step, i)) } : undefined);
+        await this.objective.prepare?.(batch, step);
+        r = trainStep(this.model, this.objective, batch, step, { optimizer: this.optimizer, ema: this.ema, lr, clipNorm: cfg.clipNorm, dropoutSeed });
+        this.objective.release?.(batch);
+        frames = batch.lengths.reduce((a, b) => a + b, 0);
+        disposeBatch(batch);
+      }
       this.state.cursor++;
       this.state.step++;
       stepsHere++;
@@ -243,6 +288,7 @@ export class Trainer {
         }
       }
       if (this.state.step % cfg.checkpointEvery === 0 || done) this.checkpoint();
+      if (this.parallel && stepsHere === 1) await this.logMemory();
       if (outOfTime) {
         timedOut = true;
         break;
@@ -253,15 +299,44 @@ export class Trainer {
     if (!finished && this.opts.stopAfter !== undefined) this.checkpoint();
     if (finished) this.exportTo(path.join(cfg.runDir, 'final'), { step: this.state.step, devWer: dev?.wer ?? null, timedOut });
     this.metrics.writeCurves();
-    return { step: this.state.step, finished, lastLoss, badSteps: this.state.badSteps, dev, bestWer: this.state.bestWer, bestCer: this.state.bestCer, bestStep: this.state.bestStep };
+    return {
+      step: this.state.step, finished, lastLoss, badSteps: this.state.badSteps, dev, bestWer: this.state.bestWer, bestCer: this.state.bestCer, bestStep: this.state.bestStep,
+      workers: this.parallel?.workers ?? 1,
+    };
   }
 
-  /** Frees model, optimizer and EMA tensors. */
+  /** A data-parallel step; when a helper dies, the finished steps are checkpointed before the error is raised. */
+  private async parallelStep(args: ParallelStepArgs): Promise<StepResult> {
+    try {
+      return await this.parallel!.step(args);
+    } catch (err) {
+      if (!(err instanceof ReplicaWorkerError)) throw err;
+      const dir = this.checkpoint();
+      throw new TrainingWorkerError(`${err.message} during step ${args.step + 1}; the ${this.state.step} finished steps are saved in ${dir}; rerun the same command to resume (workers=1 trains on this thread only)`);
+    }
+  }
+
+  /** Logs (and records in metrics.jsonl) the memory of every data-parallel participant. */
+  private async logMemory(): Promise<void> {
+    const mem = await this.parallel!.memory();
+    const mb = (b: number | undefined) => (b === undefined ? 'n/a' : `${(b / 2 ** 20).toFixed(0)} MB`);
+    this.log(`[train] memory per worker (V8 heap / wasm heap): ${mem.map((m) => `#${m.participant} ${mb(m.heapUsedBytes)} / ${mb(m.extra.wasmHeapBytes)}`).join(', ')}; process RSS ${mb(process.memoryUsage().rss)}`);
+    this.metrics.record({ type: 'memory', step: this.state.step, rssBytes: process.memoryUsage().rss, workers: mem });
+  }
+
+  /** Frees model, optimizer and EMA tensors, stops the helper threads and disposes an objective built from its spec. */
   dispose(): void {
+    void this.parallel?.close();
+    if (this.opts.objectiveSpec) void this.objective.dispose?.();
     this.model.dispose();
     this.optimizer.dispose();
     this.ema?.dispose();
   }
+}
+
+/** The trainer's SpecAugment settings. */
+function specAugmentOptions(cfg: TrainConfig): SpecAugmentOptions {
+  return { numFreqMasks: cfg.freqMasks, freqMaskWidth: cfg.freqMaskWidth, numTimeMasks: cfg.timeMasks, timeMaskWidth: cfg.timeMaskWidth, timeMaskMaxProportion: 0.2 };
 }
 
 function prefix(terms: Record<string, number>): Record<string, number> {

@@ -1,0 +1,165 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ReplicaPool, splitBatch } from '@speechkd/data-parallel';
+import type { ParticipantMemory } from '@speechkd/data-parallel';
+import { tf } from '@speechkd/tensor-backend';
+import type { SpecAugmentOptions } from '@speechkd/audio-features';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { StudentModel } from '../../model/student.js';
+import type { Utterance } from '../batches.js';
+import type { Objective, ObjectiveSpec } from '../objective.js';
+import type { AdamW, WeightEma } from '../optimizer.js';
+import { trainableVariables } from '../train-step.js';
+import type { StepResult } from '../train-step.js';
+import { flatLength, flattenGradients, readFlatWeights } from './flat-params.js';
+import type { ReplicaInit, ReplicaRequest, SliceGradients } from './replica-protocol.js';
+import { shareUtterances } from './shared-utterances.js';
+import { SliceWorker, termScales } from './slice-work.js';
+import type { SliceTask } from './slice-work.js';
+
+/** The compiled worker entry (from src/ under vitest or from dist/, the package's dist/ copy). */
+const REPLICA_ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'train', 'parallel', 'replica-worker.js');
+
+/** Options of `DataParallelStep.start`. */
+export interface DataParallelOptions {
+  /** Participants: this thread plus `workers - 1` helper threads (>= 2). */
+  workers: number;
+  model: StudentModel;
+  objective: Objective;
+  /** How helpers rebuild the objective (null: CTC only). */
+  objectiveSpec: ObjectiveSpec | null;
+  /** Training utterances (moved into shared memory). */
+  utts: readonly Utterance[];
+  backend: string;
+  /** The model's initialization seed (helpers build the same variables, then take the trainer's weights). */
+  seed: number;
+  specAugment: SpecAugmentOptions | null;
+}
+
+/** One step's batch and hyper-parameters. */
+export interface ParallelStepArgs {
+  /** Indices of the batch's utterances in the training set (length-sorted). */
+  indices: readonly number[];
+  step: number;
+  dropoutSeed: number;
+  /** SpecAugment seed of the utterance at a global batch position (null without SpecAugment). */
+  augmentSeed: ((position: number) => number) | null;
+  optimizer: AdamW;
+  ema?: WeightEma;
+  lr: number;
+  clipNorm: number;
+}
+
+/**
+ * Data-parallel optimizer steps: each batch is split into contiguous slices of balanced padded size, this
+ * thread computes the first and helper threads the others on their replicas, each term weighted by the
+ * slice's share of its count (utterances, frames, tokens), so the summed gradient is the whole batch's.
+ * The sum (in participant order, hence deterministic) is clipped and applied here by AdamW; the new weights
+ * go to the helpers through shared memory. Checkpoints, EMA and evaluation stay on this thread, so they do
+ * not depend on the worker count.
+ */
+export class DataParallelStep {
+  /** Training utterances as views into shared memory. */
+  readonly utts: Utterance[];
+  private readonly pool: ReplicaPool;
+  private readonly local: SliceWorker;
+  private readonly vars: Map<string, Variable>;
+  private readonly model: StudentModel;
+  private version = 0;
+
+  private constructor(pool: ReplicaPool, local: SliceWorker, model: StudentModel, vars: Map<string, Variable>, utts: Utterance[]) {
+    this.pool = pool;
+    this.model = model;
+    this.local = local;
+    this.vars = vars;
+    this.utts = utts;
+  }
+
+  /** Shares the data, starts the helpers and waits until their replicas are built. */
+  static async start(o: DataParallelOptions): Promise<DataParallelStep> {
+    if (o.workers < 2) throw new RangeError(`DataParallelStep.start: workers must be >= 2, got ${o.workers}`);
+    const { shared, utts } = shareUtterances(o.utts);
+    const vars = trainableVariables(o.model, o.objective);
+    const init: ReplicaInit = {
+      backend: o.backend, model: o.model.config, seed: o.seed, objective: o.objectiveSpec,
+      varNames: [...vars.keys()], varSizes: [...vars.values()].map((v) => v.size), data: shared, specAugment: o.specAugment,
+    };
+    const pool = await ReplicaPool.start({ helpers: o.workers - 1, entry: REPLICA_ENTRY, init, vectorLength: flatLength(vars) });
+    return new DataParallelStep(pool, new SliceWorker(o.model, o.objective, utts, o.specAugment), o.model, vars, utts);
+  }
+
+  /** Participants (this thread + helpers). */
+  get workers(): number {
+    return this.pool.helpers + 1;
+  }
+
+  /** Sends this thread's current weights to the helpers (after a restore; steps do it themselves). */
+  publishWeights(): void {
+    this.pool.weights.set(readFlatWeights(this.vars));
+    this.version++;
+  }
+
+  /** Memory of every participant (this thread first). */
+  async memory(): Promise<ParticipantMemory[]> {
+    const all = await this.pool.memory();
+    all[0].extra = SliceWorker.backendBytes();
+    return all;
+  }
+
+  /** One optimizer step over the batch; a helper's death rejects with a ReplicaWorkerError. */
+  async step(a: ParallelStepArgs): Promise<StepResult> {
+    if (this.version === 0) this.publishWeights();
+    const slices = splitBatch(a.indices.map((i) => this.utts[i].frames), this.workers);
+    const tasks: SliceTask[] = slices.map((positions) => ({
+      step: a.step, utts: positions.map((p) => a.indices[p]), positions,
+      augmentSeeds: a.augmentSeed ? positions.map(a.augmentSeed) : null, dropoutSeed: a.dropoutSeed,
+    }));
+    const call = <T>(j: number, req: ReplicaRequest) => this.pool.call<T>(j, req);
+    const helperCounts = Promise.all(tasks.slice(1).map((task, j) => call<Record<string, number>>(j + 1, { op: 'prepare', task })));
+    let own;
+    try {
+      const counts = [await this.local.prepare(tasks[0]), ...(await helperCounts)];
+      const global: Record<string, number> = {};
+      for (const c of counts) for (const [k, v] of Object.entries(c)) global[k] = (global[k] ?? 0) + v;
+      const scales = counts.map((c) => termScales(c, global));
+      const helperGrads = Promise.all(tasks.slice(1).map((_, j) => call<SliceGradients>(j + 1, { op: 'gradients', scales: scales[j + 1], weightsVersion: this.version })));
+      own = this.local.gradients(scales[0]);
+      const results = [{ loss: own.loss, terms: own.terms }, ...(await helperGrads)];
+      return this.apply(a, results, scales, flattenGradients(this.vars, own.grads));
+    } finally {
+      if (own) tf.dispose([...own.grads.values()]);
+      this.local.release();
+    }
+  }
+
+  /** Sums the participants' gradients in order, clips, updates and publishes the new weights. */
+  private apply(a: ParallelStepArgs, results: SliceGradients[], scales: Record<string, number>[], ownFlat: Tensor): StepResult {
+    let sum = ownFlat;
+    try {
+      for (let j = 1; j < results.length; j++) {
+        const next = tf.tidy(() => tf.add(sum, tf.tensor1d(this.pool.gradient(j))));
+        sum.dispose();
+        sum = next;
+      }
+      const loss = results.reduce((acc, r) => acc + r.loss, 0);
+      const terms: Record<string, number> = {};
+      results.forEach((r, j) => {
+        for (const [k, v] of Object.entries(r.terms)) terms[k] = (terms[k] ?? 0) + (scales[j][k] ?? 0) * v;
+      });
+      const norm = a.optimizer.applyFlatClipped(this.vars, sum, a.lr, a.clipNorm, !Number.isFinite(loss));
+      const applied = Number.isFinite(loss) && Number.isFinite(norm);
+      if (applied) {
+        a.ema?.update(this.model.params.vars);
+        this.publishWeights();
+      }
+      return { loss, terms, gradNorm: norm, applied };
+    } finally {
+      sum.dispose();
+    }
+  }
+
+  /** Stops the helpers. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

@@ -1,0 +1,33 @@
+import type { SpecAugmentOptions } from '@speechkd/audio-features';
+import type { ModelConfig } from '../../model/config.js';
+import type { ObjectiveSpec } from '../objective.js';
+import type { SharedUtterances } from './shared-utterances.js';
+import type { SliceTask } from './slice-work.js';
+
+/** What each helper thread builds its replica from. */
+export interface ReplicaInit {
+  /** The backend the trainer runs on (helpers use the same one). */
+  backend: string;
+  /** The resolved architecture (overrides applied) and the initialization seed. */
+  model: ModelConfig;
+  seed: number;
+  /** The objective to rebuild; null = CTC only. */
+  objective: ObjectiveSpec | null;
+  /** Names and sizes of the trained variables, in flat-vector order (checked against the replica's). */
+  varNames: string[];
+  varSizes: number[];
+  /** The training utterances in shared memory. */
+  data: SharedUtterances;
+  specAugment: SpecAugmentOptions | null;
+}
+
+/** A request to a helper: prepare a slice (returns its term counts), or compute its gradients into the shared slot. */
+export type ReplicaRequest =
+  | { op: 'prepare'; task: SliceTask }
+  | { op: 'gradients'; scales: Record<string, number>; weightsVersion: number };
+
+/** A helper's answer to `gradients` (the gradient itself is in its shared slot). */
+export interface SliceGradients {
+  loss: number;
+  terms: Record<string, number>;
+}
