@@ -9,7 +9,7 @@ import { lmSweep, resolvePipelineConfig, runPipeline } from '@speechkd/app';
 import type { PipelineResult } from '@speechkd/app';
 
 // The whole main job in miniature: 48 synthetic utterances, tiny models, a few steps each; with the
-// ablation students and two worker processes, as the full experiment runs.
+// ablation students and two worker processes, each training on two data-parallel worker threads.
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-pipeline-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -24,7 +24,7 @@ describe('main job (micro preset)', () => {
   const log: string[] = [];
 
   it('runs every stage and writes the reports', async () => {
-    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', jobs: '2' });
+    const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', jobs: '2', cores: '4' });
     result = await runPipeline(cfg, { log: (l) => log.push(l) });
     for (const f of Object.values(result.reports)) expect(fs.existsSync(f), f).toBe(true);
     for (const dir of [result.paths.teacher, result.paths.teacherFinetune, result.paths.studentCtc, result.paths.studentKd, path.join(result.paths.run, 'student-kd-soft'), path.join(result.paths.run, 'student-kd-speech')]) {
@@ -36,6 +36,12 @@ describe('main job (micro preset)', () => {
     expect(cache.speech.name).toMatch(/teacher-finetune[\\/]final\)$/);
     expect(result.paths.speechTeacher).toBe(result.paths.teacherFinetune);
     expect(log.filter((l) => l.includes('worker process started')).length).toBe(9); // every stage but synth, synth-teacher and evaluate runs in a worker
+    // cores 4 / jobs 2: every training (the distilled ones rebuild their objective on the helper thread) runs on two workers.
+    for (const stage of ['teacher', 'teacher-finetune', 'student-ctc', 'student-kd', 'student-kd-soft', 'student-kd-speech']) {
+      const rec = JSON.parse(fs.readFileSync(path.join(result.paths.run, 'stages', `${stage}.json`), 'utf8')) as { result: { workers: number } };
+      expect(rec.result.workers, stage).toBe(2);
+    }
+    expect(log.some((l) => /\(text-tower\) .*text tower: 2 data-parallel workers/.test(l))).toBe(true);
   }, 600_000);
 
   it('the second teacher phase continues the first from its last step with its own settings', () => {

@@ -10,7 +10,8 @@ const USAGE = `usage: speechkd run [--preset ${Object.keys(PIPELINE_PRESETS).joi
 The main job: synthesize a LibriSpeech-layout corpus, train the text tower and the speech teacher,
 cache the teachers' outputs, train the student CTC-only and with distillation (and the ablations with
 --ablations=true), evaluate them all with wer-eval, write runs/<name>/report.md, report.html and
-summary.json. Finished stages are reused; --jobs=N trains N stages at once in worker processes;
+summary.json. Finished stages are reused; every training uses every core (data-parallel worker threads;
+--cores=N limits them); --jobs=N trains N stages at once in worker processes, each on cores/N workers;
 --only=<stage> runs one stage whose prerequisites have finished.
 Presets: ${Object.keys(PIPELINE_PRESETS).join(', ')}. Settings: ${Object.keys(DEFAULT_PIPELINE).join(', ')}.
 
@@ -40,12 +41,15 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'lm-sweep') return sweep(flags);
   const preset = flags.preset ?? 'default';
   const only = flags.only;
+  const stageWorkers = flags.stageWorkers === undefined ? undefined : Number(flags.stageWorkers);
+  if (stageWorkers !== undefined && !(Number.isInteger(stageWorkers) && stageWorkers >= 1)) throw new PipelineConfigError(`--stageWorkers=${flags.stageWorkers}: must be an integer >= 1`);
   delete flags.preset;
   delete flags.only;
+  delete flags.stageWorkers;
   const cfg = resolvePipelineConfig(preset, flags);
   process.stderr.write(`[speechkd] config: ${JSON.stringify(cfg)}\n`);
   const commandLine = ['npm start', ...(argv.length > 1 ? ['--', ...argv.slice(1)] : [])].join(' ');
-  const result = await runPipeline(cfg, { command: commandLine, only });
+  const result = await runPipeline(cfg, { command: commandLine, only, stageWorkers });
   if (only) return 0;
   process.stdout.write(`\n${formatTextTable(resultTable(result.systems))}\n\nreports: ${result.reports.markdown}, ${result.reports.html}, ${result.reports.summary}\n`);
   return 0;

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import { MAX_AUTO_WORKERS } from '@speechkd/data-parallel';
 import { deriveSeed, getPreset } from '@speechkd/synth';
 import { LM_DECODING_DEFAULTS } from '@speechkd/student-trainer/inference';
 import type { PresetConfig } from '@speechkd/synth';
@@ -71,8 +73,13 @@ export interface PipelineConfig {
   studentTransfer: string;
   /** Also train the ablation students: soft targets only, and soft targets + speech layers ('true' or 'false'). */
   ablations: string;
-  /** Stages trained at once, each in its own process (wasm runs on one core per process). */
+  /**
+   * Stages trained at once, each in its own process. Each training gets `cores / jobs` data-parallel workers
+   * (at least 1), so no two trainings share a core; with the default 1 every training uses every core.
+   */
   jobs: number;
+  /** Cores the job may use (0 = the cores available to the process). */
+  cores: number;
   /** Evaluate at most this many utterances per test set (0 = all). */
   evalLimit: number;
   /** Real LibriSpeech subsets of the bundled sample to evaluate on (comma list; '' skips). */
@@ -138,6 +145,7 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   studentTransfer: 'false',
   ablations: 'false',
   jobs: 1,
+  cores: 0,
   evalLimit: 0,
   realSubsets: 'test-clean,test-other,dev-clean',
   backend: 'auto',
@@ -155,7 +163,7 @@ const FULL: Partial<PipelineConfig> = Object.freeze({
   teacherFinetuneSteps: 5000, teacherFinetuneTrainer: 'lr=0.0003,decayStart=9000,specAugment=true,dropout=0.1', teacherExtraSpeakers: 180,
   studentTransfer: 'true',
   studentModel: 'student-xs', studentSteps: 2000,
-  warmupSteps: 100, textTower: 'tiny', textSteps: 1000, textSentences: 0, ablations: 'true', jobs: 2,
+  warmupSteps: 100, textTower: 'tiny', textSteps: 1000, textSentences: 0, ablations: 'true',
   trainer: 'emaDecay=0.995,evalEvery=500,evalMaxUtts=40,checkpointEvery=100',
 });
 
@@ -169,8 +177,8 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
    * (without them it overfits the 89 minutes of speech after ~4500 steps), hearing 180 extra synthetic
    * speakers in that phase (4.3 h more speech than the CTC-only student gets; test CER 30.8% -> 26.5%);
    * student-xs (0.99 M, 26% of the teacher) for 2000 steps CTC-only, distilled, and the two ablations, the
-   * distilled ones also on the extra speakers labelled by the teacher (transfer set), two trainings at a
-   * time; dev WER on 40 dev utterances every 500 steps.
+   * distilled ones also on the extra speakers labelled by the teacher (transfer set), each training on every
+   * core; dev WER on 40 dev utterances every 500 steps.
    */
   full: FULL,
   /**
@@ -197,6 +205,12 @@ export const MICRO_CORPUS = Object.freeze({
   chaptersPerSpeaker: 1,
   fliteShare: 0.2,
 });
+
+/** Cores of the job (`cores`, or those available to the process) and the data-parallel workers of each training. */
+export function coreBudget(cfg: PipelineConfig): { cores: number; workersPerTraining: number } {
+  const cores = cfg.cores > 0 ? cfg.cores : os.availableParallelism();
+  return { cores, workersPerTraining: Math.max(1, Math.min(MAX_AUTO_WORKERS, Math.floor(cores / cfg.jobs))) };
+}
 
 /** The corpus preset of a run (`micro` is the pipeline's own). */
 export function corpusPreset(cfg: PipelineConfig): PresetConfig {
@@ -248,8 +262,8 @@ export function resolvePipelineConfig(preset: string, flags: Record<string, stri
     }
   }
   const c = cfg as unknown as PipelineConfig;
-  const mayBeZero = new Set(['textSentences', 'evalLimit', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'lmOrder']);
-  for (const k of ['textSteps', 'teacherSteps', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs', 'lmOrder', 'beamSize'] as const) {
+  const mayBeZero = new Set(['textSentences', 'evalLimit', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'lmOrder', 'cores']);
+  for (const k of ['textSteps', 'teacherSteps', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs', 'cores', 'lmOrder', 'beamSize'] as const) {
     const min = mayBeZero.has(k) ? 0 : 1;
     if (!Number.isInteger(c[k]) || c[k] < min) throw new PipelineConfigError(`--${k}=${c[k]}: must be an integer >= ${min}`);
   }

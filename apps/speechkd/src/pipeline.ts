@@ -9,11 +9,12 @@ import { readManifest, writeManifest } from '@speechkd/librispeech';
 import { TOWER_PRESETS, loadBrownSentences, readExcludeSet, trainTextTower } from '@speechkd/text-encoders';
 import { Trainer, listCheckpoints, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
 import { loadRecognizer } from '@speechkd/student-trainer/inference';
-import type { TrainConfig } from '@speechkd/student-trainer';
-import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher, openTeacherCache } from '@speechkd/teachers';
-import { createDistillObjective, resolveDistillConfig } from '@speechkd/distill';
+import type { ObjectiveSpec, TrainConfig } from '@speechkd/student-trainer';
+import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher } from '@speechkd/teachers';
+import { resolveDistillConfig } from '@speechkd/distill';
+import type { DistillObjective, OpenDistillObjectiveOptions } from '@speechkd/distill';
 import type { PipelineConfig } from './pipeline-config.js';
-import { DEFAULT_PIPELINE, PipelineConfigError, corpusPreset, teacherExtraCorpus } from './pipeline-config.js';
+import { DEFAULT_PIPELINE, PipelineConfigError, coreBudget, corpusPreset, teacherExtraCorpus } from './pipeline-config.js';
 import { readStage, runStage, writeJsonAtomic } from './stage.js';
 import { progressLine } from './progress.js';
 import type { Log } from './stage.js';
@@ -103,10 +104,10 @@ function parsePairs(spec: string, flag: string): Record<string, string> {
  */
 export function trainConfig(
   cfg: PipelineConfig, corpus: { train: string; dev: string }, model: string, steps: number, runDir: string,
-  extra: { flag: keyof PipelineConfig; pairs: string }[] = [],
+  extra: { flag: keyof PipelineConfig; pairs: string }[] = [], workers = coreBudget(cfg).workersPerTraining,
 ): TrainConfig {
   return resolveTrainConfig(undefined, {
-    model, steps, runDir, train: corpus.train, dev: corpus.dev, seed: cfg.seed, lr: cfg.lr, warmupSteps: cfg.warmupSteps, decay: cfg.decay,
+    model, steps, runDir, workers, train: corpus.train, dev: corpus.dev, seed: cfg.seed, lr: cfg.lr, warmupSteps: cfg.warmupSteps, decay: cfg.decay,
     batchFrames: cfg.batchFrames, specAugment: cfg.specAugment, dropout: cfg.dropout, evalEvery: 0, checkpointEvery: Math.max(1, Math.ceil(steps / 4)), backend: cfg.backend,
     logEvery: steps <= 100 ? 1 : 10,
     // An EMA over ~10% of the run: 0.999 would keep most of the initial weights in a run of a few hundred steps.
@@ -116,11 +117,15 @@ export function trainConfig(
   });
 }
 
-async function trainSpeechModel(cfg: TrainConfig, log: Log, objective?: Awaited<ReturnType<typeof createDistillObjective>>) {
-  const trainer = await Trainer.create(cfg, { resume: true, objective, log });
+async function trainSpeechModel(cfg: TrainConfig, log: Log, objectiveSpec?: ObjectiveSpec) {
+  const trainer = await Trainer.create(cfg, { resume: true, objectiveSpec, log });
   try {
     const summary = await trainer.run();
-    return { params: trainer.model.numParams(), step: summary.step, lastLoss: summary.lastLoss, devWer: summary.dev?.wer ?? null, badSteps: summary.badSteps };
+    const pairs = (trainer.objective as Partial<DistillObjective>).pairs?.map((p) => `s${p.student}->t${p.teacher}`);
+    return {
+      params: trainer.model.numParams(), step: summary.step, lastLoss: summary.lastLoss, devWer: summary.dev?.wer ?? null, badSteps: summary.badSteps,
+      workers: summary.workers, ...(pairs ? { pairs } : {}),
+    };
   } finally {
     trainer.dispose();
   }
@@ -153,13 +158,14 @@ export function studentVariants(cfg: PipelineConfig): StudentVariant[] {
 
 /**
  * The settings (`key: before -> now`) in which `cfg` differs from the config a run directory was made
- * with; `jobs` does not count, and a setting added after the run was made counts as its default.
+ * with; `jobs` and `cores` do not count (they change the schedule, not the results), and a setting added
+ * after the run was made counts as its default.
  */
 export function changedSettings(before: Record<string, unknown>, cfg: PipelineConfig): string[] {
   const was = { ...DEFAULT_PIPELINE, ...before } as Record<string, unknown>;
   const now = cfg as unknown as Record<string, unknown>;
   return Object.keys(cfg)
-    .filter((k) => k !== 'jobs' && JSON.stringify(was[k]) !== JSON.stringify(now[k]))
+    .filter((k) => k !== 'jobs' && k !== 'cores' && JSON.stringify(was[k]) !== JSON.stringify(now[k]))
     .map((k) => `${k}: ${JSON.stringify(was[k])} -> ${JSON.stringify(now[k])}`);
 }
 
@@ -177,6 +183,8 @@ export interface RunPipelineOptions {
   command?: string;
   /** Run just this stage (its prerequisites must have finished); used by the parallel scheduler's worker processes. */
   only?: string;
+  /** Data-parallel workers of this process's trainings (default: all of the job's cores / `jobs`). */
+  stageWorkers?: number;
 }
 
 interface StageDef {
@@ -218,6 +226,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     return r.result;
   };
   const variants = studentVariants(cfg);
+  const workers = opts.stageWorkers ?? coreBudget(cfg).workersPerTraining;
   const studentDir = (key: string) => path.join(paths.run, key);
   const teacherStage = cfg.teacherFinetuneSteps > 0 ? 'teacher-finetune' : 'teacher';
   const teacherLayers = parseSpeechLayers(cfg.speechLayers, resolveModelConfig(cfg.teacherModel).numLayers);
@@ -284,7 +293,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const stages: StageDef[] = [
     {
       name: 'teacher', deps: ['synth'],
-      run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher, [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }]), log),
+      run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher, [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }], workers), log),
     },
     ...(cfg.teacherFinetuneSteps > 0
       ? [{
@@ -297,7 +306,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
             if (!initFrom) throw new PipelineConfigError(`${paths.teacher}/checkpoints: no checkpoint to continue the teacher from; rerun its stage`);
             const tc = trainConfig(
               cfg, data, cfg.teacherModel, cfg.teacherSteps + cfg.teacherFinetuneSteps, paths.teacherFinetune,
-              [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }, { flag: 'teacherFinetuneTrainer', pairs: cfg.teacherFinetuneTrainer }],
+              [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }, { flag: 'teacherFinetuneTrainer', pairs: cfg.teacherFinetuneTrainer }], workers,
             );
             return trainSpeechModel({ ...tc, initFrom }, log);
           },
@@ -316,7 +325,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
         if (!arch) throw new PipelineConfigError(`--textTower=${cfg.textTower}: use one of ${Object.keys(TOWER_PRESETS).join(', ')}`);
         const progress = progressLine(log, 'text-tower', 'steps');
         const r = await trainTextTower({
-          out: paths.textTower, sentences, steps: cfg.textSteps, seed: cfg.seed, arch, log,
+          out: paths.textTower, sentences, steps: cfg.textSteps, seed: cfg.seed, arch, log, workers,
           onStep: (info) => progress(info.step, info.steps, `MLM loss ${info.loss.toFixed(3)}`),
         });
         const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -343,18 +352,13 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     ...variants.map((v): StageDef => ({
       name: v.key, deps: v.distill === null ? ['synth'] : ['teacher-cache'],
       run: async () => {
-        const tc = trainConfig(cfg, studentData(v.distill !== null), cfg.studentModel, cfg.studentSteps, studentDir(v.key), [{ flag: 'studentTrainer', pairs: cfg.studentTrainer }]);
+        const tc = trainConfig(cfg, studentData(v.distill !== null), cfg.studentModel, cfg.studentSteps, studentDir(v.key), [{ flag: 'studentTrainer', pairs: cfg.studentTrainer }], workers);
         if (v.distill === null) return trainSpeechModel(tc, log);
-        const cache = await openTeacherCache(paths.cache);
         const model = resolveModelConfig(cfg.studentModel);
         const dcfg = resolveDistillConfig({ seed: cfg.seed, ...parsePairs(cfg.distill, 'distill'), ...parsePairs(v.distill, 'distill') });
-        const objective = createDistillObjective(cache, cache.header, { numLayers: model.numLayers, dim: model.dim }, dcfg);
-        try {
-          return { ...(await trainSpeechModel(tc, log, objective)), pairs: objective.pairs.map((p) => `s${p.student}->t${p.teacher}`) };
-        } finally {
-          objective.dispose();
-          await cache.close();
-        }
+        // A spec, not an object: every data-parallel worker thread opens the cache and builds the same objective.
+        const options: OpenDistillObjectiveOptions = { cacheDir: paths.cache, student: { numLayers: model.numLayers, dim: model.dim }, config: dcfg };
+        return trainSpeechModel(tc, log, { module: '@speechkd/distill', factory: 'openDistillObjective', options });
       },
     })),
   ];
@@ -411,7 +415,7 @@ async function runInWorkers(cfg: PipelineConfig, stages: readonly StageDef[], ru
   const pending = stages.filter((s) => !done.has(s.name));
   const running = new Map<string, Promise<void>>();
   const failures: string[] = [];
-  const args = ['run', ...Object.entries(cfg).map(([k, v]) => `--${k}=${String(v)}`)];
+  const args = ['run', ...Object.entries(cfg).map(([k, v]) => `--${k}=${String(v)}`), `--stageWorkers=${coreBudget(cfg).workersPerTraining}`];
   const start = (st: StageDef): Promise<void> =>
     new Promise((resolve) => {
       log(`[speechkd] stage ${st.name}: worker process started`);

@@ -5,7 +5,8 @@ import {
 } from '@speechkd/alignment';
 import type { AttentionAligner, LayerPair, Projector, TemperatureSchedule, UncertaintyWeighting } from '@speechkd/alignment';
 import { ctcTerm } from '@speechkd/student-trainer';
-import type { LossContext, LossTerms, Objective } from '@speechkd/student-trainer';
+import type { LossContext, LossTerms, Objective, TrainBatch } from '@speechkd/student-trainer';
+import { openTeacherCache } from '@speechkd/teachers';
 import type { CacheHeader } from '@speechkd/teachers';
 import type { Scalar, Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 import { disposeBatchTargets, loadBatchTargets } from './batch-targets.js';
@@ -140,11 +141,33 @@ export function createDistillObjective(source: TargetSource, header: CacheHeader
     return w;
   };
 
+  /**
+   * Units each term averages over: CTC utterances; KD and layer matching valid student frames; text alignment
+   * valid text tokens. The contrastive and uncertainty terms count utterances: in data-parallel training each
+   * slice contrasts within itself (in-slice negatives, as distributed contrastive training without an
+   * all-gather does), so those two terms are the whole batch's only up to that.
+   */
+  const termCounts = (batch: TrainBatch, outputLengths: readonly number[]): Record<string, number> => {
+    const n = batch.ids.length;
+    const frames = outputLengths.reduce((a, b) => a + b, 0);
+    const out: Record<string, number> = { ctc: n };
+    if (useKd) out.kd = frames;
+    if (useSpeech) {
+      out.speech = frames;
+      for (const p of pairs) out[pairKey(p)] = frames;
+    }
+    if (c.textWeight > 0) out.text = pending.get(keyOf(batch.ids))?.text?.lengths.reduce((a, b) => a + b, 0) ?? 0;
+    if (c.contrastiveWeight > 0) out.contrastive = n;
+    if (uw) out.uncertainty = n;
+    return out;
+  };
+
   return {
     needsHidden: useSpeech || useText,
     needsAttention: false,
     terms,
     weights,
+    termCounts,
     variables,
     pairs,
     prepare: async (batch) => {
@@ -166,6 +189,32 @@ export function createDistillObjective(source: TargetSource, header: CacheHeader
       pending.clear();
       for (const v of variables.values()) v.dispose();
       variables.clear();
+    },
+  };
+}
+
+/** Options of `openDistillObjective` (plain data, so a worker thread can rebuild the same objective). */
+export interface OpenDistillObjectiveOptions {
+  /** A teacher cache folder (`speechkd-cache build`). */
+  cacheDir: string;
+  student: StudentShape;
+  config: DistillConfig;
+}
+
+/**
+ * Opens a teacher cache and builds the distillation objective over it; `dispose` also closes the cache.
+ * This is the factory data-parallel training names in its objective spec
+ * (`{ module: '@speechkd/distill', factory: 'openDistillObjective', options }`).
+ */
+export async function openDistillObjective(o: OpenDistillObjectiveOptions): Promise<DistillObjective> {
+  const cache = await openTeacherCache(o.cacheDir);
+  const objective = createDistillObjective(cache, cache.header, o.student, o.config);
+  const free = objective.dispose;
+  return {
+    ...objective,
+    dispose: () => {
+      free();
+      void cache.close();
     },
   };
 }

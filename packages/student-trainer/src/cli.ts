@@ -14,7 +14,8 @@ import { parseKeyValueFlags, resolveTrainConfig, TrainConfigError } from './trai
 import { Trainer } from './train/trainer.js';
 
 const USAGE = `usage:
-  speechkd-train train [--config FILE] [--resume] [--no-progress] [--key=value ...]
+  speechkd-train train [--config FILE] [--resume] [--no-progress] [--workers N] [--key=value ...]
+    (--workers N: data-parallel worker threads, default the cores available (at most 8); 1 = this thread only)
   speechkd-train transcribe --model DIR [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] [LM] file.wav|file.flac ...
   speechkd-train eval --model DIR --manifest FILE [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] [LM] [--max-utts N] [--out FILE]
   speechkd-train quantize --model DIR --precision float16|int8 --out DIR
@@ -53,7 +54,7 @@ async function train(args: string[]): Promise<void> {
     process.exit(130);
   });
   const s = await trainer.run();
-  process.stdout.write(`${JSON.stringify({ step: s.step, finished: s.finished, lastLoss: s.lastLoss, devWer: s.dev?.wer ?? null, bestWer: s.bestWer, bestCer: s.bestCer, bestStep: s.bestStep, badSteps: s.badSteps })}\n`);
+  process.stdout.write(`${JSON.stringify({ step: s.step, finished: s.finished, lastLoss: s.lastLoss, devWer: s.dev?.wer ?? null, bestWer: s.bestWer, bestCer: s.bestCer, bestStep: s.bestStep, badSteps: s.badSteps, workers: s.workers })}\n`);
   trainer.dispose();
 }
 

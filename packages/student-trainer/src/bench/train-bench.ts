@@ -1,6 +1,7 @@
 // Training/inference performance of student-s on the active tfjs backend (wasm here), measured against the
 // wasm matMul peak and onnxruntime-node's fp32 matMul rate in the same run. Run: npm run bench -w @speechkd/student-trainer
-// (after build), or `node dist/bench/train-bench.js --json out.json`.
+// (after build), or `node dist/bench/train-bench.js --json out.json`. With `--workers 1,2` it runs the
+// data-parallel benchmark instead (data-parallel-bench.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,8 +17,14 @@ import { StudentRecognizer } from '../inference/recognizer.js';
 import { loadOnnxRecognizer } from '../inference/onnx-recognizer.js';
 import { saveModel } from '../model/io.js';
 import { onnxMatMulGflops } from './onnx-matmul.js';
+import { dataParallelBenchChild, runDataParallelBench } from './data-parallel-bench.js';
 
-const { values } = parseArgs({ options: { json: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, frames: { type: 'string' }, model: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    json: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, frames: { type: 'string' }, model: { type: 'string' },
+    workers: { type: 'string' }, child: { type: 'boolean' }, measure: { type: 'string' }, 'workers-n': { type: 'string' },
+  },
+});
 const MODEL = values.model ?? 'student-s';
 const BATCH = Number(values.batch ?? 8);
 const FRAMES = Number(values.frames ?? 400);
@@ -135,4 +142,12 @@ async function main(): Promise<void> {
   if (values.json) fs.writeFileSync(values.json, `${JSON.stringify(out, null, 1)}\n`);
 }
 
-await main();
+if (values.workers !== undefined || values.child) {
+  const workers = (values.workers ?? '1,2').split(',').map(Number);
+  if (workers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--workers ${values.workers}: give a comma list of integers >= 1, e.g. 1,2`);
+  const o = { workers, steps: Number(values.steps ?? 10), model: MODEL, batch: BATCH, frames: FRAMES, json: values.json };
+  if (values.child) await dataParallelBenchChild(o, values.measure ?? 'train', Number(values['workers-n'] ?? 1));
+  else await runDataParallelBench(o);
+} else {
+  await main();
+}

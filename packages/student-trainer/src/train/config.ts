@@ -199,5 +199,7 @@ export function resolveTrainConfig(configFile: string | undefined, flags: Record
     }
     cfg = applyOverrides(cfg, obj, configFile);
   }
-  return applyOverrides(cfg, flags, 'command line');
+  const out = applyOverrides(cfg, flags, 'command line');
+  if (!Number.isInteger(out.workers) || out.workers < 0) throw new TrainConfigError(`"workers" must be 0 (the cores available) or an integer >= 1, got ${out.workers}`);
+  return out;
 }

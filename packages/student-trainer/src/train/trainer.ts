@@ -154,6 +154,10 @@ export class Trainer {
   /** Workers of this run: the config's (0 = the cores available), 1 when the objective cannot be rebuilt on helper threads. */
   private static workerCount(cfg: TrainConfig, backend: string, opts: TrainerOptions, log: (line: string) => void): number {
     const n = resolveWorkerCount(cfg.workers, backend);
+    if (n > 1 && (backend === 'tensorflow' || backend === 'tensorflow-gpu')) {
+      log(`[train] backend ${backend} computes on every core (or the GPU) itself: 1 worker instead of ${n}`);
+      return 1;
+    }
     if (n > 1 && opts.objective && !opts.objectiveSpec) {
       if (cfg.workers > 1) throw new TrainingWorkerError(`workers=${cfg.workers}: this objective was passed as an object and cannot be rebuilt on helper threads; pass an objectiveSpec, or use workers=1`);
       log('[train] the objective was passed as an object (no objectiveSpec): training on this thread only');

@@ -51,7 +51,7 @@ describe('text tower', () => {
   });
 
   it('MLM loss decreases on a tiny run; resume reproduces an uninterrupted run exactly', async () => {
-    const opts = { sentences, steps: 30, seed: 1, arch: tiny, batchSize: 16, lr: 1e-2, warmup: 5, checkpointEvery: 100 };
+    const opts = { sentences, steps: 30, seed: 1, arch: tiny, batchSize: 16, lr: 1e-2, warmup: 5, checkpointEvery: 100, workers: 1 };
     const full = await trainTextTower({ ...opts, out: tmp() });
     const first = full.losses.slice(0, 6).reduce((a, b) => a + b) / 6;
     const last = full.losses.slice(-6).reduce((a, b) => a + b) / 6;

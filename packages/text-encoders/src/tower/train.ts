@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from '@speechkd/onnx-graph';
-import { tf } from '@speechkd/tensor-backend';
+import { initBackend, tf } from '@speechkd/tensor-backend';
+import { ReplicaWorkerError, resolveWorkerCount } from '@speechkd/data-parallel';
+import { ParallelMlm } from './parallel-mlm.js';
 import type { Variable } from '@tensorflow/tfjs-core';
 import { TextTowerError } from '../errors.js';
 import { sha256 } from '../hash.js';
@@ -39,6 +41,12 @@ export interface TrainTextTowerOptions {
   tokenizerDir?: string;
   /** Stop after this step even if `steps` is larger (a time-boxed run; the next run resumes). */
   stopAfter?: number;
+  /**
+   * Data-parallel workers: this thread plus `workers - 1` helper threads, each with a tower replica, splitting
+   * every batch (0 or undefined = the cores available, at most 8; 1 = this thread only). The result does not
+   * depend on it beyond float rounding, and checkpoints resume with any worker count.
+   */
+  workers?: number;
   /** Called after every step. */
   onStep?: (info: StepInfo) => void;
   /** Receives log lines (checkpoints, validation). */
@@ -93,6 +101,7 @@ function validate(params: TowerParams, c: TextTowerConfig, seqs: Int32Array[], m
 export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTextTowerResult> {
   const tokenizerDir = o.tokenizerDir ?? BERT_BASE_UNCASED_DIR;
   const tokenizer = await loadTokenizer(tokenizerDir);
+  const backend = await initBackend({ log: null });
   const arch = o.arch ?? TOWER_DEFAULTS;
   const batchSize = o.batchSize ?? 32;
   const peak = o.lr ?? 5e-4;
@@ -137,6 +146,10 @@ export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTex
       state: { seed: o.seed, corpusSha256: sha256(o.sentences.join('\n')), sentences: o.sentences.length, step, steps: o.steps, batchSize, lr: peak, warmup, validationLoss },
     });
 
+  // A native backend (tfjs-node, tfjs-node-gpu) computes on every core or the GPU itself.
+  const workers = backend.name === 'tensorflow' || backend.name === 'tensorflow-gpu' ? 1 : resolveWorkerCount(o.workers, backend.name);
+  const parallel = workers > 1 ? await ParallelMlm.start({ workers, params, config, backend: backend.name }) : undefined;
+  if (parallel) o.log?.(`text tower: ${workers} data-parallel workers (this thread + helper threads)`);
   const varList = [...params.values()] as Variable[];
   const paramOf = new Map([...params].map(([k, v]) => [(v as Variable).name, k])); // variableGrads keys by variable name
   const losses: number[] = [];
@@ -148,10 +161,23 @@ export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTex
     const batch = Array.from({ length: Math.min(batchSize, train.length) }, () => train[Math.floor(rand() * train.length)]);
     const mb = maskBatch(batch, mv, rand, o.maskProb ?? 0.15);
     const lr = learningRate(step, peak, warmup, o.steps);
-    const { value, grads } = tf.variableGrads(() => mlmLoss(params, config, mb), varList);
-    optimizer.apply(params, Object.fromEntries(Object.entries(grads).map(([vn, g]) => [paramOf.get(vn)!, g])), lr);
-    const loss = value.dataSync()[0];
-    tf.dispose([value, ...Object.values(grads)]);
+    let loss: number;
+    if (parallel) {
+      try {
+        loss = await parallel.step(mb, optimizer, lr);
+      } catch (err) {
+        await parallel.close();
+        if (!(err instanceof ReplicaWorkerError)) throw err;
+        // This thread holds every finished step: save them before giving up.
+        const dir = await save(step, validate(params, config, valid, mv, batchSize));
+        throw new TextTowerError(`${err.message} during step ${step + 1}; the ${step} finished steps are saved in ${dir}; rerun the same command to resume (--workers 1 trains on this thread only)`);
+      }
+    } else {
+      const { value, grads } = tf.variableGrads(() => mlmLoss(params, config, mb), varList);
+      optimizer.apply(params, Object.fromEntries(Object.entries(grads).map(([vn, g]) => [paramOf.get(vn)!, g])), lr);
+      loss = value.dataSync()[0];
+      tf.dispose([value, ...Object.values(grads)]);
+    }
     if (!Number.isFinite(loss)) throw new TextTowerError(`step ${step + 1}: loss is ${loss}; lower --lr`);
     losses.push(loss);
     o.onStep?.({ step: step + 1, steps: o.steps, loss, lr, seconds: (performance.now() - t0) / 1000 });
@@ -165,6 +191,7 @@ export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTex
   if (startStep < end || !loaded) checkpointDir = await save(end, validationLoss);
   else checkpointDir = loaded.dir;
   o.log?.(`step ${end}: validation MLM loss ${validationLoss.toFixed(3)}; checkpoint ${checkpointDir}`);
+  await parallel?.close();
   params.forEach((p) => p.dispose());
   optimizer.dispose();
   return { step: end, startStep, losses, validationLoss, checkpointDir, config };

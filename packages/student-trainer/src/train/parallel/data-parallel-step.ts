@@ -11,7 +11,7 @@ import type { Objective, ObjectiveSpec } from '../objective.js';
 import type { AdamW, WeightEma } from '../optimizer.js';
 import { trainableVariables } from '../train-step.js';
 import type { StepResult } from '../train-step.js';
-import { flatLength, flattenGradients, readFlatWeights } from './flat-params.js';
+import { flatLength, flattenGradients, readFlatWeights } from '@speechkd/tensor-backend';
 import type { ReplicaInit, ReplicaRequest, SliceGradients } from './replica-protocol.js';
 import { shareUtterances } from './shared-utterances.js';
 import { SliceWorker, termScales } from './slice-work.js';
@@ -50,6 +50,23 @@ export interface ParallelStepArgs {
   clipNorm: number;
 }
 
+/** Seconds spent per phase, summed over steps (for the benchmark's cost model). */
+export interface StepTimings {
+  steps: number;
+  /** Collating the slices and preparing targets, until every participant's counts are in. */
+  prepare: number;
+  /** This thread's forward and backward. */
+  ownGradients: number;
+  /** Waiting for the helpers' gradients after this thread's were done. */
+  helperWait: number;
+  /** Adding the helpers' gradient vectors to this thread's (one add per helper). */
+  reduce: number;
+  /** Clipping and the AdamW update (and the EMA). */
+  update: number;
+  /** Reading the new weights and writing them to shared memory. */
+  publish: number;
+}
+
 /**
  * Data-parallel optimizer steps: each batch is split into contiguous slices of balanced padded size, this
  * thread computes the first and helper threads the others on their replicas, each term weighted by the
@@ -66,6 +83,8 @@ export class DataParallelStep {
   private readonly vars: Map<string, Variable>;
   private readonly model: StudentModel;
   private version = 0;
+  /** Seconds per phase, summed over the steps so far. */
+  readonly timings: StepTimings = { steps: 0, prepare: 0, ownGradients: 0, helperWait: 0, reduce: 0, update: 0, publish: 0 };
 
   private constructor(pool: ReplicaPool, local: SliceWorker, model: StudentModel, vars: Map<string, Variable>, utts: Utterance[]) {
     this.pool = pool;
@@ -115,6 +134,15 @@ export class DataParallelStep {
       augmentSeeds: a.augmentSeed ? positions.map(a.augmentSeed) : null, dropoutSeed: a.dropoutSeed,
     }));
     const call = <T>(j: number, req: ReplicaRequest) => this.pool.call<T>(j, req);
+    const tm = this.timings;
+    let t = performance.now();
+    const lap = (): number => {
+      const now = performance.now();
+      const dt = (now - t) / 1000;
+      t = now;
+      return dt;
+    };
+    tm.steps++;
     const helperCounts = Promise.all(tasks.slice(1).map((task, j) => call<Record<string, number>>(j + 1, { op: 'prepare', task })));
     let own;
     try {
@@ -122,10 +150,14 @@ export class DataParallelStep {
       const global: Record<string, number> = {};
       for (const c of counts) for (const [k, v] of Object.entries(c)) global[k] = (global[k] ?? 0) + v;
       const scales = counts.map((c) => termScales(c, global));
+      tm.prepare += lap();
       const helperGrads = Promise.all(tasks.slice(1).map((_, j) => call<SliceGradients>(j + 1, { op: 'gradients', scales: scales[j + 1], weightsVersion: this.version })));
       own = this.local.gradients(scales[0]);
+      const ownFlat = flattenGradients(this.vars, own.grads);
+      tm.ownGradients += lap();
       const results = [{ loss: own.loss, terms: own.terms }, ...(await helperGrads)];
-      return this.apply(a, results, scales, flattenGradients(this.vars, own.grads));
+      tm.helperWait += lap();
+      return this.apply(a, results, scales, ownFlat, lap);
     } finally {
       if (own) tf.dispose([...own.grads.values()]);
       this.local.release();
@@ -133,7 +165,8 @@ export class DataParallelStep {
   }
 
   /** Sums the participants' gradients in order, clips, updates and publishes the new weights. */
-  private apply(a: ParallelStepArgs, results: SliceGradients[], scales: Record<string, number>[], ownFlat: Tensor): StepResult {
+  private apply(a: ParallelStepArgs, results: SliceGradients[], scales: Record<string, number>[], ownFlat: Tensor, lap: () => number): StepResult {
+    const tm = this.timings;
     let sum = ownFlat;
     try {
       for (let j = 1; j < results.length; j++) {
@@ -141,6 +174,7 @@ export class DataParallelStep {
         sum.dispose();
         sum = next;
       }
+      tm.reduce += lap();
       const loss = results.reduce((acc, r) => acc + r.loss, 0);
       const terms: Record<string, number> = {};
       results.forEach((r, j) => {
@@ -148,10 +182,10 @@ export class DataParallelStep {
       });
       const norm = a.optimizer.applyFlatClipped(this.vars, sum, a.lr, a.clipNorm, !Number.isFinite(loss));
       const applied = Number.isFinite(loss) && Number.isFinite(norm);
-      if (applied) {
-        a.ema?.update(this.model.params.vars);
-        this.publishWeights();
-      }
+      if (applied) a.ema?.update(this.model.params.vars);
+      tm.update += lap();
+      if (applied) this.publishWeights();
+      tm.publish += lap();
       return { loss, terms, gradNorm: norm, applied };
     } finally {
       sum.dispose();

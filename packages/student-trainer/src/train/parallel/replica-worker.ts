@@ -5,7 +5,7 @@ import type { BackendName } from '@speechkd/tensor-backend';
 import { createStudent } from '../../model/student.js';
 import { ctcObjective, loadObjective } from '../objective.js';
 import { trainableVariables } from '../train-step.js';
-import { assignFlatWeights, flattenGradients } from './flat-params.js';
+import { assignFlatWeights, flattenGradients } from '@speechkd/tensor-backend';
 import { openSharedUtterances } from './shared-utterances.js';
 import { SliceWorker } from './slice-work.js';
 import type { ReplicaInit, ReplicaRequest, SliceGradients } from './replica-protocol.js';
