@@ -18,6 +18,8 @@ export type { LossContext, LossFn, LossTerms, Objective, ObjectiveSpec } from '.
 export type { TrainBatch, Utterance } from './train/batches.js';
 export { learningRate } from './train/schedule.js';
 export { AdamW, WeightEma } from './train/optimizer.js';
+export type { AdamWOptions, CheckpointableOptimizer } from './train/optimizer.js';
+export { HostAdamW } from './train/host-adamw.js';
 export { trainStep, computeGradients, trainableVariables } from './train/train-step.js';
 export type { StepResult, GradientResult, GradientOptions } from './train/train-step.js';
 export { DataParallelStep } from './train/parallel/index.js';

@@ -1,29 +1,36 @@
 import { tf } from './tf.js';
-import type { Tensor, Tensor1D, Variable } from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 
-/** Number of scalars in every variable together. */
+/** Number of scalars in every tensor of `vars` together. */
 export function flatLength(vars: Map<string, Tensor>): number {
   let n = 0;
   for (const v of vars.values()) n += v.size;
   return n;
 }
 
-/** Gradients as one flat vector [params] in the order of `vars`; a variable without a gradient gets zeros. */
-export function flattenGradients(vars: Map<string, Tensor>, grads: Map<string, Tensor>): Tensor1D {
-  return tf.tidy(() => tf.concat([...vars].map(([name, v]) => {
-    const g = grads.get(name);
-    return g ? tf.reshape(g, [v.size]) : tf.zeros([v.size]);
-  })) as Tensor1D);
+/**
+ * Copies the tensors' values into one flat host vector (their order in `vars`), one read per tensor (no concat
+ * kernel: on wasm a concat of ~200 tensors costs more than the copies). Returns `out` (allocated if absent).
+ */
+export function readFlatWeights(vars: Map<string, Tensor>, out: Float32Array = new Float32Array(flatLength(vars))): Float32Array {
+  let off = 0;
+  for (const v of vars.values()) {
+    out.set(v.dataSync() as Float32Array, off);
+    off += v.size;
+  }
+  return out;
 }
 
-/** The variables' current values as one flat vector, in the order of `vars` (copied to the host). */
-export function readFlatWeights(vars: Map<string, Tensor>): Float32Array {
-  const flat = tf.tidy(() => tf.concat([...vars.values()].map((v) => tf.reshape(v, [v.size]))));
-  try {
-    return flat.dataSync() as Float32Array;
-  } finally {
-    flat.dispose();
+/** Copies gradients (by the names of `vars`) into a flat host vector in the order of `vars`; a missing one is zeros. */
+export function writeFlatGradients(vars: Map<string, Tensor>, grads: Map<string, Tensor>, out: Float32Array): Float32Array {
+  let off = 0;
+  for (const [name, v] of vars) {
+    const g = grads.get(name);
+    if (g) out.set(g.dataSync() as Float32Array, off);
+    else out.fill(0, off, off + v.size);
+    off += v.size;
   }
+  return out;
 }
 
 /** Assigns a flat vector (the order of `vars`) to the variables. */

@@ -27,6 +27,8 @@ export interface DataParallelBenchOptions {
   batch: number;
   frames: number;
   json?: string;
+  /** Rounds: each measures every configuration once, in turn, so slow drifts of a shared machine hit them alike. */
+  rounds: number;
 }
 
 /** What one training child reports. */
@@ -70,7 +72,6 @@ async function measureTraining(o: DataParallelBenchOptions, workers: number): Pr
   const info = await initBackend({ log: null });
   const model = createStudent(o.model, { seed: 1 });
   const utts = benchUtterances(o.batch, o.frames);
-  const optimizer = new AdamW({ beta1: 0.9, beta2: 0.98, epsilon: 1e-9, weightDecay: 0.01 });
   const objective = ctcObjective();
   const indices = utts.map((_, i) => i);
   const whole = collate(utts);
@@ -79,7 +80,9 @@ async function measureTraining(o: DataParallelBenchOptions, workers: number): Pr
   tf.tidy(() => void model.forward(whole.features, whole.lengths, { training: true }));
   flopCounter.enabled = false;
   const stepFlops = 3 * flopCounter.flops; // backward of a matMul costs two matMuls of the same size
-  const dp = workers > 1 ? await DataParallelStep.start({ workers, model, objective, objectiveSpec: null, utts, backend: info.name, seed: 1, specAugment: null }) : undefined;
+  const adamw = { beta1: 0.9, beta2: 0.98, epsilon: 1e-9, weightDecay: 0.01 };
+  const optimizer = new AdamW(adamw);
+  const dp = workers > 1 ? await DataParallelStep.start({ workers, model, objective, objectiveSpec: null, utts, backend: info.name, seed: 1, specAugment: null, adamw }) : undefined;
   const times: number[] = [];
   const losses: number[] = [];
   let phases: StepTimings | undefined;
@@ -87,7 +90,7 @@ async function measureTraining(o: DataParallelBenchOptions, workers: number): Pr
     if (s === 2 && dp) phases = { ...dp.timings };
     const t0 = performance.now();
     const r = dp
-      ? await dp.step({ indices, step: s, dropoutSeed: s, augmentSeed: null, optimizer, lr: 1e-4, clipNorm: 1 })
+      ? await dp.step({ indices, step: s, dropoutSeed: s, augmentSeed: null, lr: 1e-4, clipNorm: 1 })
       : trainStep(model, objective, whole, s, { optimizer, lr: 1e-4, clipNorm: 1, dropoutSeed: s });
     if (s >= 2) times.push((performance.now() - t0) / 1000);
     losses.push(r.loss);
@@ -114,7 +117,9 @@ async function measurePeak(): Promise<number> {
     let best = Infinity;
     for (let r = 0; r < 5; r++) {
       const t0 = performance.now();
-      tf.tidy(() => tf.matMul(a, b).dataSync());
+      const c = tf.matMul(a, b);
+      c.dataSync(); // not returned from a tidy: tidy walks a returned typed array element by element
+      c.dispose();
       best = Math.min(best, (performance.now() - t0) / 1000);
     }
     peak = Math.max(peak, (2 * n ** 3) / best / 1e9);
@@ -159,33 +164,47 @@ function project(one: TrainMeasure, two: TrainMeasure, cores: number[]): Array<R
 export async function runDataParallelBench(o: DataParallelBenchOptions): Promise<Record<string, unknown>> {
   const base = ['--child', '--steps', String(o.steps), '--model', o.model, '--batch', String(o.batch), '--frames', String(o.frames)];
   const log = (l: string) => process.stderr.write(`[train-bench] ${l}\n`);
-  log(`${o.model}, batch ${o.batch} x ${o.frames} frames, ${o.steps} measured steps per configuration, each in a fresh process`);
+  log(`${o.model}, batch ${o.batch} x ${o.frames} frames, ${o.steps} measured steps per configuration, each in a fresh process, ${o.rounds} round(s)`);
   const wasmPeakGflops = await child<number>([...base, '--measure', 'peak']);
   log(`wasm matMul peak (1 core): ${wasmPeakGflops.toFixed(1)} GFLOP/s`);
-  const runs: Record<string, TrainMeasure> = {};
-  for (const n of o.workers) {
-    const m = await child<TrainMeasure>([...base, '--measure', 'train', '--workers-n', String(n)]);
-    runs[n] = m;
-    log(`${n} worker(s): ${m.stepSeconds.toFixed(3)} s/step (median), ${m.gflops.toFixed(2)} GFLOP/s, peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MB${m.phases ? `; phases ${Object.entries(m.phases).map(([k, v]) => `${k} ${(1000 * v).toFixed(1)} ms`).join(', ')}` : ''}`);
+  const all: Record<string, TrainMeasure[]> = {};
+  const pairs: number[] = [];
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const n of o.workers) {
+      const m = await child<TrainMeasure>([...base, '--measure', 'train', '--workers-n', String(n)]);
+      (all[n] ??= []).push(m);
+      log(`round ${round}: ${n} worker(s): ${m.stepSeconds.toFixed(3)} s/step (median), ${m.gflops.toFixed(2)} GFLOP/s, peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MB${m.phases ? `; per step ${Object.entries(m.phases).map(([k, v]) => `${k} ${(1000 * v).toFixed(1)} ms`).join(', ')}` : ''}`);
+    }
+    if (all[1]) {
+      const pair = await Promise.all([0, 1].map(() => child<TrainMeasure>([...base, '--measure', 'train', '--workers-n', '1'])));
+      pairs.push((pair[0].stepSeconds + pair[1].stepSeconds) / 2);
+      log(`round ${round}: two independent 1-worker trainings together: ${pair.map((p) => p.stepSeconds.toFixed(3)).join(' and ')} s/step`);
+    }
   }
-  const pair = await Promise.all([0, 1].map(() => child<TrainMeasure>([...base, '--measure', 'train', '--workers-n', '1'])));
-  const together = (pair[0].stepSeconds + pair[1].stepSeconds) / 2;
+  // Per worker count, the round with the median step time.
+  const runs: Record<string, TrainMeasure> = {};
+  for (const [n, ms] of Object.entries(all)) runs[n] = [...ms].sort((a, b) => a.stepSeconds - b.stepSeconds)[(ms.length - 1) >> 1];
+  const together = median(pairs);
   const report: Record<string, unknown> = {
-    model: o.model, batch: o.batch, frames: o.frames, steps: o.steps, wasmPeakGflops,
-    workers: Object.fromEntries(Object.entries(runs).map(([n, m]) => [n, { stepSeconds: m.stepSeconds, gflops: m.gflops, peakRssBytes: m.peakRssBytes, phases: m.phases, stepSecondsAll: m.stepSecondsAll }])),
-    independentPair: { stepSeconds: pair.map((p) => p.stepSeconds) },
+    model: o.model, batch: o.batch, frames: o.frames, steps: o.steps, rounds: o.rounds, wasmPeakGflops,
+    workers: Object.fromEntries(Object.entries(runs).map(([n, m]) => [n, {
+      stepSeconds: m.stepSeconds, gflops: m.gflops, peakRssBytes: m.peakRssBytes, phases: m.phases, stepSecondsAll: m.stepSecondsAll,
+      stepSecondsPerRound: all[n].map((x) => x.stepSeconds),
+    }])),
+    independentPair: { meanStepSecondsPerRound: pairs },
   };
   const one = runs[1];
   if (one) {
     report.ceiling = (2 * one.stepSeconds) / together;
-    log(`two independent 1-worker trainings together: ${pair.map((p) => p.stepSeconds.toFixed(3)).join(' and ')} s/step -> ceiling ${(report.ceiling as number).toFixed(3)}`);
+    log(`ceiling (2 x 1-worker step / mean step of two together, medians over rounds): ${(report.ceiling as number).toFixed(3)}`);
     const two = runs[2];
     if (two) {
       report.speedup = one.stepSeconds / two.stepSeconds;
+      report.speedupPerRound = all[1].map((m, i) => m.stepSeconds / all[2][i].stepSeconds);
       report.speedupOverCeiling = (report.speedup as number) / (report.ceiling as number);
       report.lossMaxRelDiff = Math.max(...two.losses.map((l, i) => Math.abs(l - one.losses[i]) / Math.abs(one.losses[i])));
       report.projection = project(one, two, [2, 4, 8, 16, 32]);
-      log(`speedup (1-worker / 2-worker step time) ${(report.speedup as number).toFixed(3)} = ${(100 * (report.speedupOverCeiling as number)).toFixed(1)}% of the ceiling; losses agree to ${(report.lossMaxRelDiff as number).toExponential(2)} relative`);
+      log(`speedup (1-worker / 2-worker step time, medians over rounds) ${(report.speedup as number).toFixed(3)} = ${(100 * (report.speedupOverCeiling as number)).toFixed(1)}% of the ceiling; losses agree to ${(report.lossMaxRelDiff as number).toExponential(2)} relative`);
     }
   }
   if (o.json) fs.writeFileSync(o.json, `${JSON.stringify(report, null, 1)}\n`);

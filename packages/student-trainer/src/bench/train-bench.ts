@@ -22,7 +22,7 @@ import { dataParallelBenchChild, runDataParallelBench } from './data-parallel-be
 const { values } = parseArgs({
   options: {
     json: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, frames: { type: 'string' }, model: { type: 'string' },
-    workers: { type: 'string' }, child: { type: 'boolean' }, measure: { type: 'string' }, 'workers-n': { type: 'string' },
+    workers: { type: 'string' }, child: { type: 'boolean' }, measure: { type: 'string' }, 'workers-n': { type: 'string' }, rounds: { type: 'string' },
   },
 });
 const MODEL = values.model ?? 'student-s';
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
 if (values.workers !== undefined || values.child) {
   const workers = (values.workers ?? '1,2').split(',').map(Number);
   if (workers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--workers ${values.workers}: give a comma list of integers >= 1, e.g. 1,2`);
-  const o = { workers, steps: Number(values.steps ?? 10), model: MODEL, batch: BATCH, frames: FRAMES, json: values.json };
+  const o = { workers, steps: Number(values.steps ?? 10), model: MODEL, batch: BATCH, frames: FRAMES, json: values.json, rounds: Number(values.rounds ?? 3) };
   if (values.child) await dataParallelBenchChild(o, values.measure ?? 'train', Number(values['workers-n'] ?? 1));
   else await runDataParallelBench(o);
 } else {

@@ -9,6 +9,17 @@ export interface AdamWOptions {
   weightDecay: number;
 }
 
+/** What the trainer needs of an optimizer besides its update: the step count and checkpointable moments. */
+export interface CheckpointableOptimizer {
+  /** Optimizer steps applied so far. */
+  step: number;
+  /** Moments as named tensors (`<name>/m`, `<name>/v`); the caller disposes them. */
+  stateTensors(): Array<[string, Tensor]>;
+  /** Restores moments and the step count. */
+  loadState(step: number, values: Map<string, { shape: number[]; values: Float32Array }>): void;
+  dispose(): void;
+}
+
 /** Where each variable lives in the flat parameter vector. */
 interface FlatLayout {
   names: string[];
@@ -25,7 +36,7 @@ interface FlatLayout {
  * The update runs on one flat vector of all parameters (a dozen kernels per step instead of a dozen per
  * variable, which on wasm cost more than the arithmetic); the moments are flat too and are saved per name.
  */
-export class AdamW {
+export class AdamW implements CheckpointableOptimizer {
   /** Optimizer steps applied so far. */
   step = 0;
   private readonly opts: AdamWOptions;

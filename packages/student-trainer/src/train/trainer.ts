@@ -22,6 +22,7 @@ import type { Objective, ObjectiveSpec } from './objective.js';
 import { ReplicaWorkerError, resolveWorkerCount } from '@speechkd/data-parallel';
 import { DataParallelStep } from './parallel/data-parallel-step.js';
 import { AdamW, WeightEma } from './optimizer.js';
+import type { AdamWOptions, CheckpointableOptimizer } from './optimizer.js';
 import { learningRate } from './schedule.js';
 import { CheckpointError, exportBundle, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { LoadedCheckpoint, TrainerState } from './checkpoint.js';
@@ -75,7 +76,9 @@ export interface TrainSummary {
 export class Trainer {
   readonly cfg: TrainConfig;
   readonly model: StudentModel;
-  readonly optimizer: AdamW;
+  /** AdamW: on tensors with one worker, on host memory (`HostAdamW`) with data-parallel workers. */
+  readonly optimizer: CheckpointableOptimizer;
+  private readonly tensorOptimizer?: AdamW;
   readonly ema?: WeightEma;
   readonly train: Utterance[];
   readonly dev: Utterance[];
@@ -104,7 +107,8 @@ export class Trainer {
     this.objective = init.objective;
     this.parallel = init.parallel;
     this.batches = makeBatches(this.train, cfg.batchFrames, cfg.maxBatch);
-    this.optimizer = new AdamW({ beta1: cfg.beta1, beta2: cfg.beta2, epsilon: cfg.epsilon, weightDecay: cfg.weightDecay });
+    this.tensorOptimizer = init.parallel ? undefined : new AdamW(adamwOptions(cfg));
+    this.optimizer = init.parallel?.optimizer ?? this.tensorOptimizer!;
     this.ema = cfg.emaDecay > 0 ? new WeightEma(this.model.params.vars, cfg.emaDecay) : undefined;
     this.state = { step: 0, optimizerStep: 0, epoch: 0, cursor: 0, badSteps: 0, bestWer: null, bestCer: null, bestStep: null };
     this.metrics = new MetricsLog(cfg.runDir);
@@ -142,7 +146,7 @@ export class Trainer {
     const parallel = workers > 1
       ? await DataParallelStep.start({
           workers, model, objective, objectiveSpec: opts.objectiveSpec ?? null, utts: trainSplit.utts, backend: backend.name, seed: cfg.seed,
-          specAugment: cfg.specAugment ? specAugmentOptions(cfg) : null,
+          specAugment: cfg.specAugment ? specAugmentOptions(cfg) : null, adamw: adamwOptions(cfg),
         })
       : undefined;
     const trainer = new Trainer(cfg, { model, train: trainSplit.utts, dev, cmvn: stats.toJSON(), objective, parallel }, opts);
@@ -253,11 +257,11 @@ export class Trainer {
       let frames = 0;
       if (this.parallel) {
         frames = utts.reduce((a, u) => a + u.frames, 0);
-        r = await this.parallelStep({ indices: idx, step, dropoutSeed, augmentSeed: cfg.specAugment ? (p) => mixSeed(cfg.seed, step, p) : null, optimizer: this.optimizer, ema: this.ema, lr, clipNorm: cfg.clipNorm });
+        r = await this.parallelStep({ indices: idx, step, dropoutSeed, augmentSeed: cfg.specAugment ? (p) => mixSeed(cfg.seed, step, p) : null, ema: this.ema, lr, clipNorm: cfg.clipNorm });
       } else {
         const batch = collate(utts, cfg.specAugment ? { options: specAugmentOptions(cfg), seeds: utts.map((_, i) => mixSeed(cfg.seed, step, i)) } : undefined);
         await this.objective.prepare?.(batch, step);
-        r = trainStep(this.model, this.objective, batch, step, { optimizer: this.optimizer, ema: this.ema, lr, clipNorm: cfg.clipNorm, dropoutSeed });
+        r = trainStep(this.model, this.objective, batch, step, { optimizer: this.tensorOptimizer!, ema: this.ema, lr, clipNorm: cfg.clipNorm, dropoutSeed });
         this.objective.release?.(batch);
         frames = batch.lengths.reduce((a, b) => a + b, 0);
         disposeBatch(batch);
@@ -336,6 +340,11 @@ export class Trainer {
     this.optimizer.dispose();
     this.ema?.dispose();
   }
+}
+
+/** The trainer's AdamW hyper-parameters. */
+function adamwOptions(cfg: TrainConfig): AdamWOptions {
+  return { beta1: cfg.beta1, beta2: cfg.beta2, epsilon: cfg.epsilon, weightDecay: cfg.weightDecay };
 }
 
 /** The trainer's SpecAugment settings. */

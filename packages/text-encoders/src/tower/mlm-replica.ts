@@ -1,6 +1,6 @@
 // Worker-thread entry of the text tower's data-parallel training: a tower replica computing its slice's MLM gradient.
 import { serveReplica } from '@speechkd/data-parallel';
-import { assignFlatWeights, flattenGradients, initBackend, tf } from '@speechkd/tensor-backend';
+import { assignFlatWeights, initBackend, tf, writeFlatGradients } from '@speechkd/tensor-backend';
 import type { BackendName } from '@speechkd/tensor-backend';
 import type { Variable } from '@tensorflow/tfjs-core';
 import { initTowerParams } from './model.js';
@@ -22,9 +22,8 @@ serveReplica<MlmReplicaInit>(async ({ init, weights, grad }) => {
         version = req.weightsVersion;
       }
       const { loss, grads } = mlmSliceGradients(vars, init.config, req.batch, req.scale);
-      const flat = flattenGradients(vars, grads);
-      grad.set(flat.dataSync());
-      tf.dispose([flat, ...grads.values()]);
+      writeFlatGradients(vars, grads, grad);
+      tf.dispose([...grads.values()]);
       return loss;
     },
   };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ReplicaPool } from '@speechkd/data-parallel';
-import { flatLength, flattenGradients, readFlatWeights, tf } from '@speechkd/tensor-backend';
+import { flatLength, readFlatWeights, tf, writeFlatGradients } from '@speechkd/tensor-backend';
 import type { NamedTensorMap, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { TextTowerConfig } from './config.js';
 import { mlmLoss } from './mlm.js';
@@ -45,12 +45,15 @@ export function mlmSliceGradients(params: Map<string, Variable>, config: TextTow
  */
 export class ParallelMlm {
   private version = 0;
+  private readonly sum: Float32Array;
 
   private constructor(
     private readonly pool: ReplicaPool,
     private readonly params: Map<string, Variable>,
     private readonly config: TextTowerConfig,
-  ) {}
+  ) {
+    this.sum = new Float32Array(flatLength(params));
+  }
 
   /** Starts `workers - 1` helper threads holding tower replicas. */
   static async start(o: { workers: number; params: TowerParams; config: TextTowerConfig; backend: string }): Promise<ParallelMlm> {
@@ -73,28 +76,27 @@ export class ParallelMlm {
     const scales = slices.map((s) => s.positions.length / total);
     const helpers = Promise.all(slices.slice(1).map((batch, j) => this.pool.call<number>(j + 1, { batch, scale: scales[j + 1], weightsVersion: this.version } satisfies MlmSliceRequest)));
     const own = mlmSliceGradients(this.params, this.config, slices[0], scales[0]);
-    let sum: Tensor = flattenGradients(this.params, own.grads);
+    const sum = writeFlatGradients(this.params, own.grads, this.sum);
     tf.dispose([...own.grads.values()]);
     const losses = [own.loss, ...(await helpers)];
     for (let j = 1; j < slices.length; j++) {
-      const next = tf.tidy(() => tf.add(sum, tf.tensor1d(this.pool.gradient(j))));
-      sum.dispose();
-      sum = next;
+      const g = this.pool.gradient(j);
+      for (let i = 0; i < sum.length; i++) sum[i] += g[i];
     }
     const grads: NamedTensorMap = {};
     let off = 0;
     for (const [name, v] of this.params) {
-      grads[name] = tf.reshape(tf.slice(sum, [off], [v.size]), v.shape);
+      grads[name] = tf.tensor(sum.subarray(off, off + v.size), v.shape);
       off += v.size;
     }
     optimizer.apply(this.params, grads, lr);
-    tf.dispose([sum, ...Object.values(grads)]);
+    tf.dispose(Object.values(grads) as Tensor[]);
     this.publish();
     return losses.reduce((a, b) => a + b, 0);
   }
 
   private publish(): void {
-    this.pool.weights.set(readFlatWeights(this.params));
+    readFlatWeights(this.params, this.pool.weights);
     this.version++;
   }
 

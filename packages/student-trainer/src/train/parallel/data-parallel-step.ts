@@ -4,14 +4,15 @@ import { ReplicaPool, splitBatch } from '@speechkd/data-parallel';
 import type { ParticipantMemory } from '@speechkd/data-parallel';
 import { tf } from '@speechkd/tensor-backend';
 import type { SpecAugmentOptions } from '@speechkd/audio-features';
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { Variable } from '@tensorflow/tfjs-core';
 import type { StudentModel } from '../../model/student.js';
 import type { Utterance } from '../batches.js';
 import type { Objective, ObjectiveSpec } from '../objective.js';
-import type { AdamW, WeightEma } from '../optimizer.js';
+import type { AdamWOptions, WeightEma } from '../optimizer.js';
+import { HostAdamW } from '../host-adamw.js';
 import { trainableVariables } from '../train-step.js';
 import type { StepResult } from '../train-step.js';
-import { flatLength, flattenGradients, readFlatWeights } from '@speechkd/tensor-backend';
+import { assignFlatWeights, flatLength, readFlatWeights, writeFlatGradients } from '@speechkd/tensor-backend';
 import type { ReplicaInit, ReplicaRequest, SliceGradients } from './replica-protocol.js';
 import { shareUtterances } from './shared-utterances.js';
 import { SliceWorker, termScales } from './slice-work.js';
@@ -34,6 +35,8 @@ export interface DataParallelOptions {
   /** The model's initialization seed (helpers build the same variables, then take the trainer's weights). */
   seed: number;
   specAugment: SpecAugmentOptions | null;
+  /** The optimizer's hyper-parameters (the update runs on this thread, on host memory: `HostAdamW`). */
+  adamw: AdamWOptions;
 }
 
 /** One step's batch and hyper-parameters. */
@@ -44,7 +47,6 @@ export interface ParallelStepArgs {
   dropoutSeed: number;
   /** SpecAugment seed of the utterance at a global batch position (null without SpecAugment). */
   augmentSeed: ((position: number) => number) | null;
-  optimizer: AdamW;
   ema?: WeightEma;
   lr: number;
   clipNorm: number;
@@ -63,21 +65,26 @@ export interface StepTimings {
   reduce: number;
   /** Clipping and the AdamW update (and the EMA). */
   update: number;
-  /** Reading the new weights and writing them to shared memory. */
+  /** Assigning the new weights (already in shared memory) to this thread's variables, and the EMA. */
   publish: number;
 }
 
 /**
  * Data-parallel optimizer steps: each batch is split into contiguous slices of balanced padded size, this
- * thread computes the first and helper threads the others on their replicas, each term weighted by the
- * slice's share of its count (utterances, frames, tokens), so the summed gradient is the whole batch's.
- * The sum (in participant order, hence deterministic) is clipped and applied here by AdamW; the new weights
- * go to the helpers through shared memory. Checkpoints, EMA and evaluation stay on this thread, so they do
- * not depend on the worker count.
+ * thread computes the last (the heaviest: helpers also load the new weights) and helper threads the others on
+ * their replicas, each term weighted by the slice's share of its count (utterances, frames, tokens), so the
+ * summed gradient is the whole batch's. Helpers write their gradients into shared memory; this thread adds them
+ * to its own in participant order (deterministic), clips, and applies AdamW on the host straight into the shared
+ * weight vector, which the helpers read at their next slice. Checkpoints, EMA and evaluation stay on this
+ * thread, so they do not depend on the worker count.
  */
 export class DataParallelStep {
   /** Training utterances as views into shared memory. */
   readonly utts: Utterance[];
+  /** The optimizer (its moments are checkpointed by the trainer). */
+  readonly optimizer: HostAdamW;
+  /** The summed gradient (host). */
+  private readonly sum: Float32Array;
   private readonly pool: ReplicaPool;
   private readonly local: SliceWorker;
   private readonly vars: Map<string, Variable>;
@@ -86,9 +93,11 @@ export class DataParallelStep {
   /** Seconds per phase, summed over the steps so far. */
   readonly timings: StepTimings = { steps: 0, prepare: 0, ownGradients: 0, helperWait: 0, reduce: 0, update: 0, publish: 0 };
 
-  private constructor(pool: ReplicaPool, local: SliceWorker, model: StudentModel, vars: Map<string, Variable>, utts: Utterance[]) {
+  private constructor(pool: ReplicaPool, local: SliceWorker, model: StudentModel, vars: Map<string, Variable>, utts: Utterance[], adamw: AdamWOptions) {
     this.pool = pool;
     this.model = model;
+    this.optimizer = new HostAdamW(adamw, { names: [...vars.keys()], shapes: [...vars.values()].map((v) => v.shape.slice()) });
+    this.sum = new Float32Array(flatLength(vars));
     this.local = local;
     this.vars = vars;
     this.utts = utts;
@@ -104,7 +113,7 @@ export class DataParallelStep {
       varNames: [...vars.keys()], varSizes: [...vars.values()].map((v) => v.size), data: shared, specAugment: o.specAugment,
     };
     const pool = await ReplicaPool.start({ helpers: o.workers - 1, entry: REPLICA_ENTRY, init, vectorLength: flatLength(vars) });
-    return new DataParallelStep(pool, new SliceWorker(o.model, o.objective, utts, o.specAugment), o.model, vars, utts);
+    return new DataParallelStep(pool, new SliceWorker(o.model, o.objective, utts, o.specAugment), o.model, vars, utts, o.adamw);
   }
 
   /** Participants (this thread + helpers). */
@@ -112,9 +121,9 @@ export class DataParallelStep {
     return this.pool.helpers + 1;
   }
 
-  /** Sends this thread's current weights to the helpers (after a restore; steps do it themselves). */
+  /** Writes this thread's current weights to the shared vector (before the first step; steps keep it current). */
   publishWeights(): void {
-    this.pool.weights.set(readFlatWeights(this.vars));
+    readFlatWeights(this.vars, this.pool.weights);
     this.version++;
   }
 
@@ -143,53 +152,54 @@ export class DataParallelStep {
       return dt;
     };
     tm.steps++;
-    const helperCounts = Promise.all(tasks.slice(1).map((task, j) => call<Record<string, number>>(j + 1, { op: 'prepare', task })));
+    // Helper j (1-based) computes slice j - 1; this thread the last, heaviest one.
+    const mine = tasks.length - 1;
+    const helperCounts = Promise.all(tasks.slice(0, mine).map((task, j) => call<Record<string, number>>(j + 1, { op: 'prepare', task })));
     let own;
     try {
-      const counts = [await this.local.prepare(tasks[0]), ...(await helperCounts)];
+      const ownCounts = await this.local.prepare(tasks[mine]);
+      const counts = [...(await helperCounts), ownCounts];
       const global: Record<string, number> = {};
       for (const c of counts) for (const [k, v] of Object.entries(c)) global[k] = (global[k] ?? 0) + v;
       const scales = counts.map((c) => termScales(c, global));
       tm.prepare += lap();
-      const helperGrads = Promise.all(tasks.slice(1).map((_, j) => call<SliceGradients>(j + 1, { op: 'gradients', scales: scales[j + 1], weightsVersion: this.version })));
-      own = this.local.gradients(scales[0]);
-      const ownFlat = flattenGradients(this.vars, own.grads);
+      const helperGrads = Promise.all(tasks.slice(0, mine).map((_, j) => call<SliceGradients>(j + 1, { op: 'gradients', scales: scales[j], weightsVersion: this.version })));
+      own = this.local.gradients(scales[mine]);
+      writeFlatGradients(this.vars, own.grads, this.sum);
       tm.ownGradients += lap();
-      const results = [{ loss: own.loss, terms: own.terms }, ...(await helperGrads)];
+      const results = [...(await helperGrads), { loss: own.loss, terms: own.terms }];
       tm.helperWait += lap();
-      return this.apply(a, results, scales, ownFlat, lap);
+      return this.apply(a, results, scales, lap);
     } finally {
       if (own) tf.dispose([...own.grads.values()]);
       this.local.release();
     }
   }
 
-  /** Sums the participants' gradients in order, clips, updates and publishes the new weights. */
-  private apply(a: ParallelStepArgs, results: SliceGradients[], scales: Record<string, number>[], ownFlat: Tensor, lap: () => number): StepResult {
+  /** Adds the helpers' gradients to this thread's, clips, updates the shared weights and takes them. */
+  private apply(a: ParallelStepArgs, results: SliceGradients[], scales: Record<string, number>[], lap: () => number): StepResult {
     const tm = this.timings;
-    let sum = ownFlat;
-    try {
-      for (let j = 1; j < results.length; j++) {
-        const next = tf.tidy(() => tf.add(sum, tf.tensor1d(this.pool.gradient(j))));
-        sum.dispose();
-        sum = next;
-      }
-      tm.reduce += lap();
-      const loss = results.reduce((acc, r) => acc + r.loss, 0);
-      const terms: Record<string, number> = {};
-      results.forEach((r, j) => {
-        for (const [k, v] of Object.entries(r.terms)) terms[k] = (terms[k] ?? 0) + (scales[j][k] ?? 0) * v;
-      });
-      const norm = a.optimizer.applyFlatClipped(this.vars, sum, a.lr, a.clipNorm, !Number.isFinite(loss));
-      const applied = Number.isFinite(loss) && Number.isFinite(norm);
-      if (applied) a.ema?.update(this.model.params.vars);
-      tm.update += lap();
-      if (applied) this.publishWeights();
-      tm.publish += lap();
-      return { loss, terms, gradNorm: norm, applied };
-    } finally {
-      sum.dispose();
+    const sum = this.sum;
+    for (let j = 1; j < results.length; j++) {
+      const g = this.pool.gradient(j);
+      for (let i = 0; i < sum.length; i++) sum[i] += g[i];
     }
+    tm.reduce += lap();
+    const loss = results.reduce((acc, r) => acc + r.loss, 0);
+    const terms: Record<string, number> = {};
+    results.forEach((r, j) => {
+      for (const [k, v] of Object.entries(r.terms)) terms[k] = (terms[k] ?? 0) + (scales[j][k] ?? 0) * v;
+    });
+    const norm = this.optimizer.apply(this.pool.weights, sum, a.lr, a.clipNorm, !Number.isFinite(loss));
+    const applied = Number.isFinite(loss) && Number.isFinite(norm);
+    tm.update += lap();
+    if (applied) {
+      assignFlatWeights(this.vars, this.pool.weights);
+      this.version++;
+      a.ema?.update(this.model.params.vars);
+    }
+    tm.publish += lap();
+    return { loss, terms, gradNorm: norm, applied };
   }
 
   /** Stops the helpers. */

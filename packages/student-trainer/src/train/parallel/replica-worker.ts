@@ -5,7 +5,7 @@ import type { BackendName } from '@speechkd/tensor-backend';
 import { createStudent } from '../../model/student.js';
 import { ctcObjective, loadObjective } from '../objective.js';
 import { trainableVariables } from '../train-step.js';
-import { assignFlatWeights, flattenGradients } from '@speechkd/tensor-backend';
+import { assignFlatWeights, writeFlatGradients } from '@speechkd/tensor-backend';
 import { openSharedUtterances } from './shared-utterances.js';
 import { SliceWorker } from './slice-work.js';
 import type { ReplicaInit, ReplicaRequest, SliceGradients } from './replica-protocol.js';
@@ -31,9 +31,7 @@ serveReplica<ReplicaInit>(async ({ init, weights, grad }) => {
       }
       const r = slices.gradients(req.scales);
       try {
-        const flat = flattenGradients(vars, r.grads);
-        grad.set(flat.dataSync());
-        flat.dispose();
+        writeFlatGradients(vars, r.grads, grad);
       } finally {
         for (const g of r.grads.values()) g.dispose();
         slices.release();
