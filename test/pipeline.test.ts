@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { lmSweep, resolvePipelineConfig, runPipeline } from '@speechkd/app';
+import { lmSweep, releaseTeachers, resolvePipelineConfig, runPipeline } from '@speechkd/app';
+import { readRelease } from '@speechkd/models';
 import type { PipelineResult } from '@speechkd/app';
 
 // The whole main job in miniature: 48 synthetic utterances, tiny models, a few steps each; with the
@@ -202,6 +203,49 @@ describe('main job (micro preset)', () => {
     await runPipeline(cfg, { log: (l) => again.push(l) });
     expect(again.filter((l) => l.includes('reusing result')).length).toBe(12);
   }, 120_000);
+
+  it('speechkd release packages the teachers; a run given them (--speechTeacher/--textTeacher) trains no teacher and leads its report with the answer', async () => {
+    const base = { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm' };
+    const out = path.join(root, 'models');
+    const lines: string[] = [];
+    const rel = await releaseTeachers(resolvePipelineConfig('micro', { ...base, ablations: 'true', jobs: '2', cores: '4' }), { out, check: 3, commit: 'abc123', command: 'speechkd release (test)', speechName: 'micro-teacher', textName: 'micro-text', log: (l) => lines.push(l) });
+    expect(lines.filter((l) => l.includes('reusing result')).length).toBeGreaterThanOrEqual(5); // every teacher stage was trained already
+    const speech = readRelease(rel.speech, true)!;
+    expect(speech).toMatchObject({ kind: 'speech-teacher', model: { preset: 'test-tiny' }, data: { corpus: 'micro', seed: 1 }, training: { steps: 12, commit: 'abc123' } });
+    expect(speech.files.map((f) => [f.path, f.precision])).toEqual([['model.json', 'json'], ['weights.bin', 'float16']]);
+    expect(speech.metrics!.test.greedy.wer).toBeGreaterThanOrEqual(0);
+    expect(speech.metrics!.dev.lm!.order).toBe(3);
+    expect((speech.check.utterances as unknown[]).length).toBe(3);
+    expect(speech.training.schedule).toMatch(/^phase 1 \(teacher\): steps 1-8 .*; phase 2 \(teacher-finetune\): steps 9-12 on the train set and the extra speakers;.* SpecAugment on, dropout 0.1/);
+    const card = fs.readFileSync(path.join(rel.speech, 'README.md'), 'utf8');
+    for (const h of ['## Architecture', '## Data', '## Training', '## Evaluation (these released weights)', '## Files and fingerprint', '## License']) expect(card).toContain(h);
+    expect(readRelease(rel.text, true)).toMatchObject({ kind: 'text-tower', validationLoss: expect.any(Number) });
+    // A corrupted weight file is caught by its fingerprint.
+    const copy = path.join(root, 'corrupt');
+    fs.cpSync(rel.speech, copy, { recursive: true });
+    fs.appendFileSync(path.join(copy, 'weights.bin'), Buffer.from([0]));
+    expect(() => readRelease(copy, true)).toThrow(/weights\.bin: sha256 .* differs/);
+
+    // The same corpus, the released teachers: no teacher stage; the transfer set is labelled by the released teacher.
+    const cfg = resolvePipelineConfig('micro', { ...base, name: 'micro-released', speechTeacher: rel.speech, textTeacher: rel.text, teacherFinetuneSteps: '0' });
+    const runLog: string[] = [];
+    const r = await runPipeline(cfg, { log: (l) => runLog.push(l) });
+    const stages = fs.readdirSync(path.join(r.paths.run, 'stages')).map((f) => f.replace(/\.json$/, '')).sort();
+    expect(stages).toEqual(['evaluate', 'student-ctc', 'student-kd', 'synth', 'synth-teacher', 'teacher-cache', 'transfer-labels']);
+    expect(r.paths.teacherBundle).toBe(rel.speech);
+    const md = fs.readFileSync(r.reports.markdown, 'utf8');
+    expect(md.split('\n')[2]).toMatch(/^\*\*Distillation (lowered|raised|left) synthetic test WER from [\d.]+% to [\d.]+% \([-+]?[\d.]+%\) with [\d.]+% of the speech teacher's parameters \(decoding (greedy|with the character LM), chosen on dev/);
+    expect(md).toMatch(/Speech teacher: the released micro-teacher \([\d.]+ M parameters, 12 steps on the synthetic micro corpus, seed 1, whose dev\/test speakers it never heard.*Text tower: the released micro-text\./);
+    expect(md).toMatch(/Stage times: synth \d+ s, synth-teacher \d+ s, transfer-labels \d+ s, teacher-cache \d+ s, student-ctc \d+ s, student-kd \d+ s, evaluate \d+ s; this run \d+ s\./);
+    const summary = JSON.parse(fs.readFileSync(r.reports.summary, 'utf8')) as { comparison: Record<string, unknown> };
+    expect(summary.comparison).toMatchObject({
+      ctcOnlyWer: expect.any(Number), distilledWer: expect.any(Number), relativeChange: expect.any(Number), paramsRatio: expect.any(Number),
+      decoding: expect.stringMatching(/^(lm|greedy)$/), wallSeconds: expect.any(Number), stageSeconds: expect.objectContaining({ 'student-kd': expect.any(Number) }),
+    });
+    // A released teacher is bound to its corpus: another seed would evaluate on speakers it may have heard.
+    expect(() => resolvePipelineConfig('micro', { ...base, name: 'x', speechTeacher: rel.speech, textTeacher: rel.text, teacherFinetuneSteps: '0', seed: '2' }))
+      .toThrow(/released for the synthetic micro corpus, seed 1 .* but this run synthesizes micro, seed 2/);
+  }, 600_000);
 
   it('refuses to reuse a run directory made with other settings', async () => {
     const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', studentSteps: '17' });

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { resolvePipelineConfig, PIPELINE_PRESETS, DEFAULT_PIPELINE, PipelineConfigError } from './pipeline-config.js';
 import { runPipeline } from './pipeline.js';
-import { formatTextTable, resultTable } from './report.js';
+import { formatTextTable, leadSentence, resultTable, stageTimesLine } from './report.js';
 import { lmSweep } from './lm-sweep.js';
+import { releaseTeachers } from './release.js';
 import { LM_DECODING_DEFAULTS } from '@speechkd/student-trainer/inference';
 
 const USAGE = `usage: speechkd run [--preset ${Object.keys(PIPELINE_PRESETS).join('|')}] [--<setting>=<value> ...] [--only=<stage>]
@@ -14,6 +15,13 @@ summary.json. Finished stages are reused; every training uses every core (data-p
 --cores=N limits them); --jobs=N trains N stages at once in worker processes, each on cores/N workers;
 --only=<stage> runs one stage whose prerequisites have finished.
 Presets: ${Object.keys(PIPELINE_PRESETS).join(', ')}. Settings: ${Object.keys(DEFAULT_PIPELINE).join(', ')}.
+
+       speechkd release [--preset full] [--<setting>=<value> ...] [--out=DIR] [--check=8] [--commit=SHA]
+Trains the teacher stages of a run that are not finished (synthesis, the speech teacher's phases, the text
+tower; the settings must say --speechTeacher=train --textTeacher=train, as --preset=full does), evaluates the
+speech teacher's float16 weights on the synthetic dev/test sets, and writes both as released folders with a
+model card (README.md), release.json (data, schedule, metrics, commit, sha256 of every file) and check/ into
+DIR (default: the models/ folder of @speechkd/models), replacing an earlier release only once complete.
 
        speechkd lm-sweep --run=runs/<name> [--orders=${LM_DECODING_DEFAULTS.lmOrder}] [--weights=0.5,0.8,1.2] [--bonuses=0.5,1.5,2.5]
                          [--beamSize=${LM_DECODING_DEFAULTS.beamSize}] [--subset=dev|test]
@@ -27,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
-  if (command !== 'run' && command !== 'lm-sweep') throw new Error(`unknown command "${command}"\n${USAGE}`);
+  if (command !== 'run' && command !== 'lm-sweep' && command !== 'release') throw new Error(`unknown command "${command}"\n${USAGE}`);
   // --key=value or --key value; the config resolver rejects unknown keys.
   const flags: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
@@ -39,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     else throw new Error(`${a}: give a value (${a}=VALUE)`);
   }
   if (command === 'lm-sweep') return sweep(flags);
+  if (command === 'release') return release(flags, argv);
   const preset = flags.preset ?? 'default';
   const only = flags.only;
   const stageWorkers = flags.stageWorkers === undefined ? undefined : Number(flags.stageWorkers);
@@ -51,7 +60,24 @@ async function main(argv: string[]): Promise<number> {
   const commandLine = ['npm start', ...(argv.length > 1 ? ['--', ...argv.slice(1)] : [])].join(' ');
   const result = await runPipeline(cfg, { command: commandLine, only, stageWorkers });
   if (only) return 0;
-  process.stdout.write(`\n${formatTextTable(resultTable(result.systems))}\n\nreports: ${result.reports.markdown}, ${result.reports.html}, ${result.reports.summary}\n`);
+  const lead = result.comparison ? `${leadSentence(result.comparison)}\n\n` : '';
+  process.stdout.write(`\n${lead}${formatTextTable(resultTable(result.systems))}\n\nstage times: ${stageTimesLine(result.stageSeconds, result.wallSeconds)}\nreports: ${result.reports.markdown}, ${result.reports.html}, ${result.reports.summary}\n`);
+  return 0;
+}
+
+async function release(flags: Record<string, string>, argv: string[]): Promise<number> {
+  const own = { out: flags.out, check: flags.check, commit: flags.commit };
+  delete flags.out;
+  delete flags.check;
+  delete flags.commit;
+  const preset = flags.preset ?? 'full';
+  delete flags.preset;
+  const check = own.check === undefined ? 8 : Number(own.check);
+  if (!Number.isInteger(check) || check < 1) throw new PipelineConfigError(`--check=${own.check}: must be an integer >= 1`);
+  const cfg = resolvePipelineConfig(preset, flags);
+  process.stderr.write(`[speechkd] config: ${JSON.stringify(cfg)}\n`);
+  const r = await releaseTeachers(cfg, { out: own.out, check, commit: own.commit, command: ['node apps/speechkd/dist/cli.js', ...argv].join(' ') });
+  process.stdout.write(`released: ${r.speech}\n          ${r.text}\n`);
   return 0;
 }
 

@@ -11,8 +11,8 @@ export interface SystemSpec {
   key: string;
   /** Row label in the report. */
   label: string;
-  /** Training run directory (its `final/` bundle is evaluated). */
-  dir: string;
+  /** The model folder to evaluate (a training run's `final/` bundle, or a released model). */
+  bundle: string;
   params: number;
   steps: number;
 }
@@ -37,8 +37,7 @@ export interface TestSetResult {
 }
 
 /** One system's evaluation across test sets. */
-export interface SystemResult extends Omit<SystemSpec, 'dir'> {
-  bundle: string;
+export interface SystemResult extends SystemSpec {
   /** Size of the float32 weights file in bytes. */
   sizeBytes: number;
   results: TestSetResult[];
@@ -76,7 +75,7 @@ export async function evaluateSystems(systems: readonly SystemSpec[], opts: Eval
   ];
   const out: SystemResult[] = [];
   for (const sys of systems) {
-    const bundle = path.join(sys.dir, 'final');
+    const bundle = sys.bundle;
     const results: TestSetResult[] = [];
     for (const pass of passes) {
       const lm = pass.lm && opts.lm ? { decoder: 'beam' as const, beamSize: opts.lm.beamSize, lm: opts.lm.model, lmWeight: opts.lm.weight, lmBonus: opts.lm.bonus } : {};

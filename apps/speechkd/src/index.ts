@@ -10,3 +10,7 @@ export type { StageRecord } from './stage.js';
 export { lmSweep } from './lm-sweep.js';
 export { trainBrownLm } from './brown-lm.js';
 export type { LmSweepOptions, LmSweepRow } from './lm-sweep.js';
+export { releaseTeachers, textTowerCheck } from './release.js';
+export type { ReleaseOptions } from './release.js';
+export { compareStudents, leadSentence } from './report.js';
+export type { Comparison } from './report.js';

@@ -1,5 +1,9 @@
 import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
 import { MAX_AUTO_WORKERS } from '@speechkd/data-parallel';
+import { RELEASED, readRelease, releasedModelDir } from '@speechkd/models';
+import type { ReleaseInfo } from '@speechkd/models';
 import { deriveSeed, getPreset } from '@speechkd/synth';
 import { LM_DECODING_DEFAULTS } from '@speechkd/student-trainer/inference';
 import type { PresetConfig } from '@speechkd/synth';
@@ -16,6 +20,15 @@ export interface PipelineConfig {
   corpus: string;
   /** Seed of the corpus, initialization, shuffling and augmentation. */
   seed: number;
+  /**
+   * The speech teacher: `train` (this job trains it: the `teacher` stages and their settings below) or a model
+   * folder: the name of a teacher released with the project (`@speechkd/models`; the default) or a path to a
+   * released or `speechkd-train`-exported folder. A released teacher names the corpus it was trained on; the
+   * job must synthesize that corpus (same preset and seed), whose dev and test speakers the teacher never heard.
+   */
+  speechTeacher: string;
+  /** The text tower: `train` (the `text-tower` stage) or a released name (the default) or a text-tower folder. */
+  textTeacher: string;
   /** Text tower MLM steps. */
   textSteps: number;
   /** Text tower architecture preset of @speechkd/text-encoders (tiny or small). */
@@ -121,6 +134,8 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   dataDir: 'data',
   corpus: 'tiny',
   seed: 1,
+  speechTeacher: RELEASED.speechTeacher,
+  textTeacher: RELEASED.textTower,
   textTower: 'tiny',
   textSteps: 100,
   textSentences: 10000,
@@ -159,7 +174,7 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
 
 /** The `full` preset (documented at its entry in `PIPELINE_PRESETS`); `full-kd3` builds on it. */
 const FULL: Partial<PipelineConfig> = Object.freeze({
-  name: 'full', corpus: 'small', teacherModel: 'teacher-s4', teacherSteps: 6500, teacherTrainer: 'lr=0.0005,decay=linear,decayStart=3500',
+  name: 'full', corpus: 'small', speechTeacher: 'train', textTeacher: 'train', teacherModel: 'teacher-s4', teacherSteps: 6500, teacherTrainer: 'lr=0.0005,decay=linear,decayStart=3500',
   teacherFinetuneSteps: 5000, teacherFinetuneTrainer: 'lr=0.0003,decayStart=9000,specAugment=true,dropout=0.1', teacherExtraSpeakers: 180,
   studentTransfer: 'true',
   studentModel: 'student-xs', studentSteps: 2000,
@@ -191,7 +206,7 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   },
   /** A few steps of everything (integration tests). */
   micro: {
-    name: 'micro', corpus: 'micro', textTower: 'tiny', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
+    name: 'micro', corpus: 'micro', speechTeacher: 'train', textTeacher: 'train', textTower: 'tiny', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
     studentSteps: 16, lr: 3e-3, warmupSteps: 2, batchFrames: 3000, evalLimit: 4, realSubsets: 'test-clean',
     teacherFinetuneSteps: 4, teacherFinetuneTrainer: 'specAugment=true,dropout=0.1', teacherExtraSpeakers: 2, studentTransfer: 'true', lmOrder: 3, transferLm: 'true',
   },
@@ -267,7 +282,7 @@ export function resolvePipelineConfig(preset: string, flags: Record<string, stri
     const min = mayBeZero.has(k) ? 0 : 1;
     if (!Number.isInteger(c[k]) || c[k] < min) throw new PipelineConfigError(`--${k}=${c[k]}: must be an integer >= ${min}`);
   }
-  if (c.teacherExtraSpeakers > 0 && c.teacherFinetuneSteps === 0) {
+  if (c.teacherExtraSpeakers > 0 && c.teacherFinetuneSteps === 0 && c.speechTeacher === 'train') {
     throw new PipelineConfigError(`--teacherExtraSpeakers=${c.teacherExtraSpeakers}: the extra speakers train the teacher's second phase; set --teacherFinetuneSteps too`);
   }
   if (c.studentTransfer === 'true' && c.teacherExtraSpeakers === 0) {
@@ -283,5 +298,47 @@ export function resolvePipelineConfig(preset: string, flags: Record<string, stri
     if (c[k] !== 'true' && c[k] !== 'false') throw new PipelineConfigError(`--${k}=${c[k]}: use true or false`);
   }
   if (!/^[\w.-]+$/.test(c.name)) throw new PipelineConfigError(`--name=${c.name}: use letters, digits, '.', '_' or '-'`);
+  teacherSources(c); // checks the folders and that a released teacher's corpus is this run's
   return c;
+}
+
+/** Where a teacher comes from: trained by the job, or a model folder (with its release record when it is a release). */
+export type TeacherSource = { train: true } | { train: false; dir: string; release: ReleaseInfo | null };
+
+/**
+ * The run's speech and text teachers. A folder must hold the model (`model.json`; a text tower's `config.json`
+ * or `LATEST`); a released speech teacher trained on the synthetic corpus must be used with that corpus
+ * (preset and seed), so that the run's dev and test sets are the speakers and sentences it never heard.
+ */
+export function teacherSources(c: PipelineConfig): { speech: TeacherSource; text: TeacherSource } {
+  const source = (flag: 'speechTeacher' | 'textTeacher', markers: string[]): TeacherSource => {
+    const v = c[flag];
+    if (v === 'train') return { train: true };
+    const dir = releasedModelDir(v);
+    if (!markers.some((m) => fs.existsSync(path.join(dir, m)))) {
+      throw new PipelineConfigError(`--${flag}=${v}: ${dir} holds no ${markers.join(' or ')}; give 'train', a released model (${Object.values(RELEASED).join(', ')}) or a model folder`);
+    }
+    let release: ReleaseInfo | null;
+    try {
+      release = readRelease(dir);
+    } catch (err) {
+      throw new PipelineConfigError(`--${flag}=${v}: ${(err as Error).message}`);
+    }
+    return { train: false, dir, release };
+  };
+  const speech = source('speechTeacher', ['model.json']);
+  const text = source('textTeacher', ['config.json', 'LATEST']);
+  if (!speech.train && speech.release?.data.corpus !== undefined) {
+    const { corpus, seed } = speech.release.data;
+    if (corpus !== c.corpus || seed !== c.seed) {
+      throw new PipelineConfigError(`--speechTeacher=${c.speechTeacher}: released for the synthetic ${corpus} corpus, seed ${seed} (its dev/test speakers held out), but this run synthesizes ${c.corpus}, seed ${c.seed}, whose dev/test sets may hold voices and sentences it heard; use --corpus=${corpus} --seed=${seed}, or --speechTeacher=train`);
+    }
+  }
+  if (!speech.train && c.teacherFinetuneSteps > 0) {
+    throw new PipelineConfigError(`--teacherFinetuneSteps=${c.teacherFinetuneSteps} trains the speech teacher, but --speechTeacher=${c.speechTeacher} is a trained one; set --speechTeacher=train or --teacherFinetuneSteps=0`);
+  }
+  if (!speech.train && c.teacherExtraSpeakers > 0 && c.studentTransfer !== 'true') {
+    throw new PipelineConfigError(`--teacherExtraSpeakers=${c.teacherExtraSpeakers}: with a trained --speechTeacher the extra speakers serve only as the students' transfer set; set --studentTransfer=true or --teacherExtraSpeakers=0`);
+  }
+  return { speech, text };
 }

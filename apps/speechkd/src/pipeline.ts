@@ -8,19 +8,21 @@ import { synthesizeCorpus } from '@speechkd/synth';
 import { readManifest, writeManifest } from '@speechkd/librispeech';
 import { TOWER_PRESETS, loadBrownSentences, readExcludeSet, trainTextTower } from '@speechkd/text-encoders';
 import { Trainer, listCheckpoints, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
-import { loadRecognizer } from '@speechkd/student-trainer/inference';
+import { loadRecognizer, readModelManifest } from '@speechkd/student-trainer/inference';
 import type { ObjectiveSpec, TrainConfig } from '@speechkd/student-trainer';
 import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher } from '@speechkd/teachers';
 import { resolveDistillConfig } from '@speechkd/distill';
 import type { DistillObjective, OpenDistillObjectiveOptions } from '@speechkd/distill';
 import type { PipelineConfig } from './pipeline-config.js';
-import { DEFAULT_PIPELINE, PipelineConfigError, coreBudget, corpusPreset, teacherExtraCorpus } from './pipeline-config.js';
+import { DEFAULT_PIPELINE, PipelineConfigError, coreBudget, corpusPreset, teacherExtraCorpus, teacherSources } from './pipeline-config.js';
+import { readRelease } from '@speechkd/models';
 import { readStage, runStage, writeJsonAtomic } from './stage.js';
 import { progressLine } from './progress.js';
 import type { Log } from './stage.js';
 import { evaluateSystems } from './evaluate-systems.js';
 import type { SystemResult } from './evaluate-systems.js';
-import { fmtPct, readDevCurve, writeReports } from './report.js';
+import { compareStudents, fmtPct, readDevCurve, writeReports } from './report.js';
+import type { Comparison } from './report.js';
 import { labelWithTeacher } from './transfer-labels.js';
 import { trainBrownLm } from './brown-lm.js';
 
@@ -32,8 +34,12 @@ export interface RunPaths {
   teacher: string;
   /** Second teacher phase (`teacherFinetuneSteps` > 0). */
   teacherFinetune: string;
-  /** The teacher the students learn from and the report evaluates: the second phase's when there is one. */
+  /** The teacher the students learn from and the report evaluates: the second phase's when there is one, or the teacher folder given. */
   speechTeacher: string;
+  /** The speech teacher's model folder: `<speechTeacher>/final` of a trained one, the folder itself when given. */
+  teacherBundle: string;
+  /** The text tower's folder (trained by the job or given). */
+  textTeacher: string;
   /** The teacher's extra corpus (`teacherExtraSpeakers` > 0) and the manifest the teacher's second phase trains on. */
   teacherCorpus: string;
   teacherTrain: string;
@@ -49,6 +55,11 @@ export interface RunPaths {
 export interface PipelineResult {
   paths: RunPaths;
   systems: SystemResult[];
+  /** The distilled student against the CTC-only one (null for a partial run). */
+  comparison: Comparison | null;
+  /** Seconds of every stage (reused ones as recorded) and of this invocation. */
+  stageSeconds: Record<string, number>;
+  wallSeconds: number;
   /** Paths of report.md, report.html and summary.json. */
   reports: { markdown: string; html: string; summary: string };
 }
@@ -57,13 +68,18 @@ export interface PipelineResult {
 export function runPaths(cfg: PipelineConfig): RunPaths {
   const run = path.resolve(cfg.runsDir, cfg.name);
   const corpusName = `synth-${cfg.corpus}-seed${cfg.seed}`;
+  const sources = teacherSources(cfg);
+  const trainedTeacher = path.join(run, cfg.teacherFinetuneSteps > 0 ? 'teacher-finetune' : 'teacher');
+  const speechTeacher = sources.speech.train ? trainedTeacher : sources.speech.dir;
   return {
+    teacherBundle: sources.speech.train ? path.join(trainedTeacher, 'final') : sources.speech.dir,
+    textTeacher: sources.text.train ? path.join(run, 'text-tower') : sources.text.dir,
     run,
     corpus: path.resolve(cfg.dataDir, corpusName),
     textTower: path.join(run, 'text-tower'),
     teacher: path.join(run, 'teacher'),
     teacherFinetune: path.join(run, 'teacher-finetune'),
-    speechTeacher: path.join(run, cfg.teacherFinetuneSteps > 0 ? 'teacher-finetune' : 'teacher'),
+    speechTeacher,
     teacherCorpus: path.resolve(cfg.dataDir, `${corpusName}-teacher${cfg.teacherExtraSpeakers}`),
     teacherTrain: path.join(run, 'teacher-train.jsonl'),
     studentTransfer: path.join(run, 'student-transfer.jsonl'),
@@ -162,12 +178,15 @@ export function studentVariants(cfg: PipelineConfig): StudentVariant[] {
  * after the run was made counts as its default.
  */
 export function changedSettings(before: Record<string, unknown>, cfg: PipelineConfig): string[] {
-  const was = { ...DEFAULT_PIPELINE, ...before } as Record<string, unknown>;
+  const was = { ...DEFAULT_PIPELINE, ...LEGACY_DEFAULTS, ...before } as Record<string, unknown>;
   const now = cfg as unknown as Record<string, unknown>;
   return Object.keys(cfg)
     .filter((k) => k !== 'jobs' && k !== 'cores' && JSON.stringify(was[k]) !== JSON.stringify(now[k]))
     .map((k) => `${k}: ${JSON.stringify(was[k])} -> ${JSON.stringify(now[k])}`);
 }
+
+/** Settings whose default changed after runs were made without them: what such a run did (both teachers were trained). */
+const LEGACY_DEFAULTS: Partial<PipelineConfig> = { speechTeacher: 'train', textTeacher: 'train' };
 
 /** The extra utterances whose transcript no held-out (dev/test) utterance reads: no evaluated sentence reaches the teacher, in any voice. */
 export function withoutHeldOut<T extends { text: string }>(extra: readonly T[], heldOut: readonly { text: string }[]): T[] {
@@ -185,6 +204,8 @@ export interface RunPipelineOptions {
   only?: string;
   /** Data-parallel workers of this process's trainings (default: all of the job's cores / `jobs`). */
   stageWorkers?: number;
+  /** With `only`: record the settings in the run folder as a whole run does (`speechkd release` trains stage by stage). */
+  recordConfig?: boolean;
 }
 
 interface StageDef {
@@ -207,6 +228,7 @@ type TrainResult = Awaited<ReturnType<typeof trainSpeechModel>> & { pairs?: stri
  */
 export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions = {}): Promise<PipelineResult> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const started = performance.now();
   const paths = runPaths(cfg);
   fs.mkdirSync(paths.run, { recursive: true });
   // Finished stages are reused, so a run directory must never mix settings.
@@ -217,7 +239,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
       throw new PipelineConfigError(`${paths.run} was made with other settings (${changed.join(', ')}); pick another --name or delete that folder`);
     }
   }
-  if (!opts.only) writeJsonAtomic(cfgFile, cfg);
+  if (!opts.only || (opts.recordConfig && !fs.existsSync(cfgFile))) writeJsonAtomic(cfgFile, cfg);
   await initBackend({ backend: cfg.backend === 'auto' ? undefined : (cfg.backend as BackendName), log });
 
   const need = <T>(name: string): T => {
@@ -229,7 +251,10 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const workers = opts.stageWorkers ?? coreBudget(cfg).workersPerTraining;
   const studentDir = (key: string) => path.join(paths.run, key);
   const teacherStage = cfg.teacherFinetuneSteps > 0 ? 'teacher-finetune' : 'teacher';
-  const teacherLayers = parseSpeechLayers(cfg.speechLayers, resolveModelConfig(cfg.teacherModel).numLayers);
+  const sources = teacherSources(cfg);
+  const speechTrained = sources.speech.train;
+  const textTrained = sources.text.train;
+  const teacherLayers = parseSpeechLayers(cfg.speechLayers, speechTrained ? resolveModelConfig(cfg.teacherModel).numLayers : readModelManifest(paths.teacherBundle).modelConfig.numLayers);
 
   const synthStage = (): Promise<CorpusResult> =>
     runStage(paths.run, 'synth', log, async () => {
@@ -274,7 +299,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     const extraEntries = readManifest(teacherTrain).filter((e) => !own.has(e.id));
     const withLm = cfg.transferLm === 'true';
     const decoder = withLm ? { decoder: 'beam' as const, beamSize: cfg.beamSize, lm: trainBrownLm(cfg.lmOrder, [corpus.dev, corpus.test, teacherTrain], corpus.dev, log), lmWeight: cfg.lmWeight, lmBonus: cfg.lmBonus } : {};
-    const recognizer = await loadRecognizer(path.join(paths.speechTeacher, 'final'), { engine: cfg.engine as 'onnx' | 'tfjs', ...decoder });
+    const recognizer = await loadRecognizer(paths.teacherBundle, { engine: cfg.engine as 'onnx' | 'tfjs', ...decoder });
     const progress = progressLine(log, 'transfer-labels', 'utterances');
     const r = await labelWithTeacher(extraEntries, recognizer, { loadAudio: loadAudioAt, onProgress: (done, total) => progress(done, total, '') })
       .finally(() => recognizer.dispose?.());
@@ -290,7 +315,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     return distilled && transfer ? { train: need<TransferResult>('transfer-labels').train, dev: corpus.dev } : corpus;
   };
 
-  const stages: StageDef[] = [
+  const trainedTeacherStages: StageDef[] = [
     {
       name: 'teacher', deps: ['synth'],
       run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher, [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }], workers), log),
@@ -312,7 +337,10 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
           },
         }]
       : []),
-    {
+  ];
+  const stages: StageDef[] = [
+    ...(speechTrained ? trainedTeacherStages : []),
+    ...(textTrained ? [{
       name: 'text-tower', deps: ['synth'],
       run: async () => {
         const corpus = need<CorpusResult>('synth');
@@ -331,14 +359,14 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
         const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
         return { step: r.step, sentences: sentences.length, firstLoss: mean(r.losses.slice(0, 10)), lastLoss: mean(r.losses.slice(-10)), validationLoss: r.validationLoss };
       },
-    },
-    ...(transfer ? [{ name: 'transfer-labels', deps: [teacherStage, 'synth-teacher'], run: transferStage }] : []),
+    }] : []),
+    ...(transfer ? [{ name: 'transfer-labels', deps: [...(speechTrained ? [teacherStage] : []), 'synth-teacher'], run: transferStage }] : []),
     {
-      name: 'teacher-cache', deps: [teacherStage, 'text-tower', ...(transfer ? ['transfer-labels'] : [])],
+      name: 'teacher-cache', deps: ['synth', ...(speechTrained ? [teacherStage] : []), ...(textTrained ? ['text-tower'] : []), ...(transfer ? ['transfer-labels'] : [])],
       run: async () => {
-        // The bundle the report evaluates (final/), never best/: a young run's best can be an early checkpoint.
-        const speech = await loadInProjectSpeechTeacher(path.join(paths.speechTeacher, 'final'));
-        const text = await loadInProjectTextTeacher(paths.textTower);
+        // A trained teacher's final/ bundle (the one the report evaluates), never best/: a young run's best can be an early checkpoint.
+        const speech = await loadInProjectSpeechTeacher(paths.teacherBundle);
+        const text = await loadInProjectTextTeacher(paths.textTeacher);
         const entries = readManifest(studentData(true).train);
         const progress = progressLine(log, 'cache', 'utterances');
         const r = await buildTeacherCache({
@@ -365,14 +393,14 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
 
   if (opts.only === 'synth' || opts.only === 'synth-teacher') {
     await (opts.only === 'synth' ? synthStage() : teacherDataStage());
-    return { paths, systems: [], reports: { markdown: '', html: '', summary: '' } };
+    return { paths, systems: [], reports: { markdown: '', html: '', summary: '' }, comparison: null, stageSeconds: {}, wallSeconds: (performance.now() - started) / 1000 };
   }
   if (opts.only) {
     const st = stages.find((s) => s.name === opts.only);
     if (!st) throw new PipelineConfigError(`--only=${opts.only}: unknown stage; use one of ${stages.map((s) => s.name).join(', ')}`);
     for (const d of st.deps) need(d);
     await runStage(paths.run, st.name, log, st.run);
-    return { paths, systems: [], reports: { markdown: '', html: '', summary: '' } };
+    return { paths, systems: [], reports: { markdown: '', html: '', summary: '' }, comparison: null, stageSeconds: {}, wallSeconds: (performance.now() - started) / 1000 };
   }
 
   const corpus = await synthStage();
@@ -380,13 +408,13 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   if (cfg.jobs > 1) await runInWorkers(cfg, stages, paths.run, log);
   else for (const st of stages) await runStage(paths.run, st.name, log, st.run);
 
-  const teacher = need<TrainResult>(teacherStage);
+  const teacher = teacherFacts(cfg, paths, speechTrained ? need<TrainResult>(teacherStage) : null);
   const trained = variants.map((v) => ({ v, r: need<TrainResult>(v.key) }));
   const systems = await runStage(paths.run, 'evaluate', log, () =>
     evaluateSystems(
       [
-        { key: 'teacher', label: `speech teacher (${cfg.teacherModel}, CTC${cfg.teacherFinetuneSteps > 0 ? ', two phases' : ''})`, dir: paths.speechTeacher, params: teacher.params, steps: teacher.step },
-        ...trained.map(({ v, r }) => ({ key: v.key, label: v.label, dir: studentDir(v.key), params: r.params, steps: r.step })),
+        { key: 'teacher', label: teacher.label, bundle: paths.teacherBundle, params: teacher.params, steps: teacher.steps },
+        ...trained.map(({ v, r }) => ({ key: v.key, label: v.label, bundle: path.join(studentDir(v.key), 'final'), params: r.params, steps: r.step })),
       ],
       {
         synthRoot: corpus.root, realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit,
@@ -398,8 +426,35 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const kdPairs = need<TrainResult>('student-kd').pairs ?? [];
   const devCurves = variants.map((v) => readDevCurve(studentDir(v.key), v.key, v.label));
   const transferData = transfer ? need<TransferResult>('transfer-labels') : null;
-  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, teacherData, transferData, command: opts.command ?? 'npm start', devCurves });
-  return { paths, systems, reports };
+  const stageSeconds = Object.fromEntries(['synth', 'synth-teacher', ...stages.map((st) => st.name), 'evaluate'].flatMap((n) => {
+    const r = readStage(paths.run, n);
+    return r ? [[n, r.seconds]] : [];
+  }));
+  const wallSeconds = (performance.now() - started) / 1000;
+  const teacherNote = describeTeachers(cfg, paths, teacher, sources);
+  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, teacherData, transferData, command: opts.command ?? 'npm start', devCurves, teacherNote, stageSeconds, wallSeconds });
+  return { paths, systems, reports, comparison: compareStudents(systems, { wallSeconds, stageSeconds }), stageSeconds, wallSeconds };
+}
+
+/** One sentence on where the run's teachers came from. */
+function describeTeachers(cfg: PipelineConfig, paths: RunPaths, teacher: { label: string; params: number; steps: number }, sources: ReturnType<typeof teacherSources>): string {
+  const speech = sources.speech.train
+    ? `Speech teacher trained by this run: ${cfg.teacherModel}, ${teacher.steps} steps.`
+    : sources.speech.release
+      ? `Speech teacher: the released ${sources.speech.release.name} (${(teacher.params / 1e6).toFixed(2)} M parameters, ${teacher.steps} steps on the synthetic ${String(sources.speech.release.data.corpus)} corpus, seed ${String(sources.speech.release.data.seed)}, whose dev/test speakers it never heard; model card ${path.join(paths.teacherBundle, 'README.md')}).`
+      : `Speech teacher: the model folder ${paths.teacherBundle}.`;
+  const text = sources.text.train ? 'Text tower trained by this run.' : `Text tower: ${sources.text.release ? `the released ${sources.text.release.name}` : `the folder ${paths.textTeacher}`}.`;
+  return `${speech} ${text}`;
+}
+
+/** Label, parameters and training steps of the run's speech teacher (trained here, released or exported). */
+export function teacherFacts(cfg: PipelineConfig, paths: RunPaths, trained: { params: number; step: number } | null): { label: string; params: number; steps: number } {
+  if (trained) return { label: `speech teacher (${cfg.teacherModel}, CTC${cfg.teacherFinetuneSteps > 0 ? ', two phases' : ''})`, params: trained.params, steps: trained.step };
+  const manifest = readModelManifest(paths.teacherBundle);
+  const params = manifest.weightsManifest.flatMap((g) => g.weights).reduce((a, w) => a + w.shape.reduce((x, y) => x * y, 1), 0);
+  const release = readRelease(paths.teacherBundle);
+  const steps = release?.training.steps ?? Number(manifest.info?.step ?? 0);
+  return { label: `speech teacher (${manifest.modelConfig.name}, ${release ? `released ${release.name}` : path.basename(paths.teacherBundle)})`, params, steps };
 }
 
 /** The compiled CLI (worker processes run `cli.js run ... --only=<stage>`), from src/ or dist/. */

@@ -17,6 +17,28 @@ export interface ReportContext {
   command: string;
   /** Dev-set evaluations during training (trainer `evalEvery`), per student; empty when there were none. */
   devCurves?: DevCurve[];
+  /** Where the teachers came from (trained by the run, or released), one sentence. */
+  teacherNote?: string;
+  /** Seconds of every finished stage (reused ones with their recorded time) and of this invocation. */
+  stageSeconds?: Record<string, number>;
+  wallSeconds?: number;
+}
+
+/** The run's answer: the distilled student against the CTC-only one on the synthetic test set. */
+export interface Comparison {
+  set: string;
+  /** The decoding compared: the one (greedy or with the LM) with the lower summed dev WER of the two students. */
+  decoding: 'lm' | 'greedy';
+  ctcOnlyWer: number;
+  distilledWer: number;
+  /** (distilled - CTC-only) / CTC-only: negative = distillation lowered WER. */
+  relativeChange: number;
+  /** Both decodings, for the figures beside. */
+  byDecoding: Partial<Record<'lm' | 'greedy', { ctcOnlyWer: number; distilledWer: number; relativeChange: number; devCtcOnlyWer: number | null; devDistilledWer: number | null }>>;
+  /** Distilled student's parameters / the speech teacher's. */
+  paramsRatio: number | null;
+  wallSeconds: number | null;
+  stageSeconds: Record<string, number>;
 }
 
 /** A model's dev WER/CER at the evaluation steps of its training run. */
@@ -131,6 +153,55 @@ export function relativeWerChange(systems: readonly SystemResult[], set = 'synth
   return (kd - ctc) / ctc;
 }
 
+/**
+ * The comparison the run exists for, with the decoding chosen on dev (lower summed dev WER of the CTC-only and
+ * the distilled student), or null when a system or set is missing.
+ */
+export function compareStudents(systems: readonly SystemResult[], timing: { wallSeconds?: number; stageSeconds?: Record<string, number> } = {}): Comparison | null {
+  const werOn = (key: string, set: string) => systems.find((x) => x.key === key)?.results.find((r) => r.set === set)?.wer ?? null;
+  const byDecoding: Comparison['byDecoding'] = {};
+  for (const decoding of ['greedy', 'lm'] as const) {
+    const name = (set: string) => (decoding === 'lm' ? withLm(set) : set);
+    const ctc = werOn('student-ctc', name('synthetic test'));
+    const kd = werOn('student-kd', name('synthetic test'));
+    if (ctc === null || kd === null || ctc === 0) continue;
+    byDecoding[decoding] = {
+      ctcOnlyWer: ctc, distilledWer: kd, relativeChange: (kd - ctc) / ctc,
+      devCtcOnlyWer: werOn('student-ctc', name('synthetic dev')), devDistilledWer: werOn('student-kd', name('synthetic dev')),
+    };
+  }
+  const devSum = (d: 'lm' | 'greedy') => {
+    const b = byDecoding[d];
+    return b && b.devCtcOnlyWer !== null && b.devDistilledWer !== null ? b.devCtcOnlyWer + b.devDistilledWer : Infinity;
+  };
+  const decoding = byDecoding.lm && devSum('lm') <= devSum('greedy') ? 'lm' : 'greedy';
+  const chosen = byDecoding[decoding];
+  if (!chosen) return null;
+  const teacher = systems.find((x) => x.key === 'teacher');
+  const student = systems.find((x) => x.key === 'student-kd');
+  return {
+    set: 'synthetic test', decoding, ctcOnlyWer: chosen.ctcOnlyWer, distilledWer: chosen.distilledWer, relativeChange: chosen.relativeChange, byDecoding,
+    paramsRatio: teacher && student ? student.params / teacher.params : null,
+    wallSeconds: timing.wallSeconds ?? null, stageSeconds: timing.stageSeconds ?? {},
+  };
+}
+
+/** The one-sentence answer: "distillation lowered test WER from X to Y (-Z %) with N % of the teacher's parameters". */
+export function leadSentence(c: Comparison): string {
+  const verb = c.relativeChange < 0 ? 'lowered' : c.relativeChange > 0 ? 'raised' : 'left';
+  const dec = c.decoding === 'lm' ? 'with the character LM' : 'greedy';
+  const other = c.byDecoding[c.decoding === 'lm' ? 'greedy' : 'lm'];
+  return `Distillation ${verb} synthetic test WER from ${pct(c.ctcOnlyWer)}% to ${pct(c.distilledWer)}% (${fmtRel(c.relativeChange)}) `
+    + `with ${c.paramsRatio === null ? 'n/a' : `${(100 * c.paramsRatio).toFixed(1)}%`} of the speech teacher's parameters `
+    + `(decoding ${dec}, chosen on dev${other ? `; ${c.decoding === 'lm' ? 'greedy' : 'with the LM'}: ${pct(other.ctcOnlyWer)}% -> ${pct(other.distilledWer)}%, ${fmtRel(other.relativeChange)}` : ''}).`;
+}
+
+/** Stage times as one line: `synth 151 s, teacher-cache 38 s, ...; whole run 812 s`. */
+export function stageTimesLine(stageSeconds: Record<string, number>, wallSeconds?: number): string {
+  const parts = Object.entries(stageSeconds).map(([k, v]) => `${k} ${v.toFixed(0)} s`);
+  return `${parts.join(', ')}${wallSeconds === undefined ? '' : `; this run ${wallSeconds.toFixed(0)} s`}`;
+}
+
 /** Writes `report.md`, `report.html` and `summary.json` into the run directory. */
 export function writeReports(runDir: string, cfg: PipelineConfig, systems: readonly SystemResult[], ctx: ReportContext): { markdown: string; html: string; summary: string } {
   const table = resultTable(systems);
@@ -141,7 +212,10 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
   const command = ctx.command;
   const hasLm = systems[0]?.results.some((r) => r.set === withLm('synthetic test')) ?? false;
   const relSets = ['synthetic test', 'synthetic dev', ...(hasLm ? [withLm('synthetic test'), withLm('synthetic dev')] : [])];
+  const comparison = compareStudents(systems, { wallSeconds: ctx.wallSeconds, stageSeconds: ctx.stageSeconds });
+  const lead = comparison ? leadSentence(comparison) : null;
   const notes = [
+    ...(ctx.teacherNote ? [ctx.teacherNote] : []),
     `Corpus: synthetic ${cfg.corpus} (seed ${cfg.seed}): ${Object.entries(ctx.corpus.utterances).map(([k, v]) => `${k} ${v} utts / ${(ctx.corpus.seconds[k] / 60).toFixed(1)} min`).join(', ')}; ${ctx.corpus.failures} synthesis failures.`,
     ...(ctx.teacherData
       ? [`The speech teacher's second phase also trained on ${ctx.teacherData.speakers} extra synthetic speakers (${ctx.teacherData.utterances} utts / ${(ctx.teacherData.seconds / 60).toFixed(1)} min; ${ctx.teacherData.heldOut} utterances reading dev/test sentences left out); ${ctx.transferData ? 'the CTC-only student never hears them' : 'the students never hear them'}.`]
@@ -163,19 +237,21 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
   const curveUtts = curves.flatMap((c) => c.points.map((p) => p.utterances))[0];
   const curveTitle = `Dev learning curves (first ${curveUtts} synthetic dev utterances, EMA weights, evaluated during training)`;
   const md = [
-    `# speechkd run \`${cfg.name}\``, '', `Command: \`${command}\``, '', markdownTable(table), '', ...notes.map((n) => `- ${n}`), '',
+    `# speechkd run \`${cfg.name}\``, '', ...(lead ? [`**${lead}**`, ''] : []), `Command: \`${command}\``, '', markdownTable(table), '', ...notes.map((n) => `- ${n}`), '',
+    ...(ctx.stageSeconds ? [`Stage times: ${stageTimesLine(ctx.stageSeconds, ctx.wallSeconds)}.`, ''] : []),
     `RTF and ms/utt: recognizer time on the synthetic test set (features + model + greedy decoding, ${cfg.engine === 'onnx' ? 'onnxruntime, 1 thread' : 'tfjs'}), this machine.`, '',
     ...(curveTable ? [`## ${curveTitle}`, '', markdownTable(curveTable), ''] : []),
   ].join('\n');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>speechkd ${esc(cfg.name)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}</style></head><body>
-<h1>speechkd run <code>${esc(cfg.name)}</code></h1><p>Command: <code>${esc(command)}</code></p>
+<h1>speechkd run <code>${esc(cfg.name)}</code></h1>${lead ? `<p><strong>${esc(lead)}</strong></p>` : ''}<p>Command: <code>${esc(command)}</code></p>
 ${htmlTable(table)}<ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
+${ctx.stageSeconds ? `<p>Stage times: ${esc(stageTimesLine(ctx.stageSeconds, ctx.wallSeconds))}.</p>` : ''}
 ${curveTable ? `<h2>${esc(curveTitle)}</h2>${htmlTable(curveTable)}` : ''}
 <h2>Per-set reports</h2><ul>${systems.flatMap((s) => s.results.map((r) => `<li><a href="${esc(path.relative(runDir, r.report))}">${esc(s.label)} — ${esc(r.set)}</a></li>`)).join('')}</ul>
 </body></html>
 `;
-  const summary = { name: cfg.name, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus, teacherData: ctx.teacherData ?? null, transferData: ctx.transferData ?? null, devCurves: curves };
+  const summary = { name: cfg.name, comparison, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus, teacherData: ctx.teacherData ?? null, transferData: ctx.transferData ?? null, devCurves: curves };
   const files = { markdown: path.join(runDir, 'report.md'), html: path.join(runDir, 'report.html'), summary: path.join(runDir, 'summary.json') };
   writeAtomic(files.markdown, md);
   writeAtomic(files.html, html);
