@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PIPELINE, PipelineConfigError, resolvePipelineConfig, teacherExtraCorpus } from './pipeline-config.js';
+import { DEFAULT_PIPELINE, PipelineConfigError, coreBudget, resolvePipelineConfig, teacherExtraCorpus } from './pipeline-config.js';
 import { changedSettings, parseSpeechLayers, runPaths, studentVariants, trainConfig, withoutHeldOut } from './pipeline.js';
 import { devCurveTable, formatTextTable, readDevCurve, relativeWerChange, resultTable } from './report.js';
 import type { SystemResult } from './evaluate-systems.js';
@@ -14,9 +14,20 @@ describe('resolvePipelineConfig', () => {
     expect(full.corpus).toBe('small');
     expect(full.teacherModel).toBe('teacher-s4');
     expect(full.ablations).toBe('true');
-    expect(full.jobs).toBe(2);
+    expect(full.jobs).toBe(1); // one training at a time, on every core (data-parallel workers)
     expect(full.studentSteps).toBe(50);
     expect(full.distill).toBe('kdWeight=0.5');
+  });
+
+  it('hands each training cores / jobs data-parallel workers (at least 1, at most 8)', () => {
+    const budget = (flags: Record<string, string>) => coreBudget(resolvePipelineConfig('default', flags));
+    expect(budget({ cores: '2' })).toEqual({ cores: 2, workersPerTraining: 2 });
+    expect(budget({ cores: '2', jobs: '2' })).toEqual({ cores: 2, workersPerTraining: 1 });
+    expect(budget({ cores: '3', jobs: '2' })).toEqual({ cores: 3, workersPerTraining: 1 });
+    expect(budget({ cores: '1', jobs: '4' })).toEqual({ cores: 1, workersPerTraining: 1 });
+    expect(budget({ cores: '64' })).toEqual({ cores: 64, workersPerTraining: 8 });
+    expect(budget({}).cores).toBe(os.availableParallelism());
+    expect(() => resolvePipelineConfig('default', { cores: '-1' })).toThrow(/--cores=-1: must be an integer >= 0/);
   });
 
   it('rejects unknown presets, unknown keys and bad numbers with the flag name', () => {

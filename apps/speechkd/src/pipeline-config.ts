@@ -134,8 +134,9 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   dataDir: 'data',
   corpus: 'tiny',
   seed: 1,
-  speechTeacher: RELEASED.speechTeacher,
-  textTeacher: RELEASED.textTower,
+  // The released teachers become the default once their folders are in models/ (issue 21).
+  speechTeacher: 'train',
+  textTeacher: 'train',
   textTower: 'tiny',
   textSteps: 100,
   textSentences: 10000,
