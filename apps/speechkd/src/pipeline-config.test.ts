@@ -19,6 +19,25 @@ describe('resolvePipelineConfig', () => {
     expect(full.distill).toBe('kdWeight=0.5');
   });
 
+  it('checks every setting before anything runs, and says every problem in one message naming the flags', () => {
+    const bad = { lr: '-1', decay: 'bogus', trainer: 'stepz=3', realSubsets: 'test-clean,test-dirty', dropout: '2', teacherModel: 'teacher-xl', distill: 'kdWeight=abc', warmupSteps: '-5', backend: 'tpu' };
+    let message = '';
+    try {
+      resolvePipelineConfig('default', bad);
+    } catch (err) {
+      expect(err).toBeInstanceOf(PipelineConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^\d+ problems with the settings \(nothing was run\):/);
+    for (const re of [/--lr=-1: must be > 0/, /--decay=bogus: use one of inverse-sqrt/, /--warmupSteps=-5: must be an integer >= 0/, /--dropout=2: use -1/, /--backend=tpu: use one of auto, wasm/,
+      /--realSubsets: "test-dirty" is not a subset of the bundled LibriSpeech sample/, /--trainer: unknown config key "stepz"/, /--teacherModel=teacher-xl: model preset "teacher-xl" is unknown/,
+      /--distill=kdWeight=abc: /]) expect(message).toMatch(re);
+    // A key=value list is checked against the config it sets, naming the flag; ranges of the resolved trainings too.
+    expect(() => resolvePipelineConfig('default', { studentTrainer: 'decay=bogus' })).toThrow(/--studentTrainer: "decay" must be one of/);
+    expect(() => resolvePipelineConfig('default', { teacherTrainer: 'emaDecay=1.5' })).toThrow(/speech teacher: "emaDecay" must be a number >= 0 < 1, got 1.5 \(settings from .*--teacherTrainer\)/);
+    expect(() => resolvePipelineConfig('default', { speechLayers: '1,9' })).toThrow(/--speechLayers=1,9: use uniformK or a comma list of layers in 0..6/);
+  });
+
   it('hands each training cores / jobs data-parallel workers (at least 1, at most 8)', () => {
     const budget = (flags: Record<string, string>) => coreBudget(resolvePipelineConfig('default', flags));
     expect(budget({ cores: '2' })).toEqual({ cores: 2, workersPerTraining: 2 });

@@ -1,10 +1,14 @@
-import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_AUTO_WORKERS } from '@speechkd/data-parallel';
 import { RELEASED, readRelease, releasedModelDir } from '@speechkd/models';
 import type { ReleaseInfo } from '@speechkd/models';
-import { deriveSeed, getPreset } from '@speechkd/synth';
+import { deriveSeed, getPreset, PRESETS } from '@speechkd/synth';
+import { resolveDistillConfig } from '@speechkd/distill';
+import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
+import { resolveModelConfig } from '@speechkd/student-trainer';
+import { readModelManifest } from '@speechkd/student-trainer/inference';
+import { TOWER_PRESETS } from '@speechkd/text-encoders';
+import { checkTrainerSettings, parsePairs, parseSpeechLayers, studentDistillSettings } from './stage-configs.js';
 import { LM_DECODING_DEFAULTS } from '@speechkd/student-trainer/inference';
 import type { PresetConfig } from '@speechkd/synth';
 
@@ -222,12 +226,6 @@ export const MICRO_CORPUS = Object.freeze({
   fliteShare: 0.2,
 });
 
-/** Cores of the job (`cores`, or those available to the process) and the data-parallel workers of each training. */
-export function coreBudget(cfg: PipelineConfig): { cores: number; workersPerTraining: number } {
-  const cores = cfg.cores > 0 ? cfg.cores : os.availableParallelism();
-  return { cores, workersPerTraining: Math.max(1, Math.min(MAX_AUTO_WORKERS, Math.floor(cores / cfg.jobs))) };
-}
-
 /** The corpus preset of a run (`micro` is the pipeline's own). */
 export function corpusPreset(cfg: PipelineConfig): PresetConfig {
   return cfg.corpus === 'micro' ? { ...MICRO_CORPUS } : getPreset(cfg.corpus);
@@ -254,53 +252,103 @@ export function teacherExtraCorpus(cfg: PipelineConfig): { preset: PresetConfig;
   };
 }
 
-/** A bad main-job flag or preset (names it and what is allowed). */
-export class PipelineConfigError extends Error {
-  override name = 'PipelineConfigError';
-}
+import { PipelineConfigError } from './config-error.js';
+export { PipelineConfigError } from './config-error.js';
+export { coreBudget } from './stage-configs.js';
 
-/** Defaults <- preset <- flags; unknown keys and ill-typed values fail. */
+/** Tensor backends a run may ask for, and learning-rate decays (the trainer's). */
+const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
+const DECAYS = ['inverse-sqrt', 'cosine', 'linear', 'constant'];
+
+/**
+ * Defaults <- preset <- flags, then every setting checked before anything runs or is written: unknown keys,
+ * ill-typed and out-of-range values, model, corpus and tower presets, `key=value` lists against the configs
+ * they set (trainer, distillation), LibriSpeech subsets, teacher folders. All problems come in one
+ * PipelineConfigError, one line each naming the flag and what is allowed.
+ */
 export function resolvePipelineConfig(preset: string, flags: Record<string, string>): PipelineConfig {
   const p = PIPELINE_PRESETS[preset];
   if (!p) throw new PipelineConfigError(`--preset ${preset}: unknown preset; use one of ${Object.keys(PIPELINE_PRESETS).join(', ')}`);
+  const problems: string[] = [];
   const cfg: Record<string, unknown> = { ...DEFAULT_PIPELINE, ...p };
   for (const [key, raw] of Object.entries(flags)) {
     if (!(key in DEFAULT_PIPELINE)) {
-      throw new PipelineConfigError(`--${key}: unknown setting; known: ${Object.keys(DEFAULT_PIPELINE).join(', ')}`);
+      problems.push(`--${key}: unknown setting; known: ${Object.keys(DEFAULT_PIPELINE).join(', ')}`);
+      continue;
     }
     const def = (DEFAULT_PIPELINE as Record<string, unknown>)[key];
     if (typeof def === 'number') {
       const n = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(n)) throw new PipelineConfigError(`--${key}=${raw}: must be a number`);
-      cfg[key] = n;
+      if (raw.trim() === '' || !Number.isFinite(n)) problems.push(`--${key}=${raw}: must be a number`);
+      else cfg[key] = n;
     } else {
       cfg[key] = raw;
     }
   }
   const c = cfg as unknown as PipelineConfig;
-  const mayBeZero = new Set(['textSentences', 'evalLimit', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'lmOrder', 'cores']);
-  for (const k of ['textSteps', 'teacherSteps', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs', 'cores', 'lmOrder', 'beamSize'] as const) {
+  problems.push(...checkPipelineConfig(c));
+  if (problems.length === 1) throw new PipelineConfigError(problems[0]);
+  if (problems.length > 1) throw new PipelineConfigError(`${problems.length} problems with the settings (nothing was run):\n  ${problems.join('\n  ')}`);
+  return c;
+}
+
+/** Every problem with a resolved config, one line each (empty when it is fine). */
+export function checkPipelineConfig(c: PipelineConfig): string[] {
+  const problems: string[] = [];
+  const mayBeZero = new Set(['textSentences', 'evalLimit', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'lmOrder', 'cores', 'seed', 'warmupSteps']);
+  for (const k of ['seed', 'textSteps', 'teacherSteps', 'teacherFinetuneSteps', 'teacherExtraSpeakers', 'studentSteps', 'batchFrames', 'textSentences', 'evalLimit', 'jobs', 'cores', 'lmOrder', 'beamSize', 'warmupSteps'] as const) {
     const min = mayBeZero.has(k) ? 0 : 1;
-    if (!Number.isInteger(c[k]) || c[k] < min) throw new PipelineConfigError(`--${k}=${c[k]}: must be an integer >= ${min}`);
+    if (!Number.isInteger(c[k]) || c[k] < min) problems.push(`--${k}=${c[k]}: must be an integer >= ${min}`);
   }
+  if (!(c.lr > 0)) problems.push(`--lr=${c.lr}: must be > 0`);
+  if (!(c.dropout === -1 || (c.dropout >= 0 && c.dropout < 1))) problems.push(`--dropout=${c.dropout}: use -1 (the model preset's) or a rate in [0, 1)`);
   if (c.teacherExtraSpeakers > 0 && c.teacherFinetuneSteps === 0 && c.speechTeacher === 'train') {
-    throw new PipelineConfigError(`--teacherExtraSpeakers=${c.teacherExtraSpeakers}: the extra speakers train the teacher's second phase; set --teacherFinetuneSteps too`);
+    problems.push(`--teacherExtraSpeakers=${c.teacherExtraSpeakers}: the extra speakers train the teacher's second phase; set --teacherFinetuneSteps too`);
   }
   if (c.studentTransfer === 'true' && c.teacherExtraSpeakers === 0) {
-    throw new PipelineConfigError('--studentTransfer=true: the transfer set is the teacher\'s extra speakers; set --teacherExtraSpeakers too');
+    problems.push('--studentTransfer=true: the transfer set is the teacher\'s extra speakers; set --teacherExtraSpeakers too');
   }
-  if (c.lmOrder === 1 || c.lmOrder > 12) throw new PipelineConfigError(`--lmOrder=${c.lmOrder}: use 0 (no LM) or an order in [2, 12]`);
-  if (c.lmWeight < 0) throw new PipelineConfigError(`--lmWeight=${c.lmWeight}: must be >= 0`);
-  if (c.engine !== 'onnx' && c.engine !== 'tfjs') throw new PipelineConfigError(`--engine=${c.engine}: use onnx or tfjs`);
+  if (c.lmOrder === 1 || c.lmOrder > 12) problems.push(`--lmOrder=${c.lmOrder}: use 0 (no LM) or an order in [2, 12]`);
+  if (!(c.lmWeight >= 0)) problems.push(`--lmWeight=${c.lmWeight}: must be >= 0`);
+  if (c.engine !== 'onnx' && c.engine !== 'tfjs') problems.push(`--engine=${c.engine}: use onnx or tfjs`);
+  if (!DECAYS.includes(c.decay)) problems.push(`--decay=${c.decay}: use one of ${DECAYS.join(', ')}`);
+  if (!BACKENDS.includes(c.backend)) problems.push(`--backend=${c.backend}: use one of ${BACKENDS.join(', ')}`);
   if (c.transferLm === 'true' && (c.studentTransfer !== 'true' || c.lmOrder === 0)) {
-    throw new PipelineConfigError('--transferLm=true: labels the transfer set with the LM; set --studentTransfer=true and an --lmOrder too');
+    problems.push('--transferLm=true: labels the transfer set with the LM; set --studentTransfer=true and an --lmOrder too');
   }
   for (const k of ['specAugment', 'ablations', 'studentTransfer', 'transferLm'] as const) {
-    if (c[k] !== 'true' && c[k] !== 'false') throw new PipelineConfigError(`--${k}=${c[k]}: use true or false`);
+    if (c[k] !== 'true' && c[k] !== 'false') problems.push(`--${k}=${c[k]}: use true or false`);
   }
-  if (!/^[\w.-]+$/.test(c.name)) throw new PipelineConfigError(`--name=${c.name}: use letters, digits, '.', '_' or '-'`);
-  teacherSources(c); // checks the folders and that a released teacher's corpus is this run's
-  return c;
+  if (!/^[\w.-]+$/.test(c.name)) problems.push(`--name=${c.name}: use letters, digits, '.', '_' or '-'`);
+  if (c.corpus !== 'micro' && !(c.corpus in PRESETS)) problems.push(`--corpus=${c.corpus}: use one of micro, ${Object.keys(PRESETS).join(', ')}`);
+  if (!(c.textTower in TOWER_PRESETS)) problems.push(`--textTower=${c.textTower}: use one of ${Object.keys(TOWER_PRESETS).join(', ')}`);
+  const subsets = fs.existsSync(LIBRISPEECH_SAMPLE_ROOT) ? fs.readdirSync(LIBRISPEECH_SAMPLE_ROOT).filter((d) => fs.statSync(path.join(LIBRISPEECH_SAMPLE_ROOT, d)).isDirectory()) : [];
+  for (const s of c.realSubsets.split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (!subsets.includes(s)) problems.push(`--realSubsets: "${s}" is not a subset of the bundled LibriSpeech sample; use some of ${subsets.join(', ')} (or '' for none)`);
+  }
+  let sources: ReturnType<typeof teacherSources> | undefined;
+  try {
+    sources = teacherSources(c);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  const speechTrained = sources?.speech.train ?? c.speechTeacher === 'train';
+  problems.push(...checkTrainerSettings(c, speechTrained));
+  for (const distill of [c.distill, ...studentDistillSettings(c)]) {
+    try {
+      resolveDistillConfig({ seed: c.seed, ...parsePairs(c.distill, 'distill'), ...parsePairs(distill, 'distill') });
+    } catch (err) {
+      problems.push(`--distill=${c.distill}: ${(err as Error).message}`);
+      break;
+    }
+  }
+  try {
+    const layers = speechTrained ? resolveModelConfig(c.teacherModel).numLayers : sources && !sources.speech.train ? readModelManifest(sources.speech.dir).modelConfig.numLayers : null;
+    if (layers !== null) parseSpeechLayers(c.speechLayers, layers);
+  } catch (err) {
+    if (!problems.some((x) => x.startsWith('--teacherModel'))) problems.push(`--speechLayers=${c.speechLayers}: ${(err as Error).message.replace(/^--speechLayers=\S+: /, '')}`);
+  }
+  return [...new Set(problems)];
 }
 
 /** Where a teacher comes from: trained by the job, or a model folder (with its release record when it is a release). */

@@ -14,7 +14,10 @@ import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProje
 import { resolveDistillConfig } from '@speechkd/distill';
 import type { DistillObjective, OpenDistillObjectiveOptions } from '@speechkd/distill';
 import type { PipelineConfig } from './pipeline-config.js';
-import { DEFAULT_PIPELINE, PipelineConfigError, coreBudget, corpusPreset, teacherExtraCorpus, teacherSources } from './pipeline-config.js';
+import { DEFAULT_PIPELINE, PipelineConfigError, checkPipelineConfig, corpusPreset, teacherExtraCorpus, teacherSources } from './pipeline-config.js';
+import { coreBudget, parsePairs, parseSpeechLayers, studentVariants, trainConfig } from './stage-configs.js';
+export { parseSpeechLayers, studentVariants, trainConfig } from './stage-configs.js';
+export type { StudentVariant } from './stage-configs.js';
 import { readRelease } from '@speechkd/models';
 import { readStage, runStage, writeJsonAtomic } from './stage.js';
 import { progressLine } from './progress.js';
@@ -90,49 +93,6 @@ export function runPaths(cfg: PipelineConfig): RunPaths {
   };
 }
 
-/** Cached teacher layers from the spec: a comma list, or `uniformK` (K evenly spaced block outputs). */
-export function parseSpeechLayers(spec: string, numLayers: number): number[] {
-  const uni = /^uniform(\d+)$/.exec(spec);
-  if (uni) {
-    const k = Math.min(Number(uni[1]), numLayers);
-    return [...new Set(Array.from({ length: k }, (_, j) => Math.round(((j + 1) * numLayers) / k)))];
-  }
-  const layers = spec.split(',').map((s) => Number(s.trim()));
-  if (layers.some((l) => !Number.isInteger(l) || l < 0 || l > numLayers)) {
-    throw new PipelineConfigError(`--speechLayers=${spec}: use uniformK or a comma list of layers in 0..${numLayers}`);
-  }
-  return layers;
-}
-
-function parsePairs(spec: string, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const eq = part.indexOf('=');
-    if (eq < 1) throw new PipelineConfigError(`--${flag}: "${part}" is not key=value`);
-    out[part.slice(0, eq)] = part.slice(eq + 1);
-  }
-  return out;
-}
-
-/**
- * A speech model's trainer config: the job's settings, then `trainer`, then each `extra` layer of
- * `key=value` pairs in order (a bad pair names the setting it came from).
- */
-export function trainConfig(
-  cfg: PipelineConfig, corpus: { train: string; dev: string }, model: string, steps: number, runDir: string,
-  extra: { flag: keyof PipelineConfig; pairs: string }[] = [], workers = coreBudget(cfg).workersPerTraining,
-): TrainConfig {
-  return resolveTrainConfig(undefined, {
-    model, steps, runDir, workers, train: corpus.train, dev: corpus.dev, seed: cfg.seed, lr: cfg.lr, warmupSteps: cfg.warmupSteps, decay: cfg.decay,
-    batchFrames: cfg.batchFrames, specAugment: cfg.specAugment, dropout: cfg.dropout, evalEvery: 0, checkpointEvery: Math.max(1, Math.ceil(steps / 4)), backend: cfg.backend,
-    logEvery: steps <= 100 ? 1 : 10,
-    // An EMA over ~10% of the run: 0.999 would keep most of the initial weights in a run of a few hundred steps.
-    emaDecay: Math.max(0, Math.min(0.999, 1 - 10 / steps)),
-    ...parsePairs(cfg.trainer, 'trainer'),
-    ...Object.assign({}, ...extra.map((e) => parsePairs(e.pairs, e.flag))),
-  });
-}
-
 async function trainSpeechModel(cfg: TrainConfig, log: Log, objectiveSpec?: ObjectiveSpec) {
   const trainer = await Trainer.create(cfg, { resume: true, objectiveSpec, log });
   try {
@@ -145,31 +105,6 @@ async function trainSpeechModel(cfg: TrainConfig, log: Log, objectiveSpec?: Obje
   } finally {
     trainer.dispose();
   }
-}
-
-/** A student the job trains: CTC-only (`distill` null) or distilled with these extra distillation settings. */
-export interface StudentVariant {
-  key: string;
-  label: string;
-  distill: string | null;
-}
-
-/**
- * The students of a run: CTC-only and fully distilled, plus (with `ablations`) soft targets only and soft
- * targets + speech layers. A variant's own settings override `--distill`.
- */
-export function studentVariants(cfg: PipelineConfig): StudentVariant[] {
-  const m = cfg.studentModel;
-  return [
-    { key: 'student-ctc', label: `student (${m}, CTC only)`, distill: null },
-    ...(cfg.ablations === 'true'
-      ? [
-          { key: 'student-kd-soft', label: `student (${m}, CTC + soft targets)`, distill: 'speechWeight=0,textWeight=0' },
-          { key: 'student-kd-speech', label: `student (${m}, CTC + soft targets + speech layers)`, distill: 'textWeight=0' },
-        ]
-      : []),
-    { key: 'student-kd', label: `student (${m}, distilled)`, distill: '' },
-  ];
 }
 
 /**
@@ -231,11 +166,17 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const started = performance.now();
   const paths = runPaths(cfg);
   fs.mkdirSync(paths.run, { recursive: true });
-  // Finished stages are reused, so a run directory must never mix settings.
+  // Finished stages are reused, so a run directory must never mix settings; a recorded config that does not
+  // pass today's checks (written before they existed) came from a run that could not have finished: replaced.
   const cfgFile = path.join(paths.run, 'pipeline-config.json');
   if (fs.existsSync(cfgFile)) {
-    const changed = changedSettings(JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>, cfg);
-    if (changed.length > 0) {
+    const before = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+    const invalid = checkPipelineConfig({ ...DEFAULT_PIPELINE, ...before } as PipelineConfig);
+    const changed = changedSettings(before, cfg);
+    if (invalid.length > 0 && changed.length > 0) {
+      log(`[speechkd] ${cfgFile} recorded settings that fail the checks (${invalid.join('; ')}); replacing them`);
+      writeJsonAtomic(cfgFile, cfg);
+    } else if (changed.length > 0) {
       throw new PipelineConfigError(`${paths.run} was made with other settings (${changed.join(', ')}); pick another --name or delete that folder`);
     }
   }

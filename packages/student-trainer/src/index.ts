@@ -11,7 +11,7 @@ export type { ModelManifest } from './model/io.js';
 export type { WeightPrecision } from './model/quantize.js';
 export { Trainer, TrainingDivergedError, TrainingWorkerError } from './train/trainer.js';
 export type { TrainerOptions, TrainSummary } from './train/trainer.js';
-export { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, applyOverrides, parseKeyValueFlags, TrainConfigError } from './train/config.js';
+export { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, applyOverrides, parseKeyValueFlags, checkTrainConfig, TrainConfigError } from './train/config.js';
 export type { TrainConfig } from './train/config.js';
 export { computeLoss, ctcObjective, ctcTerm, loadObjective, ObjectiveError } from './train/objective.js';
 export type { LossContext, LossFn, LossTerms, Objective, ObjectiveSpec } from './train/objective.js';

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { MODEL_PRESETS } from '../model/config.js';
 
 /** Every training setting; `DEFAULT_TRAIN_CONFIG` holds the defaults (nanoGPT style: plain values). */
 export interface TrainConfig {
@@ -187,6 +188,68 @@ export function parseKeyValueFlags(args: readonly string[]): Record<string, stri
   return out;
 }
 
+type Range = { int?: boolean; min?: number; minExclusive?: number; maxExclusive?: number; or?: number };
+
+/** The range of every numeric key (`or`: a special value allowed outside it, e.g. -1 = the preset's). */
+const RANGES: Partial<Record<keyof TrainConfig, Range>> = {
+  dropout: { min: 0, maxExclusive: 1, or: -1 },
+  residualInitScale: { minExclusive: 0, or: -1 },
+  seed: { int: true, min: 0 },
+  steps: { int: true, min: 1 },
+  timeLimitMinutes: { min: 0 },
+  batchFrames: { int: true, min: 1 },
+  maxBatch: { int: true, min: 1 },
+  maxFrames: { int: true, min: 0 },
+  lr: { minExclusive: 0 },
+  warmupSteps: { int: true, min: 0 },
+  decayStart: { int: true, min: 0 },
+  minLr: { min: 0 },
+  weightDecay: { min: 0 },
+  beta1: { min: 0, maxExclusive: 1 },
+  beta2: { min: 0, maxExclusive: 1 },
+  epsilon: { minExclusive: 0 },
+  clipNorm: { min: 0 },
+  emaDecay: { min: 0, maxExclusive: 1 },
+  freqMasks: { int: true, min: 0 },
+  freqMaskWidth: { int: true, min: 0 },
+  timeMasks: { int: true, min: 0 },
+  timeMaskWidth: { int: true, min: 0 },
+  logEvery: { int: true, min: 1 },
+  evalEvery: { int: true, min: 0 },
+  evalMaxUtts: { int: true, min: 0 },
+  checkpointEvery: { int: true, min: 1 },
+  keepLast: { int: true, min: 1 },
+  maxBadSteps: { int: true, min: 0 },
+  beamSize: { int: true, min: 1 },
+  workers: { int: true, min: 0 },
+};
+
+function describeRange(r: Range): string {
+  const parts = [r.int ? 'an integer' : 'a number'];
+  if (r.min !== undefined) parts.push(`>= ${r.min}`);
+  if (r.minExclusive !== undefined) parts.push(`> ${r.minExclusive}`);
+  if (r.maxExclusive !== undefined) parts.push(`< ${r.maxExclusive}`);
+  return `${parts.join(' ')}${r.or !== undefined ? ` (or ${r.or})` : ''}`;
+}
+
+/**
+ * Every problem with a config's values (ranges, the model preset, settings that contradict each other), one
+ * line each naming the key; empty when it is fine. A run is refused before anything is written when any is found.
+ */
+export function checkTrainConfig(cfg: TrainConfig): string[] {
+  const out: string[] = [];
+  for (const [key, r] of Object.entries(RANGES) as Array<[keyof TrainConfig, Range]>) {
+    const v = cfg[key] as number;
+    if (r.or !== undefined && v === r.or) continue;
+    const bad = !Number.isFinite(v) || (r.int && !Number.isInteger(v)) || (r.min !== undefined && v < r.min)
+      || (r.minExclusive !== undefined && v <= r.minExclusive) || (r.maxExclusive !== undefined && v >= r.maxExclusive);
+    if (bad) out.push(`"${key}" must be ${describeRange(r)}, got ${v}`);
+  }
+  if (!(cfg.model in MODEL_PRESETS)) out.push(`"model" must be one of ${Object.keys(MODEL_PRESETS).join(', ')}, got "${cfg.model}"`);
+  if (cfg.lr > 0 && cfg.minLr > cfg.lr) out.push(`"minLr" (${cfg.minLr}) must not exceed "lr" (${cfg.lr})`);
+  return out;
+}
+
 /** Resolves defaults <- preset file (JSON) <- flags. */
 export function resolveTrainConfig(configFile: string | undefined, flags: Record<string, unknown>): TrainConfig {
   let cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG };
@@ -200,6 +263,7 @@ export function resolveTrainConfig(configFile: string | undefined, flags: Record
     cfg = applyOverrides(cfg, obj, configFile);
   }
   const out = applyOverrides(cfg, flags, 'command line');
-  if (!Number.isInteger(out.workers) || out.workers < 0) throw new TrainConfigError(`"workers" must be 0 (the cores available) or an integer >= 1, got ${out.workers}`);
+  const problems = checkTrainConfig(out);
+  if (problems.length > 0) throw new TrainConfigError(problems.length === 1 ? problems[0] : `${problems.length} problems with the training settings:\n  ${problems.join('\n  ')}`);
   return out;
 }

@@ -52,6 +52,14 @@ function cfg(runDir: string, over: Partial<TrainConfig> = {}): TrainConfig {
 const quiet = { log: () => undefined, progress: false };
 
 describe('Trainer', () => {
+  it('refuses bad settings and a missing manifest before it writes anything, naming every problem', async () => {
+    const runDir = path.join(root, 'never-made');
+    await expect(Trainer.create(cfg(runDir, { steps: 0, lr: -1, batchFrames: 0, model: 'student-xxl', train: path.join(root, 'nope.jsonl') }), quiet))
+      .rejects.toThrow(/5 problems with the training settings:\n {2}"steps" must be an integer >= 1, got 0\n {2}"batchFrames" must be an integer >= 1, got 0\n {2}"lr" must be a number > 0, got -1\n {2}"model" must be one of .*\n {2}"train": .*nope\.jsonl does not exist/);
+    expect(fs.existsSync(runDir)).toBe(false);
+    expect(() => resolveTrainConfig(undefined, { workers: '-2' })).toThrow(/"workers" must be an integer >= 0, got -2/);
+  });
+
   it('resume after an interruption ends with the same weights as an uninterrupted run', async () => {
     const a = await Trainer.create(cfg(path.join(root, 'a')), quiet);
     await a.run();

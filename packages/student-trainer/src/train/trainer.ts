@@ -14,6 +14,7 @@ import { mixSeed } from '@speechkd/random';
 import { collate, disposeBatch, epochOrder, makeBatches } from './batches.js';
 import type { Utterance } from './batches.js';
 import type { TrainConfig } from './config.js';
+import { checkTrainConfig, TrainConfigError } from './config.js';
 import { buildSplit, cmvnFromFeatures, readSplit } from './data.js';
 import { evaluateWer } from './evaluate.js';
 import type { EvalResult } from './evaluate.js';
@@ -117,6 +118,13 @@ export class Trainer {
   /** Loads data (features cached under runDir/cache), builds the model, and restores a checkpoint on `resume`. */
   static async create(cfg: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    // Everything a user can get wrong is checked before the run folder is touched.
+    const problems = checkTrainConfig(cfg);
+    if (!cfg.train) problems.push('"train" (the training manifest) is required');
+    for (const key of ['train', 'dev', 'initFrom'] as const) {
+      if (cfg[key] && !fs.existsSync(cfg[key])) problems.push(`"${key}": ${cfg[key]} does not exist`);
+    }
+    if (problems.length > 0) throw new TrainConfigError(problems.length === 1 ? problems[0] : `${problems.length} problems with the training settings:\n  ${problems.join('\n  ')}`);
     const backend = await initBackend({ backend: cfg.backend === 'auto' ? undefined : (cfg.backend as BackendName), log });
     fs.mkdirSync(cfg.runDir, { recursive: true });
     writeJsonAtomic(path.join(cfg.runDir, 'config.json'), cfg);
