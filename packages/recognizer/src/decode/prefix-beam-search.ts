@@ -1,8 +1,8 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
-import { CtcError } from '../ctc/ctc-error.js';
-import { assertTensor, checkBlank, readLengths, type LengthsLike } from '../ctc/ctc-inputs.js';
-import { logAdd2 } from '../ctc/ctc-labels.js';
+import { DecodeError } from './decode-error.js';
+import { logAdd2 } from './log-add.js';
 import { PrefixTrie } from './prefix-trie.js';
+import { checkBlank, checkScores, readLengths } from './scores.js';
+import type { FrameScores } from './scores.js';
 
 /**
  * Optional label-level language model: log-score (already weighted) of appending `next` to `prefix`.
@@ -87,33 +87,30 @@ function searchOne(lp: ArrayLike<number>, base: number, frames: number, vocab: n
 function resolveOptions(op: string, options: PrefixBeamSearchOptions, vocab: number) {
   const { beamSize = 8, blank = 0, tokenLogProbThreshold = -Infinity, scorer } = options;
   const nBest = options.nBest ?? beamSize;
-  if (!Number.isInteger(beamSize) || beamSize < 1) throw new CtcError(`${op}: option 'beamSize' = ${beamSize} must be an integer >= 1`);
-  if (!Number.isInteger(nBest) || nBest < 1) throw new CtcError(`${op}: option 'nBest' = ${nBest} must be an integer >= 1`);
+  if (!Number.isInteger(beamSize) || beamSize < 1) throw new DecodeError(`${op}: option 'beamSize' = ${beamSize} must be an integer >= 1`);
+  if (!Number.isInteger(nBest) || nBest < 1) throw new DecodeError(`${op}: option 'nBest' = ${nBest} must be an integer >= 1`);
   checkBlank(op, blank, vocab);
   return { beamSize, blank, nBest, tokenLogProbThreshold, scorer };
 }
 
 /**
- * CTC prefix beam search over one utterance's log-probabilities [time, vocab] (apply a log-softmax to logits
+ * CTC prefix beam search over one utterance's log-probabilities [time, vocab] (apply `logSoftmax` to logits
  * first). `length` limits the frames used (default: all). Returns up to nBest hypotheses, best first.
  */
-export function prefixBeamSearch(logProbs: Tensor, length?: number, options: PrefixBeamSearchOptions = {}): BeamHypothesis[] {
+export function prefixBeamSearch(logProbs: FrameScores, length?: number, options: PrefixBeamSearchOptions = {}): BeamHypothesis[] {
   const op = 'prefixBeamSearch';
-  assertTensor(op, 'logProbs', logProbs, 2, 'float32', '[time, vocab]');
-  const [time, vocab] = logProbs.shape as [number, number];
+  const [time, vocab] = checkScores(op, 'logProbs', logProbs, 2, '[time, vocab]');
   const frames = readLengths(op, 'length', [length ?? time], 1, time, "the time axis of 'logProbs'")[0];
-  return searchOne(logProbs.dataSync(), 0, frames, vocab, resolveOptions(op, options, vocab));
+  return searchOne(logProbs.data, 0, frames, vocab, resolveOptions(op, options, vocab));
 }
 
 /** Prefix beam search for a batch: logProbs [batch, time, vocab], lengths [batch]; one hypothesis list per utterance. */
-export function prefixBeamSearchBatch(logProbs: Tensor, lengths: LengthsLike, options: PrefixBeamSearchOptions = {}): BeamHypothesis[][] {
+export function prefixBeamSearchBatch(logProbs: FrameScores, lengths: ArrayLike<number>, options: PrefixBeamSearchOptions = {}): BeamHypothesis[][] {
   const op = 'prefixBeamSearchBatch';
-  assertTensor(op, 'logProbs', logProbs, 3, 'float32', '[batch, time, vocab]');
-  const [batch, time, vocab] = logProbs.shape as [number, number, number];
+  const [batch, time, vocab] = checkScores(op, 'logProbs', logProbs, 3, '[batch, time, vocab]');
   const frames = readLengths(op, 'lengths', lengths, batch, time, "the time axis of 'logProbs'");
   const opts = resolveOptions(op, options, vocab);
-  const data = logProbs.dataSync();
   const out: BeamHypothesis[][] = [];
-  for (let b = 0; b < batch; b++) out.push(searchOne(data, b * time * vocab, frames[b], vocab, opts));
+  for (let b = 0; b < batch; b++) out.push(searchOne(logProbs.data, b * time * vocab, frames[b], vocab, opts));
   return out;
 }

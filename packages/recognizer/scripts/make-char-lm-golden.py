@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Golden values for CharNgramLm: NLTK's KneserNeyInterpolated on characters.
 
-Run: /usr/bin/python3 packages/student-trainer/scripts/make-char-lm-golden.py   (Debian: apt-get install python3-nltk)
-Writes packages/student-trainer/test/golden/char-lm-nltk.json. The model trains on the transcripts of the
+Run: /usr/bin/python3 packages/recognizer/scripts/make-char-lm-golden.py   (Debian: apt-get install python3-nltk)
+Writes packages/recognizer/test/golden/char-lm-nltk.json. The model trains on the transcripts of the
 bundled LibriSpeech sample's test-other and dev-clean utterances (CC BY 4.0, see datasets/fixtures) as
 character sequences, space included, each padded with order-1 '<s>' and '</s>' as nltk.lm's
 padded_everygram_pipeline does; the queries are every position (sentence end included) of the test-clean

@@ -1,16 +1,29 @@
 import { CHAR_VOCAB, encodeChars } from '@speechkd/text-encoders/chars';
-import { CtcError } from '../ctc/ctc-error.js';
+import { DecodeError } from './decode-error.js';
 import type { PrefixScorer } from './prefix-beam-search.js';
 
-/** Options of `CharNgramLm.train`. */
 /** Default n-gram order of `CharNgramLm.train` (the order tuned for decoding; RESULTS.md). */
 export const DEFAULT_LM_ORDER = 8;
 
+/** Options of `CharNgramLm.train`. */
 export interface CharNgramLmOptions {
   /** N-gram order in characters (context of order - 1). Default `DEFAULT_LM_ORDER`. */
   order?: number;
   /** Absolute discount of every order, in (0, 1). Default 0.75. */
   discount?: number;
+}
+
+/** `CharNgramLm.toJSON()`: the counts a model is made of (its `lm.json` in a model folder). */
+export interface CharNgramLmJson {
+  format: 'speechkd-char-ngram';
+  version: 1;
+  order: number;
+  discount: number;
+  sentences: number;
+  /** Per order k = 1..order: [k-gram of internal symbols, count] (raw at the top order, continuation below). */
+  counts: Array<Array<[string, number]>>;
+  /** Per order k = 1..order: [context, summed count, distinct raw followers]. */
+  contexts: Array<Array<[string, number, number]>>;
 }
 
 /** Shallow-fusion weights of `CharNgramLm.scorer`. */
@@ -59,8 +72,8 @@ export class CharNgramLm {
   static train(sentences: Iterable<string>, options: CharNgramLmOptions = {}): CharNgramLm {
     const order = options.order ?? DEFAULT_LM_ORDER;
     const discount = options.discount ?? 0.75;
-    if (!Number.isInteger(order) || order < 2 || order > 12) throw new CtcError(`CharNgramLm: option 'order' = ${order} must be an integer in [2, 12]`);
-    if (!(discount > 0 && discount < 1)) throw new CtcError(`CharNgramLm: option 'discount' = ${discount} must be in (0, 1)`);
+    if (!Number.isInteger(order) || order < 2 || order > 12) throw new DecodeError(`CharNgramLm: option 'order' = ${order} must be an integer in [2, 12]`);
+    if (!(discount > 0 && discount < 1)) throw new DecodeError(`CharNgramLm: option 'discount' = ${discount} must be in (0, 1)`);
     const raw: Array<Map<string, number>> = Array.from({ length: order + 1 }, () => new Map());
     let n = 0;
     for (const sentence of sentences) {
@@ -76,7 +89,7 @@ export class CharNgramLm {
         }
       }
     }
-    if (n === 0) throw new CtcError('CharNgramLm.train: no non-empty sentence to train on');
+    if (n === 0) throw new DecodeError('CharNgramLm.train: no non-empty sentence to train on');
     const counts: Array<Map<string, number>> = [new Map()];
     const contexts: Array<Map<string, [number, number]>> = [new Map()];
     for (let k = 1; k <= order; k++) {
@@ -108,6 +121,36 @@ export class CharNgramLm {
     return new CharNgramLm(order, discount, counts, contexts, n);
   }
 
+  /** The model's counts as plain JSON (`CharNgramLm.fromJSON` rebuilds the same model). */
+  toJSON(): CharNgramLmJson {
+    return {
+      format: 'speechkd-char-ngram',
+      version: 1,
+      order: this.order,
+      discount: this.discount,
+      sentences: this.sentences,
+      counts: this.counts.slice(1).map((m) => [...m]),
+      contexts: this.contexts.slice(1).map((m) => [...m].map(([h, [sum, followers]]): [string, number, number] => [h, sum, followers])),
+    };
+  }
+
+  /** Rebuilds a model from `toJSON()` output; `source` names the origin (a file) in errors. */
+  static fromJSON(json: unknown, source = 'character LM'): CharNgramLm {
+    const j = json as Partial<CharNgramLmJson> | null;
+    const ok =
+      j !== null && typeof j === 'object' && j.format === 'speechkd-char-ngram' && j.version === 1 && Number.isInteger(j.order) &&
+      (j.order as number) >= 2 && (j.order as number) <= 12 && typeof j.discount === 'number' && j.discount > 0 && j.discount < 1 &&
+      Array.isArray(j.counts) && Array.isArray(j.contexts) && j.counts.length === j.order && j.contexts.length === j.order;
+    if (!ok) throw new DecodeError(`${source}: not a character n-gram LM (need {format: 'speechkd-char-ngram', version: 1, order 2..12, discount, counts[order], contexts[order]})`);
+    const counts: Array<Map<string, number>> = [new Map()];
+    const contexts: Array<Map<string, [number, number]>> = [new Map()];
+    for (let k = 0; k < j.order!; k++) {
+      counts.push(new Map(j.counts![k].map(([g, c]) => [g, c])));
+      contexts.push(new Map(j.contexts![k].map(([h, sum, followers]) => [h, [sum, followers]])));
+    }
+    return new CharNgramLm(j.order!, j.discount!, counts, contexts, j.sentences ?? 0);
+  }
+
   /** Probability of `key`'s last symbol after the rest (a string of internal symbols, at most `order` long). */
   private prob(key: string): number {
     const hit = this.cache.get(key);
@@ -133,7 +176,7 @@ export class CharNgramLm {
    * `prefix` (label ids, from the sentence start).
    */
   logProb(prefix: ArrayLike<number>, next: number): number {
-    if (!Number.isInteger(next) || next < 1 || next > EOS || next === BOS) throw new CtcError(`CharNgramLm.logProb: symbol ${next} is not a label id 1..${BOS - 1} or CharNgramLm.END`);
+    if (!Number.isInteger(next) || next < 1 || next > EOS || next === BOS) throw new DecodeError(`CharNgramLm.logProb: symbol ${next} is not a label id 1..${BOS - 1} or CharNgramLm.END`);
     const h = this.order - 1;
     let key = '';
     for (let i = Math.max(0, prefix.length - h); i < prefix.length; i++) key += sym(prefix[i]);
@@ -157,7 +200,7 @@ export class CharNgramLm {
       lp += this.sentenceLogProb(s);
       n += encodeChars(s).length + 1;
     }
-    if (n === 0) throw new CtcError('CharNgramLm.perplexity: no sentences');
+    if (n === 0) throw new DecodeError('CharNgramLm.perplexity: no sentences');
     return Math.exp(-lp / n);
   }
 
@@ -170,7 +213,7 @@ export class CharNgramLm {
 
 /** Validates fusion weights (finite; weight >= 0). */
 function checkFusion(fusion: LmFusionOptions): LmFusionOptions {
-  if (!(Number.isFinite(fusion.weight) && fusion.weight >= 0)) throw new CtcError(`LM fusion: 'weight' = ${fusion.weight} must be a finite number >= 0`);
-  if (!Number.isFinite(fusion.bonus)) throw new CtcError(`LM fusion: 'bonus' = ${fusion.bonus} must be a finite number`);
+  if (!(Number.isFinite(fusion.weight) && fusion.weight >= 0)) throw new DecodeError(`LM fusion: 'weight' = ${fusion.weight} must be a finite number >= 0`);
+  if (!Number.isFinite(fusion.bonus)) throw new DecodeError(`LM fusion: 'bonus' = ${fusion.bonus} must be a finite number`);
   return fusion;
 }

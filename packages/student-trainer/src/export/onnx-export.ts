@@ -1,4 +1,5 @@
 import { ElemType, GraphBuilder } from '@speechkd/onnx-graph';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { StudentModel } from '../model/student.js';
 
 /** Names of the exported graph's inputs and outputs. */
@@ -21,11 +22,12 @@ export const ONNX_IO = Object.freeze({
  * masks from `lengths`. Runs in onnxruntime (node, web, native) for fast CPU inference; the exporter's
  * test checks the logits against the tfjs forward pass.
  */
-export function exportOnnx(model: StudentModel): Uint8Array {
+export function exportOnnx(model: StudentModel, options: { weights?: ReadonlyMap<string, Tensor> } = {}): Uint8Array {
   const cfg = model.config;
   if (cfg.dim % 2 !== 0) throw new Error(`exportOnnx: model dim ${cfg.dim} must be even (sinusoidal positions)`);
   const g = new GraphBuilder(`speechkd-${cfg.name}`, 17);
-  const w = (name: string): Float32Array => model.params.get(name).dataSync() as Float32Array;
+  // `options.weights` (e.g. the EMA shadow the trainer exports) replaces the model's own variables by name.
+  const w = (name: string): Float32Array => (options.weights?.get(name) ?? model.params.get(name)).dataSync() as Float32Array;
   const c = cfg.subsamplingChannels;
   const d = cfg.dim;
   const dh = d / cfg.numHeads;

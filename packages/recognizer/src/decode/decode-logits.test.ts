@@ -1,27 +1,23 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '@speechkd/tensor-backend';
-import { CharNgramLm } from '../decode/index.js';
-import { encodeText } from '../model/vocab.js';
+import { describe, expect, it } from 'vitest';
+import { encodeChars } from '@speechkd/text-encoders/chars';
+import { CharNgramLm } from './char-ngram-lm.js';
 import { decodeLogits } from './decode-logits.js';
-
-beforeAll(async () => {
-  await initBackend({ backend: 'cpu', log: null });
-});
+import type { FrameScores } from './scores.js';
 
 /** Logits [1, frames, 29] whose frames put `p` on a label (or spread it over two) and the rest on blank. */
-function frames(spec: Array<Record<string, number>>): tf.Tensor3D {
+function frames(spec: Array<Record<string, number>>): FrameScores {
   const data = new Float32Array(spec.length * 29);
   spec.forEach((f, t) => {
     const probs = new Float32Array(29).fill(1e-4);
     let rest = 1;
     for (const [ch, p] of Object.entries(f)) {
-      probs[encodeText(ch)[0]] = p;
+      probs[encodeChars(ch)[0]] = p;
       rest -= p;
     }
     probs[0] = Math.max(rest, 1e-4);
     probs.forEach((p, v) => (data[t * 29 + v] = Math.log(p)));
   });
-  return tf.tensor3d(data, [1, spec.length, 29]);
+  return { data, dims: [1, spec.length, 29] };
 }
 
 describe('decodeLogits with a character LM', () => {
@@ -37,7 +33,6 @@ describe('decodeLogits with a character LM', () => {
     // The LM is ignored by the greedy decoder; weight 0 and bonus 0 is the plain beam search.
     expect(decodeLogits(logits, [6], { lm })).toEqual(['CAR']);
     expect(decodeLogits(logits, [6], { decoder: 'beam', beamSize: 4, lm, lmWeight: 0, lmBonus: 0 })).toEqual(['CAR']);
-    logits.dispose();
   });
 
   it('a per-character bonus keeps letters the LM finds unlikely', () => {
@@ -48,12 +43,10 @@ describe('decodeLogits with a character LM', () => {
     // = -4.38 - 2.48 + 0.36 = -6.50 in the LM: a bonus of 7 is not enough, 8 is.
     expect(decodeLogits(logits, [8], { decoder: 'beam', beamSize: 8, lm, lmWeight: 1, lmBonus: 7 })).toEqual(['CAT']);
     expect(decodeLogits(logits, [8], { decoder: 'beam', beamSize: 8, lm, lmWeight: 1, lmBonus: 8 })).toEqual(['CATS']);
-    logits.dispose();
   });
 
   it('rejects a negative LM weight', () => {
     const logits = frames(spec);
     expect(() => decodeLogits(logits, [6], { decoder: 'beam', lm, lmWeight: -0.5 })).toThrow(/'weight' = -0.5/);
-    logits.dispose();
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeChars } from '@speechkd/text-encoders/chars';
-import { CtcError } from '../ctc/index.js';
+import { DecodeError } from './decode-error.js';
 import { CharNgramLm } from './char-ngram-lm.js';
 
 interface GoldenCase {
@@ -45,6 +45,17 @@ describe('CharNgramLm', () => {
     expect(lm3.perplexity(golden.train)).toBeGreaterThan(1);
   });
 
+  it("round-trips through toJSON/fromJSON (a model folder's lm.json) with the same probabilities", () => {
+    const lm = CharNgramLm.train(golden.train, { order: 5 });
+    const back = CharNgramLm.fromJSON(JSON.parse(JSON.stringify(lm.toJSON())), 'lm.json');
+    expect(back.order).toBe(5);
+    expect(back.sentences).toBe(lm.sentences);
+    for (const s of golden.train.slice(0, 5)) expect(back.sentenceLogProb(s)).toBe(lm.sentenceLogProb(s));
+    expect(back.sentenceLogProb('QUIZ')).toBe(lm.sentenceLogProb('QUIZ'));
+    expect(() => CharNgramLm.fromJSON({ format: 'other' }, 'x/lm.json')).toThrow(/x\/lm\.json: not a character n-gram LM/);
+    expect(() => CharNgramLm.fromJSON({ ...lm.toJSON(), counts: [] }, 'lm.json')).toThrow(DecodeError);
+  });
+
   it('scorer adds weight * log P + bonus per label', () => {
     const lm = CharNgramLm.train(golden.train, { order: 4 });
     const prefix = ids('THE');
@@ -55,7 +66,7 @@ describe('CharNgramLm', () => {
 
   it('rejects bad options and symbols with typed errors', () => {
     expect(() => CharNgramLm.train(['A B'], { order: 1 })).toThrow(/option 'order' = 1 must be an integer in \[2, 12\]/);
-    expect(() => CharNgramLm.train(['A B'], { discount: 1 })).toThrow(CtcError);
+    expect(() => CharNgramLm.train(['A B'], { discount: 1 })).toThrow(DecodeError);
     expect(() => CharNgramLm.train(['', '123'])).toThrow(/no non-empty sentence/);
     const lm = CharNgramLm.train(['A B']);
     expect(() => lm.logProb([], 0)).toThrow(/symbol 0 is not a label id/);
