@@ -5,7 +5,7 @@ import { MAX_AUTO_WORKERS } from '@speechkd/data-parallel';
 import { RELEASED, readRelease, releasedModelDir } from '@speechkd/models';
 import type { ReleaseInfo } from '@speechkd/models';
 import { deriveSeed, getPreset } from '@speechkd/synth';
-import { LM_DECODING_DEFAULTS } from '@speechkd/student-trainer/inference';
+import { LM_DECODING_DEFAULTS } from '@speechkd/recognizer';
 import type { PresetConfig } from '@speechkd/synth';
 
 /** Every setting of the main job (plain values; a preset overrides them, then `--key=value` flags). */
