@@ -7,10 +7,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { SITE_DIR } from './server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pageSrc = path.join(here, '..', 'src', 'page');
-const site = path.join(here, 'site');
+const site = SITE_DIR;
 const ortDist = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
 /** onnxruntime-web's WebAssembly build (SIMD + threads) and the loaders the page imports (import map in index.html). */
 const ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];

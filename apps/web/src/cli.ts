@@ -13,10 +13,10 @@ import { WebError } from './web-error.js';
 const USAGE = `usage:
   speechkd-web serve --model DIR [--port N]
       build output in dist/site + the model folder DIR, on http://127.0.0.1:N/ with COOP/COEP headers
-  speechkd-web browser-check --model DIR --audio FILE [--audio FILE ...] [--dtype fp32|fp16|q8] [--threads N] [--screenshot FILE]
+  speechkd-web browser-check --model DIR --audio FILE [FILE ...] [--dtype fp32|fp16|q8] [--threads N] [--screenshot FILE]
       the same page in headless Chromium (/usr/bin/chromium); one JSON object per file on stdout:
       {"file", "transcript", "rtf", "engine": "onnxruntime-web", "browser"}
-  speechkd-web latency --model DIR --audio FILE ... [--runs N] [--threads 1,2] [--dtypes fp32,fp16,q8] [--json FILE]
+  speechkd-web latency --model DIR --audio FILE [FILE ...] [--runs N] [--threads 1,2] [--dtypes fp32,fp16,q8] [--json FILE]
       the latency table: Chromium (wasm) and onnxruntime-node, every dtype and thread count, on the same files
 Root scripts: npm run web -- --model DIR; npm run browser-check -- --model DIR --audio FILE...`;
 
@@ -64,9 +64,10 @@ async function serve(args: string[]): Promise<void> {
 }
 
 async function browserCheck(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { model: { type: 'string' }, audio: { type: 'string', multiple: true }, dtype: { type: 'string' }, threads: { type: 'string' }, screenshot: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, audio: { type: 'string', multiple: true }, dtype: { type: 'string' }, threads: { type: 'string' }, screenshot: { type: 'string' } } });
   const model = needModel(values.model, 'browser-check');
-  const files = audioFiles(values.audio, 'browser-check');
+  const given = [...(values.audio ?? []), ...positionals]; // --audio a.flac b.wav, or --audio a.flac --audio b.wav
+  const files = audioFiles(given, 'browser-check');
   const dtype = dtypeFlag(values.dtype, 'q8');
   const threads = positiveInt('--threads', values.threads, 1);
   const server = await startServer({ modelDir: model });
@@ -77,7 +78,7 @@ async function browserCheck(args: string[]): Promise<void> {
   try {
     const run = await runPage(browser, server.url, { dtype, threads, files, screenshot: values.screenshot });
     run.results.forEach((r, i) => {
-      process.stdout.write(`${JSON.stringify({ file: values.audio![i], transcript: r.transcript, rtf: r.rtf, engine: 'onnxruntime-web', browser: r.browser })}\n`);
+      process.stdout.write(`${JSON.stringify({ file: given[i], transcript: r.transcript, rtf: r.rtf, engine: 'onnxruntime-web', browser: r.browser })}\n`);
     });
   } finally {
     await browser.close();
@@ -86,14 +87,15 @@ async function browserCheck(args: string[]): Promise<void> {
 }
 
 async function latency(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { model: { type: 'string' }, audio: { type: 'string', multiple: true }, runs: { type: 'string' }, threads: { type: 'string' }, dtypes: { type: 'string' }, json: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, audio: { type: 'string', multiple: true }, runs: { type: 'string' }, threads: { type: 'string' }, dtypes: { type: 'string' }, json: { type: 'string' } } });
   const model = needModel(values.model, 'latency');
-  const files = audioFiles(values.audio, 'latency');
+  const given = [...(values.audio ?? []), ...positionals];
+  const files = audioFiles(given, 'latency');
   const threads = (values.threads ?? '1,2').split(',').map((t) => positiveInt('--threads', t, 1));
   const dtypes = (values.dtypes ?? 'fp32,fp16,q8').split(',').map((d) => dtypeFlag(d, 'fp32'));
   const { rows, browser } = await measureLatency({ modelDir: model, files, dtypes, threads, runs: positiveInt('--runs', values.runs, 3), log: (l) => process.stderr.write(`${l}\n`) });
   process.stdout.write(`${latencyTable(rows, browser)}\n`);
-  if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ model, files: values.audio, browser, rows }, null, 1)}\n`);
+  if (values.json) fs.writeFileSync(values.json, `${JSON.stringify({ model, files: given, browser, rows }, null, 1)}\n`);
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, 'browser-check': browserCheck, latency };

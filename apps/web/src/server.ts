@@ -8,8 +8,8 @@ import { RECOGNIZER_MANIFEST, manifestFiles, parseManifest } from '@speechkd/rec
 import type { RecognizerManifest } from '@speechkd/recognizer';
 import { WebError } from './web-error.js';
 
-/** The built page (dist/site, written by build-page.js). */
-export const SITE_DIR: string = path.join(path.dirname(fileURLToPath(import.meta.url)), 'site');
+/** The built page (dist/site, written by build-page.js), from dist/ or (under vitest) src/. */
+export const SITE_DIR: string = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'site');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

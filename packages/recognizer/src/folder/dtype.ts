@@ -2,7 +2,8 @@ import { ModelFolderError } from './model-folder-error.js';
 
 /**
  * Weight precision of an ONNX variant, named as transformers.js names them: `fp32`, `fp16` (float16 weights,
- * float32 compute) and `q8` (int8 weights, symmetric per output channel, dequantized in the graph).
+ * float32 compute) and `q8` (int8 weights, symmetric per output channel, behind DequantizeLinear, which
+ * onnxruntime fuses into int8 MatMulNBits).
  */
 export type Dtype = 'fp32' | 'fp16' | 'q8';
 
