@@ -125,12 +125,14 @@ export async function measureLatency(options: LatencyOptions): Promise<{ rows: L
 /** The rows as a Markdown table. */
 export function latencyTable(rows: readonly LatencyRow[], browser: string): string {
   const lines = [
-    '| engine | dtype | threads | RTF | ms per s of audio | network share | model bytes | first transcript (ms) | page bytes sent |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| engine | dtype | threads | RTF | ms per s of audio | network share | model bytes | first transcript (ms) | page bytes sent | transcripts = Node 1 thread |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
+    const ref = rows.find((x) => x.engine === 'onnxruntime-node' && x.dtype === r.dtype && x.threads === 1);
+    const same = ref ? `${r.transcripts.filter((t, i) => t === ref.transcripts[i]).length}/${r.transcripts.length}` : '-';
     const engine = r.engine === 'onnxruntime-web' ? `${browser}, onnxruntime-web (wasm SIMD)` : 'onnxruntime-node (CPU)';
-    lines.push(`| ${engine} | ${r.dtype} | ${r.threads} | ${r.rtf.toFixed(4)} | ${r.msPerAudioSecond.toFixed(1)} | ${(100 * r.networkShare).toFixed(0)}% | ${r.modelBytes.toLocaleString('en-US')} | ${r.firstTranscriptMs.toFixed(0)} | ${r.pageBytes === null ? '-' : r.pageBytes.toLocaleString('en-US')} |`);
+    lines.push(`| ${engine} | ${r.dtype} | ${r.threads} | ${r.rtf.toFixed(4)} | ${r.msPerAudioSecond.toFixed(1)} | ${(100 * r.networkShare).toFixed(0)}% | ${r.modelBytes.toLocaleString('en-US')} | ${r.firstTranscriptMs.toFixed(0)} | ${r.pageBytes === null ? '-' : r.pageBytes.toLocaleString('en-US')} | ${same} |`);
   }
   return lines.join('\n');
 }

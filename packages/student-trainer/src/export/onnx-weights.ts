@@ -66,9 +66,9 @@ const bytesOf = (a: Float32Array | Int8Array | Uint16Array): Uint8Array => new U
  *   float16 and Cast back to float32 in the graph;
  * - `q8`: each weight matrix is stored as int8, symmetric with one scale per output channel (the last axis of a
  *   MatMul weight, the first of a Conv weight; the scheme of the trainer's int8 weights), and dequantized in the
- *   graph (DequantizeLinear). As a graph that is float32 compute on int8-rounded weights; onnxruntime's full
- *   optimization (1.30 here) fuses DequantizeLinear + MatMul into MatMulNBits (8 bits, accuracy level 4), which
- *   quantizes the activations too, so onnxruntime runs the matrix products in int8.
+ *   graph (DequantizeLinear): float32 compute on int8-rounded weights. (onnxruntime-node's full optimization
+ *   would fuse DequantizeLinear + MatMul into MatMulNBits, which quantizes the activations too; onnxruntime-web
+ *   does not, so @speechkd/recognizer's Node engine turns QDQ fusions off to compute what a page computes.)
  * fp16 computes in float32 (the WebAssembly backend has no float16 kernels): it shrinks the download only.
  * Biases, norms and other constants stay float32. `fp32` returns the input.
  */
