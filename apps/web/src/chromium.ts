@@ -24,7 +24,52 @@ export interface HeadlessChromium {
   context: BrowserContext;
   /** e.g. 156.0.8078.114 */
   version: string;
+  /**
+   * CPU seconds (user + system) used so far by this browser's processes (the browser, its renderers, GPU and
+   * utility processes), from /proc; null where there is no /proc. On a shared machine CPU time measures the
+   * work where wall time also counts waiting for a core.
+   */
+  cpuSeconds(): number | null;
   close(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** [pid, ppid, utime + stime ticks] of every process, from /proc. */
+function processTable(): Array<[number, number, number]> {
+  const rows: Array<[number, number, number]> = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields after "pid (comm)": state is f[0]
+      rows.push([Number(name), Number(f[1]), Number(f[11]) + Number(f[12])]);
+    } catch {
+      // the process ended while we read
+    }
+  }
+  return rows;
+}
+
+/** CPU seconds of the Chromium whose command line holds `profile`, and of all its descendants. */
+function chromiumCpuSeconds(profile: string): number | null {
+  if (!fs.existsSync('/proc/self/stat')) return null;
+  const table = processTable();
+  const roots = table.filter(([pid]) => {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return cmd.includes(`--user-data-dir=${profile}`) && !cmd.includes('--type=');
+    } catch {
+      return false;
+    }
+  });
+  const mine = new Set(roots.map(([pid]) => pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of table) if (!mine.has(pid) && mine.has(ppid)) (mine.add(pid), (grew = true));
+  }
+  return table.filter(([pid]) => mine.has(pid)).reduce((a, [, , t]) => a + t, 0) / TICKS;
 }
 
 /** Launches Chromium with `CHROMIUM_FLAGS` (plus `extraFlags`) and a fresh `--user-data-dir` through playwright-core. */
@@ -42,6 +87,7 @@ export async function launchChromium(extraFlags: readonly string[] = []): Promis
   return {
     context,
     version: context.browser()?.version() ?? 'unknown',
+    cpuSeconds: () => chromiumCpuSeconds(profile),
     close: async () => {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });

@@ -17,6 +17,11 @@ export interface LatencyRow {
   msPerAudioSecond: number;
   /** Share of the network in that time. */
   networkShare: number;
+  /**
+   * CPU seconds per audio second over the files (audio decoding included; all threads summed), the best run's:
+   * the browser's processes from /proc, or this process for Node. Less disturbed by other load than RTF.
+   */
+  cpuPerAudioSecond: number | null;
   /** Size of the ONNX variant. */
   modelBytes: number;
   /** Load (manifest, ONNX, session) + first utterance, median of the runs, ms. */
@@ -71,6 +76,7 @@ export async function measureLatency(options: LatencyOptions): Promise<{ rows: L
     for (const dtype of dtypes) {
       for (const t of threads) {
         let best: { rtf: number; networkShare: number; transcripts: string[] } | null = null;
+        let bestCpu: number | null = null;
         const firsts: number[] = [];
         let pageBytes = 0;
         let modelBytes = 0;
@@ -83,9 +89,10 @@ export async function measureLatency(options: LatencyOptions): Promise<{ rows: L
           modelBytes = run.results[0].modelBytes;
           if (run.results[0].threads !== t) throw new Error(`the page ran ${run.results[0].threads} threads, asked for ${t} (is it cross-origin isolated?)`);
           if (!best || s.rtf < best.rtf) best = { ...s, transcripts: run.results.map((x) => x.transcript) };
+          if (run.cpuSeconds !== null) bestCpu = Math.min(bestCpu ?? Infinity, run.cpuSeconds / run.results.reduce((a, x) => a + x.audioSeconds, 0));
         }
-        rows.push({ engine: 'onnxruntime-web', dtype, threads: t, rtf: best!.rtf, msPerAudioSecond: 1000 * best!.rtf, networkShare: best!.networkShare, modelBytes, firstTranscriptMs: median(firsts), pageBytes, transcripts: best!.transcripts });
-        log(`[latency] chromium ${browser.version} wasm ${dtype} ${t} thread(s): RTF ${best!.rtf.toFixed(4)}, first transcript ${median(firsts).toFixed(0)} ms`);
+        rows.push({ engine: 'onnxruntime-web', dtype, threads: t, rtf: best!.rtf, msPerAudioSecond: 1000 * best!.rtf, networkShare: best!.networkShare, cpuPerAudioSecond: bestCpu, modelBytes, firstTranscriptMs: median(firsts), pageBytes, transcripts: best!.transcripts });
+        log(`[latency] chromium ${browser.version} wasm ${dtype} ${t} thread(s): RTF ${best!.rtf.toFixed(4)}, CPU ${bestCpu === null ? '-' : (1000 * bestCpu).toFixed(1)} ms/s, first transcript ${median(firsts).toFixed(0)} ms`);
       }
     }
   } finally {
@@ -95,6 +102,7 @@ export async function measureLatency(options: LatencyOptions): Promise<{ rows: L
   for (const dtype of dtypes) {
     for (const t of threads) {
       let best: { rtf: number; networkShare: number; transcripts: string[] } | null = null;
+      let bestCpu = Infinity;
       const firsts: number[] = [];
       let modelBytes = 0;
       for (let r = 0; r < runs; r++) {
@@ -103,6 +111,7 @@ export async function measureLatency(options: LatencyOptions): Promise<{ rows: L
         const loadMs = performance.now() - t0;
         modelBytes = rec.modelBytes;
         const results = [];
+        const cpu0 = process.cpuUsage();
         for (const [i, f] of options.files.entries()) {
           const d0 = performance.now();
           const audio = await decodeAudioFile(f);
@@ -111,12 +120,14 @@ export async function measureLatency(options: LatencyOptions): Promise<{ rows: L
           if (i === 0) firsts.push(loadMs + decodeMs + out.timings.featuresMs + out.timings.networkMs + out.timings.searchMs);
           results.push({ audioSeconds: out.audioSeconds, timings: { decodeMs, ...out.timings }, transcript: out.text });
         }
+        const cpu = process.cpuUsage(cpu0);
         await rec.dispose();
+        bestCpu = Math.min(bestCpu, (cpu.user + cpu.system) / 1e6 / results.reduce((a, x) => a + x.audioSeconds, 0));
         const s = summarize(results);
         if (!best || s.rtf < best.rtf) best = { ...s, transcripts: results.map((x) => x.transcript) };
       }
-      rows.push({ engine: 'onnxruntime-node', dtype, threads: t, rtf: best!.rtf, msPerAudioSecond: 1000 * best!.rtf, networkShare: best!.networkShare, modelBytes, firstTranscriptMs: median(firsts), pageBytes: null, transcripts: best!.transcripts });
-      log(`[latency] onnxruntime-node ${dtype} ${t} thread(s): RTF ${best!.rtf.toFixed(4)}, first transcript ${median(firsts).toFixed(0)} ms`);
+      rows.push({ engine: 'onnxruntime-node', dtype, threads: t, rtf: best!.rtf, msPerAudioSecond: 1000 * best!.rtf, networkShare: best!.networkShare, cpuPerAudioSecond: bestCpu, modelBytes, firstTranscriptMs: median(firsts), pageBytes: null, transcripts: best!.transcripts });
+      log(`[latency] onnxruntime-node ${dtype} ${t} thread(s): RTF ${best!.rtf.toFixed(4)}, CPU ${(1000 * bestCpu).toFixed(1)} ms/s, first transcript ${median(firsts).toFixed(0)} ms`);
     }
   }
   return { rows, browser: `Chromium ${browserVersion}` };
@@ -125,14 +136,14 @@ export async function measureLatency(options: LatencyOptions): Promise<{ rows: L
 /** The rows as a Markdown table. */
 export function latencyTable(rows: readonly LatencyRow[], browser: string): string {
   const lines = [
-    '| engine | dtype | threads | RTF | ms per s of audio | network share | model bytes | first transcript (ms) | page bytes sent | transcripts = Node 1 thread |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| engine | dtype | threads | RTF | ms per s of audio | network share | CPU ms per s of audio | model bytes | first transcript (ms) | page bytes sent | transcripts = Node 1 thread |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const ref = rows.find((x) => x.engine === 'onnxruntime-node' && x.dtype === r.dtype && x.threads === 1);
     const same = ref ? `${r.transcripts.filter((t, i) => t === ref.transcripts[i]).length}/${r.transcripts.length}` : '-';
     const engine = r.engine === 'onnxruntime-web' ? `${browser}, onnxruntime-web (wasm SIMD)` : 'onnxruntime-node (CPU)';
-    lines.push(`| ${engine} | ${r.dtype} | ${r.threads} | ${r.rtf.toFixed(4)} | ${r.msPerAudioSecond.toFixed(1)} | ${(100 * r.networkShare).toFixed(0)}% | ${r.modelBytes.toLocaleString('en-US')} | ${r.firstTranscriptMs.toFixed(0)} | ${r.pageBytes === null ? '-' : r.pageBytes.toLocaleString('en-US')} | ${same} |`);
+    lines.push(`| ${engine} | ${r.dtype} | ${r.threads} | ${r.rtf.toFixed(4)} | ${r.msPerAudioSecond.toFixed(1)} | ${(100 * r.networkShare).toFixed(0)}% | ${r.cpuPerAudioSecond === null ? '-' : (1000 * r.cpuPerAudioSecond).toFixed(1)} | ${r.modelBytes.toLocaleString('en-US')} | ${r.firstTranscriptMs.toFixed(0)} | ${r.pageBytes === null ? '-' : r.pageBytes.toLocaleString('en-US')} | ${same} |`);
   }
   return lines.join('\n');
 }

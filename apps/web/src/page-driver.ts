@@ -20,6 +20,8 @@ export interface PageRun {
   results: PageResult[];
   loadMs: number;
   browser: string;
+  /** CPU seconds the browser's processes used from feeding the files to the last transcript (null without /proc). */
+  cpuSeconds: number | null;
 }
 
 /** Waits until the page is no longer loading/busy (and `until` holds); fails with the page's own error message. */
@@ -46,10 +48,12 @@ export async function runPage(browser: HeadlessChromium, url: string, options: R
   try {
     await page.goto(`${url}?${new URLSearchParams({ dtype: options.dtype, threads: String(options.threads) })}`);
     const loaded = await settle(page, timeout);
+    const cpu0 = browser.cpuSeconds();
     await page.setInputFiles('#audio-file', [...options.files]);
     const done = await settle(page, timeout, `s.results.length >= ${options.files.length}`);
+    const cpu1 = browser.cpuSeconds();
     if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: true });
-    return { results: done.results, loadMs: loaded.loadMs ?? NaN, browser: done.browser };
+    return { results: done.results, loadMs: loaded.loadMs ?? NaN, browser: done.browser, cpuSeconds: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
   } catch (err) {
     const detail = problems.length > 0 ? ` (${problems.join('; ')})` : '';
     throw err instanceof WebError ? new WebError(`${err.message}${detail}`) : new WebError(`${(err as Error).message}${detail}`);
