@@ -27,7 +27,7 @@ const result = await esbuild.build({
   target: 'es2022',
   conditions: ['browser'],
   // wavefile's "module" build has no default export; its "main" (UMD) build is what Node loads too.
-  mainFields: ['browser', 'main'],
+  alias: { wavefile: 'wavefile/dist/wavefile.js' },
   external: ['onnxruntime-web/wasm'],
   minify: true,
   sourcemap: true,

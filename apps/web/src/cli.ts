@@ -57,7 +57,7 @@ async function serve(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer in [0, 65535], got "${values.port}"`);
   const server = await startServer({ modelDir: needModel(values.model, 'serve'), port });
   const m = server.manifest;
-  process.stderr.write(`[web] ${m.name} (${(m.parameters / 1e6).toFixed(2)} M parameters; ${Object.keys(m.onnx.variants).join(', ')}) from ${values.model}\n`);
+  process.stderr.write(`[web] ${m.name} (${(m.parameters / 1e6).toFixed(2)} M parameters; ${Object.keys(m.onnx.variants).join(', ')}) from ${server.modelDir}\n`);
   process.stdout.write(`${server.url}  (q8 by default; ${server.url}?dtype=fp32&threads=2 for another variant or thread count)\n`);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));
   await server.close();

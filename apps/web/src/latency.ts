@@ -4,7 +4,7 @@ import type { Dtype } from '@speechkd/recognizer';
 import { launchChromium } from './chromium.js';
 import { runPage } from './page-driver.js';
 import type { PageResult } from './page-result.js';
-import { startServer } from './server.js';
+import { resolveModelDir, startServer } from './server.js';
 
 /** One row of the latency table. */
 export interface LatencyRow {
@@ -107,7 +107,7 @@ export async function measureLatency(options: LatencyOptions): Promise<{ rows: L
       let modelBytes = 0;
       for (let r = 0; r < runs; r++) {
         const t0 = performance.now();
-        const rec = await loadRecognizer(options.modelDir, { dtype, threads: t });
+        const rec = await loadRecognizer(resolveModelDir(options.modelDir), { dtype, threads: t });
         const loadMs = performance.now() - t0;
         modelBytes = rec.modelBytes;
         const results = [];

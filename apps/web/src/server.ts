@@ -37,7 +37,7 @@ const HEADERS = {
 
 /** Options of `startServer`. */
 export interface ServerOptions {
-  /** The model folder served at /model/ (only the files its recognizer.json lists). */
+  /** The model folder served at /model/ (only the files its recognizer.json lists), or a training run holding it in final/. */
   modelDir: string;
   /** Port (0: any free one). */
   port?: number;
@@ -49,10 +49,21 @@ export interface ServerOptions {
 export interface PageServer {
   /** Base URL, e.g. http://127.0.0.1:8023/ */
   url: string;
+  /** The folder served (after `resolveModelDir`). */
+  modelDir: string;
   manifest: RecognizerManifest;
   /** Body bytes sent so far (after compression), by request path. */
   bytesSent: Map<string, number>;
   close(): Promise<void>;
+}
+
+/**
+ * The model folder `dir` names: `dir` itself when it holds recognizer.json, else a training run's `final/`
+ * (then `best/`), so `--model runs/default/student-kd` works.
+ */
+export function resolveModelDir(dir: string): string {
+  for (const d of [dir, path.join(dir, 'final'), path.join(dir, 'best')]) if (fs.existsSync(path.join(d, RECOGNIZER_MANIFEST))) return d;
+  return dir;
 }
 
 /** Reads and validates the folder's recognizer.json; errors say how to make one. */
@@ -62,7 +73,8 @@ export function readModelFolder(modelDir: string): RecognizerManifest {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new WebError(`--model ${modelDir}: cannot read ${RECOGNIZER_MANIFEST} (${(err as NodeJS.ErrnoException).code ?? err}); pass a model folder (a training run's final/, or export one with speechkd-train export --model DIR)`);
+    const old = fs.existsSync(path.join(modelDir, 'model.json')) ? `; ${modelDir} is a training bundle from before model folders: speechkd-train export --model ${modelDir} makes it one` : '';
+    throw new WebError(`--model ${modelDir}: cannot read ${RECOGNIZER_MANIFEST} (${(err as NodeJS.ErrnoException).code ?? err}); pass a model folder (a training run or its final/, or export one with speechkd-train export --model DIR)${old}`);
   }
   try {
     return parseManifest(JSON.parse(text), file);
@@ -78,7 +90,8 @@ export function readModelFolder(modelDir: string): RecognizerManifest {
  */
 export async function startServer(options: ServerOptions): Promise<PageServer> {
   if (!fs.existsSync(path.join(SITE_DIR, 'index.html'))) throw new WebError(`${SITE_DIR}: the page is not built; run npm run build`);
-  const manifest = readModelFolder(options.modelDir);
+  const modelDir = resolveModelDir(options.modelDir);
+  const manifest = readModelFolder(modelDir);
   const modelFiles = new Set(manifestFiles(manifest));
   const compressed = new Map<string, Buffer>();
   const bytesSent = new Map<string, number>();
@@ -126,7 +139,7 @@ export async function startServer(options: ServerOptions): Promise<PageServer> {
       if (urlPath.startsWith('/model/')) {
         const rel = urlPath.slice('/model/'.length);
         if (!modelFiles.has(rel)) send(res, 404, { 'Content-Type': 'text/plain' }, `not a file of the model folder: ${rel}\n`, urlPath);
-        else serveFile(req, res, path.join(options.modelDir, rel), urlPath, true);
+        else serveFile(req, res, path.join(modelDir, rel), urlPath, true);
         return;
       }
       const rel = urlPath === '/' ? 'index.html' : urlPath.slice(1);
@@ -150,6 +163,7 @@ export async function startServer(options: ServerOptions): Promise<PageServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}/`,
+    modelDir,
     manifest,
     bytesSent,
     close: () => new Promise<void>((resolve) => {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +35,16 @@ describe('the page server', () => {
       expect((await fetch(`${server.url}${p}`)).status, p).toBe(404);
     }
     expect((await fetch(server.url, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('takes a training run for its final/ model folder', async () => {
+    const run = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-web-run-'));
+    fs.cpSync(MODEL, path.join(run, 'final'), { recursive: true });
+    const s = await startServer({ modelDir: run });
+    expect(s.modelDir).toBe(path.join(run, 'final'));
+    expect((await fetch(`${s.url}model/recognizer.json`)).status).toBe(200);
+    await s.close();
+    fs.rmSync(run, { recursive: true, force: true });
   });
 
   it('refuses a folder without recognizer.json, saying how to make one', async () => {
