@@ -29,4 +29,6 @@ export interface PageApi {
   /** Model load time (manifest, ONNX file, session) in ms. */
   loadMs: number | null;
   browser: string;
+  /** Seconds captured by the recording in progress (or the last one). */
+  recordedSeconds: number;
 }

@@ -10,7 +10,7 @@ import type { PageApi, PageResult } from '../page-result.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
-const api: PageApi = { state: 'loading', error: null, results: [], loadMs: null, browser: '' };
+const api: PageApi = { state: 'loading', error: null, results: [], loadMs: null, browser: '', recordedSeconds: 0 };
 (window as unknown as { speechkd: PageApi }).speechkd = api;
 
 let recognizer: ModelRecognizer | null = null;
@@ -126,7 +126,11 @@ async function toggleRecording(): Promise<void> {
   const button = $<HTMLButtonElement>('record');
   if (!recording) {
     try {
-      recording = await startRecording();
+      api.recordedSeconds = 0;
+      recording = await startRecording((sec) => {
+        api.recordedSeconds = sec;
+        $('status').textContent = `recording ${sec.toFixed(1)} s... press stop to transcribe`;
+      });
     } catch (err) {
       api.error = `microphone: ${(err as Error).message}`;
       setState('error', api.error);

@@ -18,8 +18,8 @@ class Capture extends AudioWorkletProcessor {
 registerProcessor('speechkd-capture', Capture);
 `;
 
-/** Starts recording the default microphone (mono; echo cancellation and noise suppression off). */
-export async function startRecording(): Promise<Recording> {
+/** Starts recording the default microphone (mono; echo cancellation and noise suppression off); `onProgress` gets the seconds captured. */
+export async function startRecording(onProgress?: (seconds: number) => void): Promise<Recording> {
   const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
   const ctx = new AudioContext();
   const url = URL.createObjectURL(new Blob([WORKLET], { type: 'text/javascript' }));
@@ -28,7 +28,12 @@ export async function startRecording(): Promise<Recording> {
   const source = ctx.createMediaStreamSource(stream);
   const node = new AudioWorkletNode(ctx, 'speechkd-capture', { numberOfOutputs: 0 }); // a sink: rendered unconnected
   const chunks: Float32Array[] = [];
-  node.port.onmessage = (e: MessageEvent<Float32Array>) => chunks.push(e.data);
+  let captured = 0;
+  node.port.onmessage = (e: MessageEvent<Float32Array>) => {
+    chunks.push(e.data);
+    captured += e.data.length;
+    onProgress?.(captured / ctx.sampleRate);
+  };
   source.connect(node);
   return {
     async stop() {
