@@ -33,5 +33,5 @@ export * from './ctc/index.js';
 export { StudentRecognizer, loadTfjsRecognizer } from './inference/tfjs-recognizer.js';
 export { exportOnnx, ONNX_IO } from './export/onnx-export.js';
 export { onnxWeightVariant } from './export/onnx-weights.js';
-export { ensureRecognizerFolder, exportRecognizerFolder, writeRecognizerFolder } from './export/export-recognizer.js';
+export { exportRecognizerFolder, writeRecognizerFolder } from './export/export-recognizer.js';
 export type { RecognizerFolderOptions } from './export/export-recognizer.js';

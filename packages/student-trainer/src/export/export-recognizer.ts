@@ -97,8 +97,3 @@ export function exportRecognizerFolder(bundle: string, out = bundle, options: Om
     model.dispose();
   }
 }
-
-/** Exports `bundle` in place unless it already holds a model folder (bundles written before the format existed). */
-export function ensureRecognizerFolder(bundle: string): void {
-  if (!fs.existsSync(path.join(bundle, RECOGNIZER_MANIFEST))) exportRecognizerFolder(bundle);
-}

@@ -10,7 +10,7 @@ import type { Tensor3D } from '@tensorflow/tfjs-core';
 import { createStudent } from '../model/student.js';
 import { saveModel } from '../model/io.js';
 import { loadTfjsRecognizer } from '../inference/tfjs-recognizer.js';
-import { ensureRecognizerFolder } from './export-recognizer.js';
+import { exportRecognizerFolder } from './export-recognizer.js';
 import { ONNX_IO, exportOnnx } from './onnx-export.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-onnx-'));
@@ -81,7 +81,7 @@ describe('the model folder', () => {
     tfjs.dispose();
     expect(want.join('')).not.toBe(''); // random weights still emit characters
 
-    ensureRecognizerFolder(modelDir); // a bundle without recognizer.json is exported in place
+    exportRecognizerFolder(modelDir); // a bundle without recognizer.json, exported in place
     const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'recognizer.json'), 'utf8'));
     expect(Object.keys(manifest.onnx.variants)).toEqual(['fp32', 'fp16', 'q8']);
     const sizes = ['fp32', 'fp16', 'q8'].map((d) => fs.statSync(path.join(modelDir, manifest.onnx.variants[d].file)).size);
