@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
 import { lmSweep, releaseTeachers, resolvePipelineConfig, runPipeline } from '@speechkd/app';
 import { readRelease } from '@speechkd/models';
+import { loadTfjsRecognizer } from '@speechkd/student-trainer';
+import { evaluateLibriSpeech } from '@speechkd/wer-eval';
 import type { PipelineResult } from '@speechkd/app';
 
 // The whole main job in miniature: 48 synthetic utterances, tiny models, a few steps each; with the
@@ -159,22 +161,27 @@ describe('main job (micro preset)', () => {
     }
   });
 
-  it('wer-eval librispeech --model evaluates the distilled student (the CLI as users run it), tfjs and onnx alike', () => {
-    const run = (engine: string) => {
-      const out = path.join(root, `wer-eval-model-${engine}`);
+  it('wer-eval librispeech --model evaluates the distilled student\'s model folder (the CLI as users run it) as the tfjs weights score', async () => {
+    const final = path.join(result.paths.studentKd, 'final');
+    const run = (dtype: string) => {
+      const out = path.join(root, `wer-eval-model-${dtype}`);
       const r = spawnSync(process.execPath, [
         fileURLToPath(new URL('../apps/wer-eval/dist/cli.js', import.meta.url)), 'librispeech', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'test-clean',
-        '--model', path.join(result.paths.studentKd, 'final'), '--engine', engine, '--out', out, '--json',
-      ], { encoding: 'utf8', env: { ...process.env, SPEECHKD_BACKEND: 'wasm' } });
+        '--model', final, '--dtype', dtype, '--out', out, '--json',
+      ], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       expect(fs.readdirSync(out).some((f) => f.startsWith('wer-summary'))).toBe(true);
       return JSON.parse(r.stdout.trim().split('\n').pop()!) as { utterances: number; referenceWords: number; wer: number; errors: number; cer: number };
     };
-    const tfjs = run('tfjs');
-    expect(tfjs.utterances).toBe(4);
-    expect(tfjs.referenceWords).toBe(61);
-    const onnx = run('onnx');
-    expect({ wer: onnx.wer, cer: onnx.cer, errors: onnx.errors }).toEqual({ wer: tfjs.wer, cer: tfjs.cer, errors: tfjs.errors });
+    const onnx = run('fp32');
+    expect(onnx.utterances).toBe(4);
+    expect(onnx.referenceWords).toBe(61);
+    expect(run('q8').utterances).toBe(4);
+    // The trainer's tfjs recognizer on the same bundle's weights scores the same.
+    const rec = await loadTfjsRecognizer(final);
+    const tfjs = await evaluateLibriSpeech({ root: LIBRISPEECH_SAMPLE_ROOT, subset: 'test-clean', recognizer: rec, outDir: path.join(root, 'wer-eval-model-tfjs') });
+    rec.dispose();
+    expect({ wer: onnx.wer, cer: onnx.cer, errors: onnx.errors }).toEqual({ wer: tfjs.summary.wer, cer: tfjs.summary.cer, errors: tfjs.summary.errors });
   }, 120_000);
 
   it('speechkd-train eval --lm FILE decodes with a character LM; a missing LM file is a usage error naming it', () => {

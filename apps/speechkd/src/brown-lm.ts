@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readManifest } from '@speechkd/librispeech';
 import { loadBrownSentences, readExcludeSet } from '@speechkd/text-encoders';
-import { CharNgramLm } from '@speechkd/student-trainer/inference';
+import { CharNgramLm } from '@speechkd/recognizer';
 import type { Log } from './stage.js';
 
 /**

@@ -4,7 +4,7 @@ import { runPipeline } from './pipeline.js';
 import { formatTextTable, leadSentence, resultTable, stageTimesLine } from './report.js';
 import { lmSweep } from './lm-sweep.js';
 import { releaseTeachers } from './release.js';
-import { LM_DECODING_DEFAULTS } from '@speechkd/student-trainer/inference';
+import { LM_DECODING_DEFAULTS } from '@speechkd/recognizer';
 
 const USAGE = `usage: speechkd run [--preset ${Object.keys(PIPELINE_PRESETS).join('|')}] [--<setting>=<value> ...] [--only=<stage>]
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { loadRecognizer } from '@speechkd/student-trainer/inference';
-import type { CharNgramLm } from '@speechkd/student-trainer/inference';
+import type { CharNgramLm } from '@speechkd/recognizer';
+import { openBundle } from './open-bundle.js';
 import { evaluateLibriSpeech } from '@speechkd/wer-eval';
 import type { Log } from './stage.js';
 
@@ -79,7 +79,7 @@ export async function evaluateSystems(systems: readonly SystemSpec[], opts: Eval
     const results: TestSetResult[] = [];
     for (const pass of passes) {
       const lm = pass.lm && opts.lm ? { decoder: 'beam' as const, beamSize: opts.lm.beamSize, lm: opts.lm.model, lmWeight: opts.lm.weight, lmBonus: opts.lm.bonus } : {};
-      const recognizer = await loadRecognizer(bundle, { name: sys.label, engine: opts.engine, ...lm });
+      const recognizer = await openBundle(bundle, opts.engine, { name: sys.label, ...lm });
       try {
         for (const s of pass.sets) {
           const r = await evaluateLibriSpeech({

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
-import { loadRecognizer } from '@speechkd/student-trainer/inference';
-import type { CharNgramLm } from '@speechkd/student-trainer/inference';
+import type { CharNgramLm, RecognizerOptions } from '@speechkd/recognizer';
+import { openBundle } from './open-bundle.js';
 import { computeErrorRates } from '@speechkd/wer';
 import { PipelineConfigError } from './pipeline-config.js';
 import type { SystemResult } from './evaluate-systems.js';
@@ -54,8 +54,8 @@ export async function lmSweep(opts: LmSweepOptions): Promise<{ greedy: LmSweepRo
   const entries = readManifest(opts.subset === 'dev' ? corpus.dev : corpus.test);
   const audio = await Promise.all(entries.map((e) => decodeAudioFile(e.audio)));
   const refs = entries.map((e) => e.text);
-  const score = async (bundle: string, decoder: Parameters<typeof loadRecognizer>[1]): Promise<[number | null, number | null]> => {
-    const rec = await loadRecognizer(bundle, { ...decoder, engine: 'onnx' });
+  const score = async (bundle: string, decoder: RecognizerOptions): Promise<[number | null, number | null]> => {
+    const rec = await openBundle(bundle, 'onnx', decoder);
     try {
       const hyps = await rec.transcribeBatch(audio);
       const s = computeErrorRates(refs, hyps);

@@ -5,11 +5,10 @@ import type { ReleaseInfo } from '@speechkd/models';
 import { deriveSeed, getPreset, PRESETS } from '@speechkd/synth';
 import { resolveDistillConfig } from '@speechkd/distill';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
-import { resolveModelConfig } from '@speechkd/student-trainer';
-import { readModelManifest } from '@speechkd/student-trainer/inference';
+import { LM_DECODING_DEFAULTS } from '@speechkd/recognizer';
+import { readModelManifest, resolveModelConfig } from '@speechkd/student-trainer';
 import { TOWER_PRESETS } from '@speechkd/text-encoders';
 import { checkTrainerSettings, parsePairs, parseSpeechLayers, studentDistillSettings } from './stage-configs.js';
-import { LM_DECODING_DEFAULTS } from '@speechkd/student-trainer/inference';
 import type { PresetConfig } from '@speechkd/synth';
 
 /** Every setting of the main job (plain values; a preset overrides them, then `--key=value` flags). */

@@ -7,8 +7,8 @@ import type { BackendName } from '@speechkd/tensor-backend';
 import { synthesizeCorpus } from '@speechkd/synth';
 import { readManifest, writeManifest } from '@speechkd/librispeech';
 import { TOWER_PRESETS, loadBrownSentences, readExcludeSet, trainTextTower } from '@speechkd/text-encoders';
-import { Trainer, listCheckpoints, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
-import { loadRecognizer, readModelManifest } from '@speechkd/student-trainer/inference';
+import { Trainer, listCheckpoints, readModelManifest, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
+import { openBundle } from './open-bundle.js';
 import type { ObjectiveSpec, TrainConfig } from '@speechkd/student-trainer';
 import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher } from '@speechkd/teachers';
 import { resolveDistillConfig } from '@speechkd/distill';
@@ -240,7 +240,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     const extraEntries = readManifest(teacherTrain).filter((e) => !own.has(e.id));
     const withLm = cfg.transferLm === 'true';
     const decoder = withLm ? { decoder: 'beam' as const, beamSize: cfg.beamSize, lm: trainBrownLm(cfg.lmOrder, [corpus.dev, corpus.test, teacherTrain], corpus.dev, log), lmWeight: cfg.lmWeight, lmBonus: cfg.lmBonus } : {};
-    const recognizer = await loadRecognizer(paths.teacherBundle, { engine: cfg.engine as 'onnx' | 'tfjs', ...decoder });
+    const recognizer = await openBundle(paths.teacherBundle, cfg.engine as 'onnx' | 'tfjs', decoder);
     const progress = progressLine(log, 'transfer-labels', 'utterances');
     const r = await labelWithTeacher(extraEntries, recognizer, { loadAudio: loadAudioAt, onProgress: (done, total) => progress(done, total, '') })
       .finally(() => recognizer.dispose?.());

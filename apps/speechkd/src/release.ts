@@ -4,7 +4,8 @@ import path from 'node:path';
 import { readManifest } from '@speechkd/librispeech';
 import { MODELS_ROOT, RELEASED, readRelease, sha256File } from '@speechkd/models';
 import type { ReleaseInfo, ReleaseMetrics } from '@speechkd/models';
-import { loadModel, loadRecognizer, readModelManifest, saveModel } from '@speechkd/student-trainer/inference';
+import { loadModel, readModelManifest, saveModel } from '@speechkd/student-trainer';
+import { openBundle } from './open-bundle.js';
 import type { TrainConfig } from '@speechkd/student-trainer';
 import { loadAudioAt } from '@speechkd/teachers';
 import { loadBrownSentences, loadTextTower, readExcludeSet, resolveCheckpointDir, normalizeText } from '@speechkd/text-encoders';
@@ -147,7 +148,7 @@ async function releaseSpeechTeacher(cfg: PipelineConfig, paths: RunPaths, corpus
     fs.copyFileSync(e.audio, path.join(tmp, rel));
     return rel;
   });
-  const recognizer = await loadRecognizer(tmp, { engine: 'onnx' });
+  const recognizer = await openBundle(tmp, 'onnx');
   let hyps: string[];
   try {
     hyps = (await transcribeInBatches(recognizer, files, { load: async (f) => ({ samples: await loadAudioAt(path.join(tmp, f), 16000), sampleRate: 16000 }) })).texts;

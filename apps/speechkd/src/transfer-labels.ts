@@ -1,4 +1,4 @@
-import { FEATURE_SAMPLE_RATE } from '@speechkd/student-trainer/inference';
+import { FEATURE_SAMPLE_RATE } from '@speechkd/recognizer';
 import { computeErrorRates, transcribeInBatches } from '@speechkd/wer';
 import type { BatchTranscribable } from '@speechkd/wer';
 

@@ -10,7 +10,7 @@ import { formatSummary, scoreFiles } from './score-files.js';
 const USAGE = `usage:
   wer-eval score --ref REF --hyp HYP [--format kaldi|trn] [--mode strict|present|all]
                  [--normalize none|librispeech] [--json] [--details FILE]
-  wer-eval librispeech --root DIR --subset NAME (--hyp FILE | --model DIR [--engine tfjs|onnx]) --out DIR
+  wer-eval librispeech --root DIR --subset NAME (--hyp FILE | --model DIR [--dtype fp32|fp16|q8]) --out DIR
                  [--format kaldi|trn] [--mode strict|present|all] [--normalize none|librispeech]
                  [--batch-size N] [--limit N] [--skip-problems] [--json]
 
@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'librispeech') {
     const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: {
-      ...common, root: { type: 'string' }, subset: { type: 'string' }, hyp: { type: 'string' }, model: { type: 'string' }, engine: { type: 'string' }, out: { type: 'string' },
+      ...common, root: { type: 'string' }, subset: { type: 'string' }, hyp: { type: 'string' }, model: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' },
       'batch-size': { type: 'string' }, limit: { type: 'string' }, 'skip-problems': { type: 'boolean', default: false },
     } });
     if (values.help) { console.log(USAGE); return 0; }
@@ -63,9 +63,9 @@ async function main(argv: string[]): Promise<number> {
     if ((values.hyp === undefined) === (values.model === undefined)) throw new UsageError('librispeech needs exactly one of --hyp FILE and --model DIR');
     const batchSize = positiveInt('--batch-size', values['batch-size']);
     const limit = positiveInt('--limit', values.limit);
-    if (values.engine !== undefined && values.engine !== 'tfjs' && values.engine !== 'onnx') throw new UsageError(`--engine must be tfjs or onnx, got "${values.engine}"`);
-    if (values.engine !== undefined && values.model === undefined) throw new UsageError('--engine applies to --model only');
-    const recognizer = values.model !== undefined ? await loadModelRecognizer(values.model, values.engine as 'tfjs' | 'onnx' | undefined) : undefined;
+    if (values.dtype !== undefined && !['fp32', 'fp16', 'q8'].includes(values.dtype)) throw new UsageError(`--dtype must be fp32, fp16 or q8, got "${values.dtype}"`);
+    if (values.dtype !== undefined && values.model === undefined) throw new UsageError('--dtype applies to --model only');
+    const recognizer = values.model !== undefined ? await loadModelRecognizer(values.model, values.dtype) : undefined;
     const progress = createProgress(`${values.subset}`);
     try {
       const result = await evaluateLibriSpeech({

@@ -1,19 +1,16 @@
+import { loadRecognizer, parseDtype } from '@speechkd/recognizer';
 import type { Recognizer } from '@speechkd/wer';
 import { WerEvalError } from './errors.js';
 
-// Resolved at run time so wer-eval builds and scores external hypotheses without the trainer.
-const INFERENCE_ENTRY = '@speechkd/student-trainer/inference';
-
-/** Loads a trained student from `dir` through `@speechkd/student-trainer/inference`'s `loadRecognizer` on tfjs or onnxruntime. */
-export async function loadModelRecognizer(dir: string, engine: 'tfjs' | 'onnx' = 'tfjs'): Promise<Recognizer> {
-  let mod: { loadRecognizer?: (dir: string, options: { engine: 'tfjs' | 'onnx' }) => Promise<Recognizer> };
+/**
+ * Loads a model folder (`recognizer.json` + `onnx/`, written by speechkd-train) through @speechkd/recognizer on
+ * onnxruntime-node; `dtype` picks the ONNX variant (fp32, fp16 or q8; default fp32).
+ */
+export async function loadModelRecognizer(dir: string, dtype = 'fp32'): Promise<Recognizer> {
   try {
-    mod = (await import(INFERENCE_ENTRY)) as typeof mod;
+    return await loadRecognizer(dir, { dtype: parseDtype(dtype, '--dtype') });
   } catch (err) {
-    throw new WerEvalError(`--model ${dir}: cannot load ${INFERENCE_ENTRY} (${(err as Error).message}); build the workspace (npm run build) or score an external --hyp file`);
+    if ((err as Error).name === 'ModelFolderError') throw new WerEvalError(`--model ${dir}: ${(err as Error).message}`);
+    throw err;
   }
-  if (typeof mod.loadRecognizer !== 'function') {
-    throw new WerEvalError(`--model ${dir}: ${INFERENCE_ENTRY} does not export loadRecognizer(dir)`);
-  }
-  return mod.loadRecognizer(dir, { engine });
 }

@@ -1,7 +1,8 @@
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { AudioFormat } from './decoded-audio.js';
-import { decodeAudioFile, sniffAudioFormat } from './decode.js';
+import { sniffAudioFormat } from './decode.js';
+import { decodeAudioFile } from './decode-file.js';
 import { AudioDecodeError } from './errors.js';
 import { id3v2Length, parseFlacStreamInfo } from './flac-header.js';
 

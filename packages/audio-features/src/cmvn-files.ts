@@ -1,5 +1,7 @@
 import { CmvnStats } from './cmvn.js';
-import { decodeAudioFile } from './decode.js';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { decodeAudioFile } from './decode-file.js';
+import { CmvnError } from './errors.js';
 import type { FbankOptions } from './fbank-options.js';
 import { FbankExtractor } from './kaldi-fbank.js';
 import { resample } from './resample.js';
@@ -29,4 +31,28 @@ export async function cmvnStatsForFiles(paths: readonly string[], options: CmvnF
     options.onProgress?.(i + 1, paths.length);
   }
   return stats;
+}
+
+/** Writes CMVN statistics as JSON atomically (temp file, then rename). */
+export async function saveCmvnStats(stats: CmvnStats, path: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(stats.toJSON())}\n`);
+  await rename(tmp, path);
+}
+
+/** Reads statistics written by `saveCmvnStats`; errors name the file. */
+export async function loadCmvnStats(path: string): Promise<CmvnStats> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CmvnError(`${path}: cannot read CMVN statistics (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CmvnError(`${path}: CMVN statistics file is not valid JSON`);
+  }
+  return CmvnStats.fromJSON(json, path);
 }

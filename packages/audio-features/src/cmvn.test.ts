@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cmvnStatsForFiles } from './cmvn-files.js';
+import { cmvnStatsForFiles, loadCmvnStats, saveCmvnStats } from './cmvn-files.js';
 import { applyCmvn, CmvnStats } from './cmvn.js';
 import { CmvnError } from './errors.js';
 import type { FeatureMatrix } from './kaldi-fbank.js';
@@ -51,8 +51,8 @@ describe('CMVN', () => {
   it('save/load round-trips through JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmvn-'));
     const stats = new CmvnStats(4).accumulate(randomMatrix(50, 4, 4));
-    await stats.save(join(dir, 'cmvn.json'));
-    const loaded = await CmvnStats.load(join(dir, 'cmvn.json'));
+    await saveCmvnStats(stats, join(dir, 'cmvn.json'));
+    const loaded = await loadCmvnStats(join(dir, 'cmvn.json'));
     expect(loaded.toJSON()).toEqual(stats.toJSON());
   });
 
@@ -66,17 +66,17 @@ describe('CMVN', () => {
     expect(() => stats.accumulate({ data: new Float32Array(7), numFrames: 2, numBins: 4 })).toThrow(/expected numFrames\*numBins/);
     const dir = mkdtempSync(join(tmpdir(), 'cmvn-'));
     writeFileSync(join(dir, 'bad.json'), '{"version":1,"dim":2,"count":1,"sum":[1],"sumSquares":[1,2]}');
-    await expect(CmvnStats.load(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json: not valid CMVN statistics/);
+    await expect(loadCmvnStats(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json: not valid CMVN statistics/);
     writeFileSync(join(dir, 'garbage.json'), 'not json');
-    await expect(CmvnStats.load(join(dir, 'garbage.json'))).rejects.toThrow(/not valid JSON/);
-    await expect(CmvnStats.load(join(dir, 'missing.json'))).rejects.toThrow(/ENOENT/);
+    await expect(loadCmvnStats(join(dir, 'garbage.json'))).rejects.toThrow(/not valid JSON/);
+    await expect(loadCmvnStats(join(dir, 'missing.json'))).rejects.toThrow(/ENOENT/);
   });
 });
 
 describe('cmvnStatsForFiles', () => {
   it('accumulates fbank statistics over fixture files (same as accumulating each utterance)', async () => {
     const { sampleAudioPath } = await import('@speechkd/fixtures');
-    const { decodeAudioFile } = await import('./decode.js');
+    const { decodeAudioFile } = await import('./decode-file.js');
     const { kaldiFbank } = await import('./kaldi-fbank.js');
     const paths = [sampleAudioPath('test-clean', '61-70968-0002', 'wav'), sampleAudioPath('test-other', '1688-142285-0002', 'flac')];
     const seen: number[] = [];

@@ -1,4 +1,3 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { CmvnError } from './errors.js';
 import type { FeatureMatrix } from './kaldi-fbank.js';
 
@@ -140,30 +139,6 @@ export class CmvnStats {
     stats.sum.set(j.sum as number[]);
     stats.sumSquares.set(j.sumSquares as number[]);
     return stats;
-  }
-
-  /** Writes the statistics as JSON atomically (temp file, then rename). */
-  async save(path: string): Promise<void> {
-    const tmp = `${path}.tmp-${process.pid}`;
-    await writeFile(tmp, `${JSON.stringify(this.toJSON())}\n`);
-    await rename(tmp, path);
-  }
-
-  /** Reads statistics written by `save`. */
-  static async load(path: string): Promise<CmvnStats> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      throw new CmvnError(`${path}: cannot read CMVN statistics (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new CmvnError(`${path}: CMVN statistics file is not valid JSON`);
-    }
-    return CmvnStats.fromJSON(json, path);
   }
 
   private requireData(what: string): void {

@@ -7,7 +7,8 @@ import { sampleAudioPath } from '@speechkd/fixtures';
 import wavefile from 'wavefile';
 import { describe, expect, it } from 'vitest';
 import { readAudioInfo } from './audio-info.js';
-import { decodeAudio, decodeAudioFile } from './decode.js';
+import { decodeAudio } from './decode.js';
+import { decodeAudioFile } from './decode-file.js';
 import { AudioDecodeError } from './errors.js';
 
 const flacGolden = JSON.parse(readFileSync(new URL('../test/golden/flac-pcm.json', import.meta.url), 'utf8')) as {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { AudioFormat, DecodedAudio } from './decoded-audio.js';
 import { AudioDecodeError } from './errors.js';
 import { decodeFlac } from './flac.js';
@@ -26,15 +25,4 @@ export async function decodeAudio(bytes: Uint8Array, source = '<buffer>'): Promi
     throw new AudioDecodeError(source, `unrecognized audio format (first bytes ${head}); expected WAV (RIFF…WAVE) or FLAC (fLaC)`);
   }
   return sniffed.format === 'wav' ? decodeWav(bytes, source) : decodeFlac(bytes, source, sniffed.offset);
-}
-
-/** Reads and decodes a WAV or FLAC file to mono samples in [-1, 1); errors name the path. */
-export async function decodeAudioFile(path: string): Promise<DecodedAudio> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new AudioDecodeError(path, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  return decodeAudio(bytes, path);
 }

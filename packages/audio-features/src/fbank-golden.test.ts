@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { sampleAudioPath } from '@speechkd/fixtures';
 import { describe, expect, it } from 'vitest';
-import { decodeAudioFile } from './decode.js';
+import { decodeAudioFile } from './decode-file.js';
 import type { FbankOptions } from './fbank-options.js';
 import { kaldiFbank } from './kaldi-fbank.js';
 

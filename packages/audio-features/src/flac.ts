@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { createMD5 } from 'hash-wasm';
 import type { DecodedAudio } from './decoded-audio.js';
 import { AudioDecodeError } from './errors.js';
 import { parseFlacStreamInfo } from './flac-header.js';
@@ -55,9 +55,10 @@ export async function decodeFlac(bytes: Uint8Array, source: string, offset = 0):
   const out = new Float32Array(n);
   // Integer samples, interleaved, in the byte layout the STREAMINFO MD5 covers (little-endian).
   const width = Math.ceil(bits / 8);
-  const pcm = Buffer.allocUnsafe(n * channels * width);
+  const pcm = new Uint8Array(n * channels * width);
   const fast16 = width === 2 && LITTLE_ENDIAN;
   const pcm16 = fast16 ? new Int16Array(pcm.buffer, pcm.byteOffset, n * channels) : undefined;
+  const view = new DataView(pcm.buffer);
   const invMix = 1 / (neg * channels);
   for (let c = 0; c < channels; c++) {
     const src = decoded.channelData[c];
@@ -66,22 +67,33 @@ export async function decodeFlac(bytes: Uint8Array, source: string, offset = 0):
       let a = Math.round(v * neg);
       if (Math.fround(a * invNeg) !== v) a = Math.round(v * pos);
       if (pcm16) pcm16[i * channels + c] = a;
-      else pcm.writeIntLE(a, (i * channels + c) * width, width);
+      else writeIntLE(view, (i * channels + c) * width, a, width);
       if (channels === 1) out[i] = a * invNeg;
       else out[i] += a * invMix;
     }
   }
-  checkMd5(info.md5, pcm, source);
+  await checkMd5(info.md5, pcm, source);
   return { samples: out, sampleRate: decoded.sampleRate };
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Compares the STREAMINFO MD5 (of interleaved little-endian samples) with the decoded audio. */
-function checkMd5(expected: Uint8Array, pcm: Buffer, source: string): void {
+/** Writes a signed little-endian integer of 1-4 bytes (Buffer.writeIntLE without Node's Buffer). */
+function writeIntLE(view: DataView, offset: number, value: number, width: number): void {
+  for (let k = 0; k < width; k++) view.setUint8(offset + k, (value >> (8 * k)) & 0xff);
+}
+
+/**
+ * Compares the STREAMINFO MD5 (of interleaved little-endian samples) with the decoded audio. MD5 comes from
+ * hash-wasm rather than node:crypto so decoding also runs in a browser (about 1.5x node:crypto's time here).
+ */
+async function checkMd5(expected: Uint8Array, pcm: Uint8Array, source: string): Promise<void> {
   if (expected.every((b) => b === 0)) return;
-  const actual = createHash('md5').update(pcm).digest();
-  if (!actual.equals(Buffer.from(expected.buffer, expected.byteOffset, 16))) {
+  const hasher = await createMD5();
+  hasher.init();
+  hasher.update(pcm);
+  const actual = hasher.digest('binary');
+  if (actual.some((b, i) => b !== expected[i])) {
     throw new AudioDecodeError(source, 'corrupt FLAC: decoded audio does not match the MD5 signature in STREAMINFO');
   }
 }

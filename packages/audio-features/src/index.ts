@@ -1,43 +1,16 @@
 /**
  * @speechkd/audio-features: decode WAV/FLAC, resample, Kaldi-compatible fbank, CMVN, SpecAugment,
  * speed perturbation. Feature matrices are row-major `[frames, bins]` Float32Arrays. Every export is
- * documented where it is defined.
+ * documented where it is defined. This is the Node entry: everything in `portable.ts` (also the browser
+ * entry) plus the functions that read or write files.
  */
+export * from './portable.js';
 
-// Decoding: bytes or files → mono Float32Array in [-1, 1); headers only for readAudioInfo.
-export type { AudioFormat, DecodedAudio } from './decoded-audio.js';
-export { decodeAudio, decodeAudioFile, sniffAudioFormat } from './decode.js';
+// Files: read and decode; headers only for readAudioInfo.
+export { decodeAudioFile } from './decode-file.js';
 export { readAudioInfo } from './audio-info.js';
 export type { AudioInfo } from './audio-info.js';
 
-// Typed errors (messages name the file or option and the problem).
-export { AudioDecodeError, AudioInputError, AugmentOptionError, CmvnError, FbankOptionError, ResampleError } from './errors.js';
-
-// Resampling and speed perturbation.
-export { resample } from './resample.js';
-export type { ResampleOptions } from './resample.js';
-export { chooseSpeedFactor, SPEED_FACTORS, speedPerturb } from './speed-perturb.js';
-
-// Kaldi fbank (torchaudio.compliance.kaldi.fbank semantics) and its building blocks.
-export { FbankExtractor, kaldiFbank, numFbankFrames, subtractColumnMeans } from './kaldi-fbank.js';
-export type { FeatureMatrix } from './kaldi-fbank.js';
-export { FBANK_DEFAULTS, resolveFbankOptions } from './fbank-options.js';
-export type { FbankOptions, ResolvedFbankOptions } from './fbank-options.js';
-export { featureWindow, WINDOW_TYPES } from './feature-window.js';
-export type { WindowType } from './feature-window.js';
-export { inverseMelScale, melBanks, melScale, vtlnWarpFreq } from './mel-banks.js';
-export type { MelBanks } from './mel-banks.js';
-export { ComplexFft } from './complex-fft.js';
-export { RealFft } from './real-fft.js';
-
-// Normalization and augmentation.
-export { applyCmvn, CmvnStats } from './cmvn.js';
-export type { CmvnOptions, CmvnStatsJson } from './cmvn.js';
-export { cmvnStatsForFiles } from './cmvn-files.js';
+// CMVN over files, and CMVN statistics files.
+export { cmvnStatsForFiles, loadCmvnStats, saveCmvnStats } from './cmvn-files.js';
 export type { CmvnFilesOptions } from './cmvn-files.js';
-export { specAugment } from './spec-augment.js';
-export type { SpecAugmentOptions } from './spec-augment.js';
-
-// Seeded randomness.
-export { createRng } from './random.js';
-export type { Rng } from './random.js';

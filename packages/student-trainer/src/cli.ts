@@ -6,8 +6,10 @@ import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
 import { scoreCorpus, transcribeInBatches } from '@speechkd/wer';
 import { initBackend } from '@speechkd/tensor-backend';
-import { CharNgramLm, LM_DECODING_DEFAULTS, ONNX_FILE, exportOnnx, loadRecognizer } from './inference/index.js';
-import type { RecognizerOptions } from './inference/index.js';
+import { CharNgramLm, DTYPES, LM_DECODING_DEFAULTS, loadRecognizer, parseDtype } from '@speechkd/recognizer';
+import type { Dtype, RecognizerOptions } from '@speechkd/recognizer';
+import { exportRecognizerFolder } from './export/export-recognizer.js';
+import { loadTfjsRecognizer } from './inference/tfjs-recognizer.js';
 import { loadModel, saveModel } from './model/io.js';
 import type { WeightPrecision } from './model/quantize.js';
 import { parseKeyValueFlags, resolveTrainConfig, TrainConfigError } from './train/config.js';
@@ -16,10 +18,12 @@ import { Trainer } from './train/trainer.js';
 const USAGE = `usage:
   speechkd-train train [--config FILE] [--resume] [--no-progress] [--workers N] [--key=value ...]
     (--workers N: data-parallel worker threads, default the cores available (at most 8); 1 = this thread only)
-  speechkd-train transcribe --model DIR [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] [LM] file.wav|file.flac ...
-  speechkd-train eval --model DIR --manifest FILE [--engine tfjs|onnx] [--decoder greedy|beam] [--beam-size N] [LM] [--max-utts N] [--out FILE]
-  speechkd-train quantize --model DIR --precision float16|int8 --out DIR
-  speechkd-train export-onnx --model DIR [--out FILE]   (default DIR/${ONNX_FILE}; --engine onnx then loads it)
+  speechkd-train transcribe --model DIR [--engine onnx|tfjs] [--dtype ${DTYPES.join('|')}] [--decoder greedy|beam] [--beam-size N] [LM] file.wav|file.flac ...
+  speechkd-train eval --model DIR --manifest FILE [--engine onnx|tfjs] [--dtype ${DTYPES.join('|')}] [--decoder greedy|beam] [--beam-size N] [LM] [--max-utts N] [--out FILE]
+  speechkd-train export --model DIR [--out DIR] [--dtypes ${DTYPES.join(',')}] [--lm FILE [--lm-order N] [--lm-weight W] [--lm-bonus B] [--beam-size N]]
+  speechkd-train quantize --model DIR --precision float16|int8 --out DIR   (the tfjs weights)
+engine: onnx (default) loads DIR's model folder (recognizer.json + onnx/, written by training and by export) in
+  @speechkd/recognizer on onnxruntime-node, variant --dtype (default fp32); tfjs runs the training bundle's weights.
 LM: --lm FILE [--lm-order N] [--lm-weight W] [--lm-bonus B]: a character n-gram LM (interpolated Kneser-Ney, default
   order ${LM_DECODING_DEFAULTS.lmOrder}) trained on FILE's sentences, one per line, fused into the beam search (the decoder defaults to beam, beam
   size ${LM_DECODING_DEFAULTS.beamSize}; weight ${LM_DECODING_DEFAULTS.lmWeight} and bonus ${LM_DECODING_DEFAULTS.lmBonus} per character by default)`;
@@ -95,17 +99,30 @@ function decoderOptions(v: DecoderFlags): RecognizerOptions {
   return { decoder, beamSize, lm, lmWeight: num('lm-weight', LM_DECODING_DEFAULTS.lmWeight, 0), lmBonus: num('lm-bonus', LM_DECODING_DEFAULTS.lmBonus) };
 }
 
-/** tfjs (the training engine) or onnxruntime (the exported graph, faster on CPU). */
-async function openRecognizer(dir: string, engine: string | undefined, options: RecognizerOptions) {
-  if (engine !== undefined && engine !== 'tfjs' && engine !== 'onnx') throw new UsageError(`--engine must be tfjs or onnx, got "${engine}"`);
-  return loadRecognizer(dir, { ...options, engine });
+/** onnxruntime through @speechkd/recognizer (the model folder, default) or tfjs (the training bundle's weights). */
+async function openRecognizer(dir: string, engine: string | undefined, dtype: string | undefined, options: RecognizerOptions) {
+  if (engine !== undefined && engine !== 'tfjs' && engine !== 'onnx') throw new UsageError(`--engine must be onnx or tfjs, got "${engine}"`);
+  if (engine === 'tfjs') {
+    if (dtype !== undefined) throw new UsageError('--dtype applies to --engine onnx (use quantize for tfjs weights)');
+    return loadTfjsRecognizer(dir, options);
+  }
+  return loadRecognizer(dir, { ...options, dtype: dtype === undefined ? undefined : flagDtype(dtype, '--dtype') });
+}
+
+/** A dtype flag value, as a UsageError when unknown. */
+function flagDtype(value: string, flag: string): Dtype {
+  try {
+    return parseDtype(value, flag);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 async function transcribe(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, engine: { type: 'string' }, ...DECODER_FLAGS } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, engine: { type: 'string' }, dtype: { type: 'string' }, ...DECODER_FLAGS } });
   if (!values.model) throw new UsageError('transcribe: --model DIR is required');
   if (positionals.length === 0) throw new UsageError('transcribe: give at least one audio file');
-  const rec = await openRecognizer(values.model, values.engine, decoderOptions(values));
+  const rec = await openRecognizer(values.model, values.engine, values.dtype, decoderOptions(values));
   for (const file of positionals) {
     const audio = await decodeAudioFile(file);
     process.stdout.write(`${path.basename(file)}\t${await rec.transcribe(audio.samples, audio.sampleRate)}\n`);
@@ -114,9 +131,9 @@ async function transcribe(args: string[]): Promise<void> {
 }
 
 async function evaluate(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { model: { type: 'string' }, manifest: { type: 'string' }, engine: { type: 'string' }, ...DECODER_FLAGS, 'max-utts': { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, manifest: { type: 'string' }, engine: { type: 'string' }, dtype: { type: 'string' }, ...DECODER_FLAGS, 'max-utts': { type: 'string' }, out: { type: 'string' } } });
   if (!values.model || !values.manifest) throw new UsageError('eval: --model DIR and --manifest FILE are required');
-  const rec = await openRecognizer(values.model, values.engine, decoderOptions(values));
+  const rec = await openRecognizer(values.model, values.engine, values.dtype, decoderOptions(values));
   let entries = readManifest(values.manifest);
   const max = Number(values['max-utts'] ?? 0);
   if (max > 0) entries = entries.slice(0, max);
@@ -126,7 +143,7 @@ async function evaluate(args: string[]): Promise<void> {
   const refs = new Map(entries.map((e) => [e.id, e.text]));
   const hyps = new Map(entries.map((e, k) => [e.id, texts[k]]));
   const s = scoreCorpus(refs, hyps).summary;
-  const size = fs.statSync(path.join(values.model, 'weights.bin')).size;
+  const size = 'modelBytes' in rec ? rec.modelBytes : fs.statSync(path.join(values.model, 'weights.bin')).size;
   const result = { model: values.model, name: rec.name, manifest: values.manifest, utterances: entries.length, wer: s.wer, cer: s.cer, referenceWords: s.referenceWords, weightsBytes: size, rtf: sec / audioSec };
   if (values.out) fs.writeFileSync(values.out, [...hyps].map(([id, t]) => `${id} ${t}`).join('\n') + '\n');
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -146,21 +163,21 @@ async function quantize(args: string[]): Promise<void> {
   model.dispose();
 }
 
-async function exportOnnxCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { model: { type: 'string' }, out: { type: 'string' } } });
-  if (!values.model) throw new UsageError('export-onnx: --model DIR is required');
-  await initBackend();
-  const { model } = loadModel(values.model);
-  const out = values.out ?? path.join(values.model, ONNX_FILE);
-  const bytes = exportOnnx(model);
-  model.dispose();
-  const tmp = `${out}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, out);
-  process.stdout.write(`${JSON.stringify({ out, bytes: bytes.length })}\n`);
+async function exportCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { model: { type: 'string' }, out: { type: 'string' }, dtypes: { type: 'string' }, ...DECODER_FLAGS } });
+  if (!values.model) throw new UsageError('export: --model DIR is required');
+  const dtypes = (values.dtypes ?? DTYPES.join(',')).split(',').map((d) => flagDtype(d.trim(), '--dtypes'));
+  const dec = values.lm ? decoderOptions({ ...values, decoder: 'beam' }) : undefined;
+  if (!values.lm && (values.decoder !== undefined || values['beam-size'] !== undefined)) throw new UsageError('export: --decoder/--beam-size go with --lm (a folder without an LM decodes greedily)');
+  await initBackend({ log: null });
+  const lm = dec?.lm ? { model: dec.lm, weight: dec.lmWeight!, bonus: dec.lmBonus!, beamSize: dec.beamSize! } : undefined;
+  const out = values.out ?? values.model;
+  const manifest = exportRecognizerFolder(values.model, out, { dtypes, lm, metadata: { exportedFrom: values.model } });
+  const files = Object.fromEntries(Object.entries(manifest.onnx.variants).map(([d, v]) => [d, v.bytes]));
+  process.stdout.write(`${JSON.stringify({ out, name: manifest.name, parameters: manifest.parameters, bytes: files, lm: manifest.lm ?? null })}\n`);
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { train, transcribe, eval: evaluate, quantize, 'export-onnx': exportOnnxCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { train, transcribe, eval: evaluate, quantize, export: exportCommand };
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...args] = argv;
@@ -174,7 +191,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: Error) => {
-  const known = ['UsageError', 'TrainConfigError', 'ModelConfigError', 'ModelIoError', 'ManifestError', 'CheckpointError', 'TrainingDivergedError', 'AudioDecodeError', 'BackendError'];
+  const known = ['UsageError', 'TrainConfigError', 'ModelConfigError', 'ModelIoError', 'ModelFolderError', 'DecodeError', 'ManifestError', 'CheckpointError', 'TrainingDivergedError', 'AudioDecodeError', 'BackendError'];
   if (known.includes(err.name) || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     process.stderr.write(`speechkd-train: ${err.message}\n`);
   } else {

@@ -29,4 +29,9 @@ export type { EvalResult } from './train/evaluate.js';
 export { listCheckpoints, loadCheckpoint, saveCheckpoint, exportBundle, CheckpointError } from './train/checkpoint.js';
 export type { TrainerState, LoadedCheckpoint } from './train/checkpoint.js';
 export * from './ctc/index.js';
-export * from './decode/index.js';
+// Inference on tfjs for a model that has not been exported; export to a model folder for @speechkd/recognizer.
+export { StudentRecognizer, loadTfjsRecognizer } from './inference/tfjs-recognizer.js';
+export { exportOnnx, ONNX_IO } from './export/onnx-export.js';
+export { onnxWeightVariant } from './export/onnx-weights.js';
+export { exportRecognizerFolder, writeRecognizerFolder } from './export/export-recognizer.js';
+export type { RecognizerFolderOptions } from './export/export-recognizer.js';

@@ -15,7 +15,7 @@ import type { Utterance } from '../train/batches.js';
 import { trainStep } from '../train/train-step.js';
 import { DataParallelStep } from '../train/parallel/data-parallel-step.js';
 import type { StepTimings } from '../train/parallel/data-parallel-step.js';
-import { FEATURE_BINS } from '../inference/features.js';
+import { FEATURE_BINS } from '@speechkd/recognizer';
 import { Rng } from '@speechkd/random';
 
 /** Settings of one benchmark run. */

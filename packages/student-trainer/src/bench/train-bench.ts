@@ -13,9 +13,9 @@ import { AdamW } from '../train/optimizer.js';
 import { ctcObjective } from '../train/objective.js';
 import { trainStep } from '../train/train-step.js';
 import { syntheticBatch } from './synthetic-batch.js';
-import { StudentRecognizer } from '../inference/recognizer.js';
-import { loadOnnxRecognizer } from '../inference/onnx-recognizer.js';
-import { saveModel } from '../model/io.js';
+import { loadRecognizer } from '@speechkd/recognizer';
+import { StudentRecognizer } from '../inference/tfjs-recognizer.js';
+import { writeRecognizerFolder } from '../export/export-recognizer.js';
 import { onnxMatMulGflops } from './onnx-matmul.js';
 import { dataParallelBenchChild, runDataParallelBench } from './data-parallel-bench.js';
 
@@ -118,8 +118,8 @@ async function main(): Promise<void> {
     return { cpu, wall };
   };
   const bundle = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-bench-'));
-  saveModel(model, bundle, { precision: 'float32' });
-  const onnxRec = await loadOnnxRecognizer(bundle, { threads: 1 });
+  writeRecognizerFolder(model, bundle, { dtypes: ['fp32'] });
+  const onnxRec = await loadRecognizer(bundle, { threads: 1 });
   const onnxRtf = await rtf(onnxRec);
   await onnxRec.dispose();
   fs.rmSync(bundle, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { tf } from '@speechkd/tensor-backend';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import { specAugment } from '@speechkd/audio-features';
 import type { SpecAugmentOptions } from '@speechkd/audio-features';
-import { FEATURE_BINS } from '../inference/features.js';
+import { FEATURE_BINS } from '@speechkd/recognizer';
 import { Rng } from '@speechkd/random';
 
 /** One training/eval utterance: normalized features and encoded transcript. */

@@ -5,6 +5,7 @@ import type { CmvnStatsJson } from '@speechkd/audio-features';
 import { readModelManifest, readTensors, saveModel, writeJsonAtomic, writeTensors } from '../model/io.js';
 import type { WeightPrecision, WeightSpec } from '../model/quantize.js';
 import type { StudentModel } from '../model/student.js';
+import { writeRecognizerFolder } from '../export/export-recognizer.js';
 
 /** Scalar trainer state saved with every checkpoint (the data order is (epoch, cursor) under the seed). */
 export interface TrainerState {
@@ -116,7 +117,11 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   };
 }
 
-/** Exports an inference bundle (model.json + weights.bin) atomically at `dest`. */
+/**
+ * Exports an inference bundle atomically at `dest`: the tfjs weights (model.json + weights.bin, for tfjs
+ * evaluation and teachers) and the same weights as a `@speechkd/recognizer` model folder (recognizer.json,
+ * onnx/ fp32, fp16 and q8, model card).
+ */
 export function exportBundle(
   model: StudentModel,
   dest: string,
@@ -125,6 +130,7 @@ export function exportBundle(
   const tmp = `${dest}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   saveModel(model, tmp, { weights: options.weights, cmvn: options.cmvn, precision: options.precision, info: options.info });
+  writeRecognizerFolder(model, tmp, { weights: options.weights, cmvn: options.cmvn, metadata: options.info });
   fs.mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
   swapDir(tmp, dest);
 }

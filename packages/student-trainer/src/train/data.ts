@@ -3,7 +3,7 @@ import { readManifest } from '@speechkd/librispeech';
 import type { ManifestEntry } from '@speechkd/librispeech';
 import { subsampledLength } from '../model/config.js';
 import { encodeText, normalizeTranscript } from '../model/vocab.js';
-import { FEATURE_BINS } from '../inference/features.js';
+import { FEATURE_BINS } from '@speechkd/recognizer';
 import type { Utterance } from './batches.js';
 import { loadFeatures } from './features-cache.js';
 import type { CachedFeatures } from './features-cache.js';

@@ -1,8 +1,8 @@
 import { tf } from '@speechkd/tensor-backend';
 import { scoreCorpus } from '@speechkd/wer';
 import type { StudentModel } from '../model/student.js';
-import { decodeLogits } from '../inference/decode-logits.js';
-import type { DecoderOptions } from '../inference/decode-logits.js';
+import { decodeLogits } from '@speechkd/recognizer';
+import type { DecoderOptions } from '@speechkd/recognizer';
 import { collate, disposeBatch, makeBatches } from './batches.js';
 import type { Utterance } from './batches.js';
 
@@ -25,10 +25,14 @@ export async function evaluateWer(
   const refs = new Map<string, string>();
   for (const idx of makeBatches(utts, opts.batchFrames, opts.maxBatch)) {
     const batch = collate(idx.map((i) => utts[i]));
-    const texts = tf.tidy(() => {
+    let lengths: number[] = [];
+    const logits = tf.tidy(() => {
       const out = model.forward(batch.features, batch.lengths);
-      return decodeLogits(out.logits, out.outputLengths, opts);
+      lengths = out.outputLengths;
+      return out.logits;
     });
+    const texts = decodeLogits({ data: logits.dataSync() as Float32Array, dims: logits.shape.slice() }, lengths, opts);
+    logits.dispose();
     batch.ids.forEach((id, i) => {
       hyps.set(id, texts[i]);
       refs.set(id, batch.texts[i]);

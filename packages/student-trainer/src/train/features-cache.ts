@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { decodeAudioFile } from '@speechkd/audio-features';
 import type { ManifestEntry } from '@speechkd/librispeech';
-import { computeFeatures, FEATURE_BINS } from '../inference/features.js';
+import { computeFeatures, FEATURE_BINS } from '@speechkd/recognizer';
 
 /** Raw (un-normalized) fbank features of one utterance. */
 export interface CachedFeatures {

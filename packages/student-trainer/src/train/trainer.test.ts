@@ -10,7 +10,8 @@ import { Trainer, TrainingDivergedError } from './trainer.js';
 import { ctcTerm } from './objective.js';
 import type { Objective } from './objective.js';
 import { loadCheckpoint, listCheckpoints } from './checkpoint.js';
-import { loadRecognizer } from '../inference/index.js';
+import { loadRecognizer } from '@speechkd/recognizer';
+import { loadTfjsRecognizer } from '../inference/tfjs-recognizer.js';
 
 let root: string;
 let trainManifest: string;
@@ -136,7 +137,7 @@ describe('Trainer', () => {
     const bestInfo = (JSON.parse(fs.readFileSync(path.join(run, 'best', 'model.json'), 'utf8')) as { info: { step: number; devCer: number } }).info;
     expect(bestInfo).toMatchObject({ step: bestEval.step, devCer: bestEval.cer });
     expect(s.bestStep).toBe(bestEval.step);
-    const rec = await loadRecognizer(path.join(run, 'final'));
+    const rec = await loadTfjsRecognizer(path.join(run, 'final'));
     expect(rec.name).toBe('test-tiny (float32)');
     const { readManifest } = await import('@speechkd/librispeech');
     const { decodeAudioFile } = await import('@speechkd/audio-features');
@@ -145,6 +146,12 @@ describe('Trainer', () => {
     const texts = await rec.transcribeBatch(audio);
     entries.forEach((e, i) => expect(texts[i], e.id).toBe(s.dev!.hypotheses.get(e.id)));
     rec.dispose();
+    // final/ is also a model folder: onnxruntime (fp32) transcribes the dev set as the trainer's evaluation did.
+    const onnx = await loadRecognizer(path.join(run, 'final'));
+    expect(onnx.name).toMatch(/^test-tiny \(fp32, onnxruntime-node\)$/);
+    const onnxTexts = await onnx.transcribeBatch(audio);
+    entries.forEach((e, i) => expect(onnxTexts[i], e.id).toBe(s.dev!.hypotheses.get(e.id)));
+    await onnx.dispose();
   });
 });
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CmvnStats } from '@speechkd/audio-features';
-import { listCheckpoints } from '@speechkd/student-trainer';
-import { computeFeatures, loadModel, normalizeFeatures, readModelManifest } from '@speechkd/student-trainer/inference';
+import { computeFeatures, normalizeFeatures } from '@speechkd/recognizer';
+import { listCheckpoints, loadModel, readModelManifest } from '@speechkd/student-trainer';
 import { initBackend } from '@speechkd/tensor-backend';
 import { TeacherLoadError } from '../errors.js';
 import { sha1Parts } from '../fingerprint.js';

@@ -1,4 +1,4 @@
-import { FEATURE_BINS } from '../../inference/features.js';
+import { FEATURE_BINS } from '@speechkd/recognizer';
 import type { Utterance } from '../batches.js';
 
 /** Training utterances in shared memory: helper threads read the same features without copies. */

@@ -1,0 +1,12 @@
+export { greedyDecode, collapseCtc } from './greedy-decode.js';
+export type { GreedyDecodeOptions } from './greedy-decode.js';
+export { prefixBeamSearch, prefixBeamSearchBatch } from './prefix-beam-search.js';
+export type { BeamHypothesis, PrefixBeamSearchOptions, PrefixScorer } from './prefix-beam-search.js';
+export { CharNgramLm, DEFAULT_LM_ORDER } from './char-ngram-lm.js';
+export type { CharNgramLmJson, CharNgramLmOptions, LmFusionOptions } from './char-ngram-lm.js';
+export { decodeLogits, LM_DECODING_DEFAULTS } from './decode-logits.js';
+export type { DecoderOptions } from './decode-logits.js';
+export { DecodeError } from './decode-error.js';
+export { logAdd2, logAdd3 } from './log-add.js';
+export { logSoftmax } from './scores.js';
+export type { FrameScores } from './scores.js';
