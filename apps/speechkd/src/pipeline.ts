@@ -306,7 +306,8 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
       name: 'teacher-cache', deps: ['synth', ...(speechTrained ? [teacherStage] : []), ...(textTrained ? ['text-tower'] : []), ...(transfer ? ['transfer-labels'] : [])],
       run: async () => {
         // A trained teacher's final/ bundle (the one the report evaluates), never best/: a young run's best can be an early checkpoint.
-        const speech = await loadInProjectSpeechTeacher(paths.teacherBundle);
+        // Through the exported graph in onnxruntime (all of the job's cores) unless --engine=tfjs: several times faster.
+        const speech = await loadInProjectSpeechTeacher(paths.teacherBundle, { engine: cfg.engine as 'onnx' | 'tfjs', threads: coreBudget(cfg).cores });
         const text = await loadInProjectTextTeacher(paths.textTeacher);
         const entries = readManifest(studentData(true).train);
         const progress = progressLine(log, 'cache', 'utterances');

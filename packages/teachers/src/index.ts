@@ -33,6 +33,7 @@ export { textTeacherForCache } from './text-adapter.js';
 export { createModelSpeechTeacher, modelFingerprint } from './in-project/model-speech-teacher.js';
 export type { HiddenStateModel, ModelSpeechTeacherOptions, FeatureFrames } from './in-project/model-speech-teacher.js';
 export { loadInProjectSpeechTeacher, resolveModelDir } from './in-project/load-in-project-teacher.js';
+export type { InProjectTeacherOptions } from './in-project/load-in-project-teacher.js';
 export { loadInProjectTextTeacher } from './in-project/load-text-tower.js';
 export { parseLayerList } from './cli/layers.js';
 export { loadAudioAt } from './cli/load-audio.js';

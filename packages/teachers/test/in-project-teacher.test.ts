@@ -77,4 +77,27 @@ describe('loadInProjectSpeechTeacher (saved untrained test-tiny)', () => {
     model.dispose();
     await expect(loadInProjectSpeechTeacher(root + '/nothing')).rejects.toThrow(TeacherLoadError);
   });
+
+  it('engine onnx: the exported graph with its hidden states gives the tfjs outputs on every layer (1e-4), under its own fingerprint', async () => {
+    for (const preset of ['test-tiny', 'student-xs']) {
+      const model = createStudent(preset, { seed: 7 });
+      const cmvn = new CmvnStats(80).accumulate(fbank(wave));
+      const dir = path.join(root, `onnx-${preset}`);
+      saveModel(model, dir, { cmvn: cmvn.toJSON() });
+      model.dispose();
+      const [tfjs, onnx] = [await loadInProjectSpeechTeacher(dir), await loadInProjectSpeechTeacher(dir, { engine: 'onnx', threads: 2 })];
+      expect(onnx.name).toMatch(/onnxruntime\)$/);
+      expect(onnx.fingerprint).not.toBe(tfjs.fingerprint);
+      expect([onnx.frameRate, onnx.dim, onnx.numLayers, onnx.vocabSize]).toEqual([tfjs.frameRate, tfjs.dim, tfjs.numLayers, tfjs.vocabSize]);
+      const [a, b] = [await tfjs.extract(wave), await onnx.extract(wave)];
+      expect(b.numFrames).toBe(a.numFrames);
+      const maxDiff = (x: Float32Array, y: Float32Array) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+      for (let l = 0; l <= tfjs.numLayers; l++) expect(maxDiff(b.hiddenStates[l]!, a.hiddenStates[l]!), `${preset} layer ${l}`).toBeLessThan(1e-4);
+      expect(maxDiff(b.logits!, a.logits!)).toBeLessThan(1e-4);
+      const some = await onnx.extract(wave, { layers: [1], logits: false });
+      expect([some.hiddenStates[0], some.logits]).toEqual([undefined, undefined]);
+      expect(Array.from(some.hiddenStates[1]!)).toEqual(Array.from(b.hiddenStates[1]!));
+      await Promise.all([tfjs.dispose(), onnx.dispose()]);
+    }
+  });
 });

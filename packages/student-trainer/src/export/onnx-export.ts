@@ -12,6 +12,8 @@ export const ONNX_IO = Object.freeze({
   logits: 'logits',
   /** int64 [batch]: valid output frames per utterance. */
   logitLengths: 'logit_lengths',
+  /** With `hiddenStates`: float32 [batch, frames', dim] outputs `hidden_states.<i>`, i = 0 (the subsampling output with positions) .. numLayers. */
+  hiddenStates: 'hidden_states',
 });
 
 /**
@@ -22,7 +24,7 @@ export const ONNX_IO = Object.freeze({
  * masks from `lengths`. Runs in onnxruntime (node, web, native) for fast CPU inference; the exporter's
  * test checks the logits against the tfjs forward pass.
  */
-export function exportOnnx(model: StudentModel, options: { weights?: ReadonlyMap<string, Tensor> } = {}): Uint8Array {
+export function exportOnnx(model: StudentModel, options: { weights?: ReadonlyMap<string, Tensor>; hiddenStates?: boolean } = {}): Uint8Array {
   const cfg = model.config;
   if (cfg.dim % 2 !== 0) throw new Error(`exportOnnx: model dim ${cfg.dim} must be even (sinusoidal positions)`);
   const g = new GraphBuilder(`speechkd-${cfg.name}`, 17);
@@ -73,6 +75,14 @@ export function exportOnnx(model: StudentModel, options: { weights?: ReadonlyMap
   const frameMask = op('Unsqueeze', [valid, i64([2])]);
   const keyBias = op('Unsqueeze', [op('Mul', [op('Sub', [f32(1), valid]), f32(-1e9)]), i64([1, 2])]);
 
+  // Every block's output as a graph output too (a teacher's cache needs them; `StudentModel.forward`'s hiddenStates).
+  const hidden = (i: number, v: string) => {
+    if (!options.hiddenStates) return;
+    const name = `${ONNX_IO.hiddenStates}.${i}`;
+    g.op('Identity', [v], `Hidden${i}`, undefined, name);
+    g.output(name, ElemType.FLOAT, ['batch', 'frames_out', d]);
+  };
+  hidden(0, x);
   for (let i = 0; i < cfg.numLayers; i++) {
     const p = `blocks/${i}`;
     const q = `blocks.${i}`;
@@ -110,6 +120,7 @@ export function exportOnnx(model: StudentModel, options: { weights?: ReadonlyMap
     r = op('Add', [r, linear(g, cv, w(`${p}/conv/pw2/w`), w(`${p}/conv/pw2/b`), d, d, `${q}.conv.pw2`, id)]);
     r = op('Add', [r, op('Mul', [ffn('ff2', ln('ln_ff2', r)), f32(0.5)])]);
     x = ln('ln_out', r);
+    hidden(i + 1, x);
   }
   const logits = linear(g, x, w('head/w'), w('head/b'), d, cfg.vocabSize, 'head', id);
   g.op('Identity', [logits], 'Logits', undefined, ONNX_IO.logits);
