@@ -1,6 +1,8 @@
 import type { onnx as OnnxNs } from 'onnx-proto';
 import { decodeModel, encodeModel, ElemType, onnx, OnnxGraphError } from './proto.js';
-import { DEFAULT_LAYER_SCOPE, findEncoderInput, findLayerOutputs } from './layer-outputs.js';
+import { GraphIndex } from './graph-index.js';
+import { locateHiddenStates } from './hidden-states.js';
+import { DEFAULT_LAYER_SCOPE, findLayerOutputs } from './layer-outputs.js';
 import type { LayerOutput } from './layer-outputs.js';
 
 /** Which tensors `exposeIntermediateOutputs` turns into graph outputs (at least one selector). */
@@ -12,11 +14,12 @@ export interface ExposeOptions {
   /** Each encoder layer's output found by `findLayerOutputs` (optionally with a custom scope pattern). */
   layers?: boolean | RegExp;
   /**
-   * HF `hidden_states` convention: the first layer's input (embeddings / encoder input) followed by
-   * every layer's output; `exposed[0]` is the input, `exposed[L]` layer L's output.
+   * HF `hidden_states` convention (`locateHiddenStates`): the first layer's input (embeddings / encoder
+   * input) followed by every layer's output; `exposed[0]` is the input, `exposed[L]` layer L's output
+   * (after the final LayerNorm of pre-LN encoders). Every layer must be found, else it throws.
    */
   hiddenStates?: boolean;
-  /** Element type declared for tensors that have no value_info (default FLOAT). */
+  /** Element type declared for tensors that have no value_info and whose type cannot be inferred (default FLOAT). */
   defaultElemType?: number;
 }
 
@@ -48,7 +51,8 @@ function typeTable(graph: OnnxNs.IGraphProto): Map<string, OnnxNs.ITypeProto> {
 /**
  * Rewrites an ONNX model so the chosen intermediate tensors become graph outputs (e.g. every encoder
  * layer's hidden states `[batch, tokens|frames, dim]`). Declared type/shape come from value_info when
- * present, else `defaultElemType` (FLOAT) with unknown rank. The computation is unchanged.
+ * present, else the type inferred through the graph (`defaultElemType`, FLOAT, when it cannot be) with
+ * unknown rank. The computation is unchanged.
  */
 export function exposeIntermediateOutputs(modelBytes: Uint8Array, options: ExposeOptions): ExposeResult {
   const model = decodeModel(modelBytes);
@@ -64,19 +68,18 @@ export function exposeIntermediateOutputs(modelBytes: Uint8Array, options: Expos
     if (!wanted.includes(t)) wanted.push(t);
   };
   let layerOutputs: LayerOutput[] = [];
-  if (options.layers || options.hiddenStates) {
-    const scopePattern = options.layers instanceof RegExp ? options.layers : DEFAULT_LAYER_SCOPE;
+  const scopePattern = options.layers instanceof RegExp ? options.layers : DEFAULT_LAYER_SCOPE;
+  if (options.hiddenStates) {
+    const located = locateHiddenStates(graph, 'exposeIntermediateOutputs', scopePattern);
+    layerOutputs = located.layers;
+    located.tensors.forEach(push);
+  } else if (options.layers) {
     layerOutputs = findLayerOutputs(graph, scopePattern);
     if (layerOutputs.length === 0) {
       throw new OnnxGraphError(
         'exposeIntermediateOutputs: no encoder layer scopes (like /encoder/layer.N/ or /encoder/layers.N/) in the node names; ' +
           'pass match or names instead (list node outputs with `speechkd-onnx-expose --list-all`)',
       );
-    }
-    if (options.hiddenStates && layerOutputs.length > 0) {
-      const input = findEncoderInput(graph, layerOutputs[0], scopePattern);
-      if (!input) throw new OnnxGraphError(`exposeIntermediateOutputs: cannot find the tensor entering ${layerOutputs[0].scope}; use layers instead`);
-      push(input.tensor);
     }
     layerOutputs.forEach((l) => push(l.tensor));
   }
@@ -92,12 +95,14 @@ export function exposeIntermediateOutputs(modelBytes: Uint8Array, options: Expos
     matched.forEach(push);
   }
   const types = typeTable(graph);
+  const index = new GraphIndex(graph);
   const existing = new Set((graph.output ?? []).map((o) => o.name));
   const added: string[] = [];
   const outputs = [...(graph.output ?? [])];
   for (const name of wanted) {
     if (existing.has(name)) continue;
-    const type = types.get(name) ?? { tensorType: { elemType: options.defaultElemType ?? ElemType.FLOAT } };
+    // Without value_info the element type is inferred through the graph (float16 in fp16 exports).
+    const type = types.get(name) ?? { tensorType: { elemType: index.elemType(name) ?? options.defaultElemType ?? ElemType.FLOAT } };
     outputs.push(onnx.ValueInfoProto.create({ name, type }));
     added.push(name);
   }

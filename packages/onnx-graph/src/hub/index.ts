@@ -1,0 +1,6 @@
+export { HubError, hubEnv, isHubId, isCommitHash, repoCacheFolder, cachedCommit, snapshotFolder, snapshotHas } from './hub-env.js';
+export type { HubEnv } from './hub-env.js';
+export { downloadHubFiles } from './hub-download.js';
+export type { HubDownloadOptions, HubProgress, HubSnapshot } from './hub-download.js';
+export { startHubMirror } from './hub-mirror.js';
+export type { HubMirror, MirrorRepo, MirrorRequest, MirrorFaults } from './hub-mirror.js';
