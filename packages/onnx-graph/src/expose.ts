@@ -15,8 +15,8 @@ export interface ExposeOptions {
   layers?: boolean | RegExp;
   /**
    * HF `hidden_states` convention (`locateHiddenStates`): the first layer's input (embeddings / encoder
-   * input) followed by every layer's output; `exposed[0]` is the input, `exposed[L]` layer L's output
-   * (after the final LayerNorm of pre-LN encoders). Every layer must be found, else it throws.
+   * input) followed by every layer's output; `exposed[0]` is the input, `exposed[L]` layer L's output.
+   * Every layer must be found, else it throws.
    */
   hiddenStates?: boolean;
   /** Element type declared for tensors that have no value_info and whose type cannot be inferred (default FLOAT). */

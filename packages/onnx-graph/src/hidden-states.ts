@@ -7,7 +7,7 @@ import { OnnxGraphError } from './proto.js';
 
 /** Where an encoder's hidden states live in a graph, in the Hugging Face `hidden_states` order. */
 export interface HiddenStateTensors {
-  /** `numLayers + 1` tensor names: [0] enters layer 0, [L] is layer L's output (see `finalNorm`). */
+  /** `numLayers + 1` tensor names: [0] enters layer 0, [L] is layer L's output. */
   tensors: string[];
   /** Each layer's output as found in its scope. */
   layers: LayerOutput[];
@@ -15,8 +15,10 @@ export interface HiddenStateTensors {
   encoderInput: EncoderInput;
   /**
    * The LayerNorm output after the last layer when the encoder has one (stable-layer-norm, pre-LN
-   * models such as wav2vec2-large-lv60): Hugging Face reports it as the last hidden state, so it is
-   * `tensors[numLayers]`. Null for post-LN encoders.
+   * models such as wav2vec2-large-lv60): their `last_hidden_state`, what a CTC head reads. Not in
+   * `tensors`: transformers (>= 5) and torchaudio's `extract_features` report the last layer's own
+   * output as the last hidden state (transformers 4.x reported this LayerNorm's output instead).
+   * Null for post-LN encoders, whose last layer ends in a LayerNorm.
    */
   finalNorm: string | null;
 }
@@ -48,9 +50,6 @@ export function locateHiddenStates(graph: OnnxNs.IGraphProto, where: string, sco
   const layers = scopes.map((s) => s.chosen!);
   const encoderInput = findEncoderInput(index, layers[0], scopePattern);
   if (!encoderInput) throw new OnnxGraphError(`${where}: no float tensor enters ${layers[0].scope} (the input of layer 0, hidden state 0)`);
-  const last = layers[layers.length - 1].tensor;
-  const finalNorm = layerNormOf(index, last) ?? null;
-  const tensors = [encoderInput.tensor, ...layers.map((l) => l.tensor)];
-  if (finalNorm) tensors[tensors.length - 1] = finalNorm;
-  return { tensors, layers, encoderInput, finalNorm };
+  const finalNorm = layerNormOf(index, layers[layers.length - 1].tensor) ?? null;
+  return { tensors: [encoderInput.tensor, ...layers.map((l) => l.tensor)], layers, encoderInput, finalNorm };
 }

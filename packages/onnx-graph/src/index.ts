@@ -19,3 +19,4 @@ export { checkHiddenStates } from './check-hidden-states.js';
 export type { TensorLike } from './check-hidden-states.js';
 export { MODEL_DTYPE_SUFFIXES, MODEL_DTYPES, parseModelDtype, modelFileName, modelFileCandidates, listModelVariants, findModelVariant, externalDataFiles } from './model-variant.js';
 export type { ModelDtype } from './model-variant.js';
+export { float32ToFloat16, float16ToFloat32 } from './float16.js';

@@ -80,7 +80,9 @@ describe('ONNX speech teacher (tiny wav2vec2 graph)', () => {
     fs.rmSync(path.join(dir, 'preprocessor_config.json'));
     await expect(loadOnnxSpeechTeacher(dir)).rejects.toThrow(TeacherLoadError);
     await expect(loadOnnxSpeechTeacher(dir)).rejects.toThrow(/preprocessor_config\.json: missing/);
-    await expect(loadOnnxSpeechTeacher(path.join(root, 'nowhere'))).rejects.toThrow(/no model\.onnx or onnx\/model\.onnx/);
+    await expect(loadOnnxSpeechTeacher(path.join(root, 'nowhere'))).rejects.toThrow(/nowhere: no such folder, and not a hub model id \(owner\/name\)/);
+    fs.rmSync(path.join(dir, 'onnx'), { recursive: true });
+    await expect(loadOnnxSpeechTeacher(dir)).rejects.toThrow(/broken: no fp32 model \(looked for onnx\/model\.onnx, model\.onnx\); this folder has no model\*\.onnx at all/);
   });
 
   it('feeds the cache builder', async () => {

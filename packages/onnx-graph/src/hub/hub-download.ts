@@ -34,6 +34,8 @@ export interface HubDownloadOptions {
   retryDelayMs?: number;
   /** fetch to use (default the global one). */
   fetch?: typeof fetch;
+  /** Why the call is offline, for messages, when the caller sets `env.offline` for another reason than `HF_HUB_OFFLINE`. */
+  offlineReason?: string;
 }
 
 /** A complete local snapshot of the requested files. */
@@ -177,7 +179,7 @@ export async function downloadHubFiles(repo: string, opts: HubDownloadOptions): 
   if (!isHubId(repo)) throw new HubError(`"${repo}" is not a hub model id (owner/name)`);
   const env = { ...hubEnv(), ...opts.env };
   const revision = opts.revision ?? 'main';
-  if (env.offline) return offlineSnapshot(repo, revision, opts, env, 'HF_HUB_OFFLINE is set');
+  if (env.offline) return offlineSnapshot(repo, revision, opts, env, opts.offlineReason ?? 'HF_HUB_OFFLINE is set');
   const credentials = env.token ? { accessToken: env.token as `hf_${string}` } : {};
   let commit: string;
   let listed: PathInfo[];

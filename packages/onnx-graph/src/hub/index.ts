@@ -4,3 +4,5 @@ export { downloadHubFiles } from './hub-download.js';
 export type { HubDownloadOptions, HubProgress, HubSnapshot } from './hub-download.js';
 export { startHubMirror } from './hub-mirror.js';
 export type { HubMirror, MirrorRepo, MirrorRequest, MirrorFaults } from './hub-mirror.js';
+export { resolveModelFolder } from './model-folder.js';
+export type { ModelFolder, ModelFolderOptions } from './model-folder.js';

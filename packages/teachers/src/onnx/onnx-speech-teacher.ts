@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { exposeIntermediateOutputs } from '@speechkd/onnx-graph';
-import { float16ToFloat32 } from '../cache/float16.js';
+import { checkHiddenStates, exposeIntermediateOutputs, float16ToFloat32, float32ToFloat16, OnnxGraphError } from '@speechkd/onnx-graph';
+import { resolveModelFolder } from '@speechkd/onnx-graph/hub';
+import type { ModelFolderOptions } from '@speechkd/onnx-graph/hub';
 import { TeacherLoadError, TeachersArgumentError } from '../errors.js';
 import { canonicalJson, sha1Parts } from '../fingerprint.js';
 import type { SpeechExtractOptions, SpeechTeacher, SpeechTeacherOutput } from '../speech-teacher.js';
@@ -12,17 +13,11 @@ import { convFrameRate, readModelConfig, readPreprocessorConfig, zeroMeanUnitVar
 import type { Wav2vec2Preprocessor } from './wav2vec2-config.js';
 
 /** Options of `loadOnnxSpeechTeacher`. */
-export interface OnnxSpeechTeacherOptions {
-  /** Model file relative to the directory (default: `model.onnx`, else `onnx/model.onnx`). */
+export interface OnnxSpeechTeacherOptions extends ModelFolderOptions {
+  /** Model file relative to the folder; overrides `modelDtype` (default: the variant's `onnx/model<suffix>.onnx`, else `model<suffix>.onnx`). */
   modelFile?: string;
   /** ONNX Runtime intra-op threads (default: ORT's choice, all cores). */
   threads?: number;
-}
-
-function findModelFile(dir: string, modelFile: string | undefined): string {
-  const candidates = modelFile ? [modelFile] : ['model.onnx', 'onnx/model.onnx'];
-  for (const c of candidates) if (fs.existsSync(path.join(dir, c))) return path.join(dir, c);
-  throw new TeacherLoadError(`${dir}: no ${candidates.join(' or ')}; an ONNX speech teacher directory holds the .onnx model and preprocessor_config.json`);
 }
 
 function toFloat32(t: ort.Tensor): Float32Array {
@@ -54,7 +49,8 @@ class OnnxSpeechTeacher implements SpeechTeacher {
       if (!Number.isInteger(l) || l < 0 || l > this.numLayers) throw new TeachersArgumentError(`${this.name}: layer ${l} outside 0..${this.numLayers}`);
     }
     const x = this.pre.doNormalize ? zeroMeanUnitVariance(samples) : samples;
-    const feeds: Record<string, ort.Tensor> = { [this.info.inputNames[0]]: new ort.Tensor('float32', x, [1, x.length]) };
+    const input = this.info.float16Input ? new ort.Tensor('float16', float32ToFloat16(x), [1, x.length]) : new ort.Tensor('float32', x, [1, x.length]);
+    const feeds: Record<string, ort.Tensor> = { [this.info.inputNames[0]]: input };
     if (this.info.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(x.length).fill(1n), [1, x.length]);
     const wantLogits = (options.logits ?? true) && this.info.logitsOutput !== null;
     const fetch = [...new Set(layers.map((l) => this.info.hiddenTensors[l]))];
@@ -79,13 +75,25 @@ class OnnxSpeechTeacher implements SpeechTeacher {
 }
 
 /**
- * Loads a wav2vec 2.0 / HuBERT ONNX export from a local directory (`model.onnx` or `onnx/model.onnx`,
- * `preprocessor_config.json`, optional `config.json`), exposing every encoder layer's output as a
- * graph output. Input: raw waveform at the preprocessor's `sampling_rate`, normalized per utterance
- * when `do_normalize`. Frame rate from the conv strides (config.json, else the graph's Conv nodes).
+ * Loads a wav2vec 2.0 / HuBERT ONNX export, exposing every encoder layer's output as a graph output.
+ * `source` is a model folder (`onnx/model<suffix>.onnx` or `model<suffix>.onnx` for the chosen
+ * transformers.js `modelDtype`, `preprocessor_config.json`, optional `config.json`) or a hub id
+ * (`owner/name`, fetched into the Hugging Face cache with `allowRemote`, else read from it). Input: raw
+ * waveform at the preprocessor's `sampling_rate`, normalized per utterance when `do_normalize`; float16
+ * when the graph takes float16. Frame rate from the conv strides (config.json, else the graph's Conv
+ * nodes). Every hidden state is checked to be float `[1, frames, dim]` on a probe second of silence.
  */
-export async function loadOnnxSpeechTeacher(dir: string, options: OnnxSpeechTeacherOptions = {}): Promise<SpeechTeacher> {
-  const file = findModelFile(dir, options.modelFile);
+export async function loadOnnxSpeechTeacher(source: string, options: OnnxSpeechTeacherOptions = {}): Promise<SpeechTeacher> {
+  let folder;
+  try {
+    folder = options.modelFile ? { dir: source, modelFile: path.join(source, options.modelFile), label: path.basename(path.resolve(source)) }
+      : await resolveModelFolder(source, { ...options, files: ['preprocessor_config.json'], optionalFiles: ['config.json'] });
+  } catch (err) {
+    if (err instanceof OnnxGraphError) throw new TeacherLoadError(err.message);
+    throw err;
+  }
+  const { dir, modelFile: file } = folder;
+  if (!fs.existsSync(file)) throw new TeacherLoadError(`${file}: no such model file`);
   const { config: pre, raw: rawPre } = readPreprocessorConfig(dir);
   const { config: mc, raw: rawModel } = readModelConfig(dir);
   const bytes = new Uint8Array(fs.readFileSync(file));
@@ -102,13 +110,29 @@ export async function loadOnnxSpeechTeacher(dir: string, options: OnnxSpeechTeac
   } catch (err) {
     throw new TeacherLoadError(`${file}: ONNX Runtime cannot load the model (${(err as Error).message.split('\n')[0]})`);
   }
-  // One probe second of silence gives the hidden size and vocabulary as the graph computes them.
-  const probe = new OnnxSpeechTeacher('probe', '', session, info, pre, 0, 0, null);
-  const p = await probe.extract(new Float32Array(pre.samplingRate), { layers: [info.hiddenTensors.length - 1] });
-  const dim = p.hiddenStates[p.numLayers]!.length / Math.max(1, p.numFrames);
-  const vocabSize = p.logits ? p.logits.length / Math.max(1, p.numFrames) : null;
+  // One probe second of silence: every hidden state must be float [1, frames, dim] with one frames and dim.
+  const x = new Float32Array(pre.samplingRate);
+  const feeds: Record<string, ort.Tensor> = { [info.inputNames[0]]: info.float16Input ? new ort.Tensor('float16', float32ToFloat16(x), [1, x.length]) : new ort.Tensor('float32', x, [1, x.length]) };
+  if (info.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(x.length).fill(1n), [1, x.length]);
+  const probe = await session.run(feeds, [...new Set(info.hiddenTensors)].concat(info.logitsOutput ? [info.logitsOutput] : []));
+  let frames: number;
+  let dim: number;
+  try {
+    ({ frames, dim } = checkHiddenStates(info.hiddenTensors.map((t) => [t, probe[t]]), 1, file));
+  } catch (err) {
+    throw new TeacherLoadError((err as Error).message);
+  }
+  let vocabSize: number | null = null;
+  if (info.logitsOutput) {
+    const l = probe[info.logitsOutput];
+    if (l.dims.length !== 3 || l.dims[1] !== frames) throw new TeacherLoadError(`${file}: logits are [${l.dims.join(', ')}]; expected [1, ${frames}, vocab] like the hidden states`);
+    vocabSize = l.dims[2];
+  }
+  for (const t of Object.values(probe)) t.dispose();
   const frameRate = convFrameRate(convs, pre.samplingRate);
   const fingerprint = sha1Parts([bytes, canonicalJson({ kind: 'onnx-speech', preprocessor: rawPre, model: rawModel, hidden: info.hiddenTensors })]);
   const modelType = mc.modelType ?? 'wav2vec2';
-  return new OnnxSpeechTeacher(`onnx:${modelType}(${path.basename(path.resolve(dir))})`, fingerprint, session, info, pre, frameRate, dim, vocabSize);
+  const dtype = options.modelFile ? path.basename(file) : (options.modelDtype ?? 'fp32');
+  const name = `onnx:${modelType}(${folder.label}${dtype === 'fp32' ? '' : `, ${dtype}`})`;
+  return new OnnxSpeechTeacher(name, fingerprint, session, info, pre, frameRate, dim, vocabSize);
 }

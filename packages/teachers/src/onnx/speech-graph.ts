@@ -1,14 +1,16 @@
-import { decodeModel, findEncoderInput, findLayerOutputs, int64ToNumber } from '@speechkd/onnx-graph';
+import { decodeModel, int64ToNumber, locateHiddenStates, OnnxGraphError } from '@speechkd/onnx-graph';
 import { TeacherLoadError } from '../errors.js';
 import type { ConvLayerSpec } from './wav2vec2-config.js';
 
 /** Where a wav2vec2-family graph keeps what the teacher needs. */
 export interface SpeechGraphInfo {
-  /** Tensor of hidden state L (0 = input of the first layer, L = output of layer L; the last is `last_hidden_state` when it exists). */
+  /** Tensor of hidden state L (0 = input of the first layer, L = output of layer L). */
   hiddenTensors: string[];
   /** Graph output holding CTC logits, or null. */
   logitsOutput: string | null;
   inputNames: string[];
+  /** Whether the waveform input is float16 (fp16 exports made without keep_io_types). */
+  float16Input: boolean;
   /** Feature-encoder convolutions read from the graph's Conv nodes (`feature_extractor`/`conv_layers` scopes). */
   convLayers: ConvLayerSpec[];
 }
@@ -21,29 +23,32 @@ function attrInts(node: NodeProto, name: string): number[] {
   return (a?.ints ?? []).map((v) => int64ToNumber(v as number));
 }
 
-/** Analyses a wav2vec 2.0 / HuBERT ONNX graph: layer tensors, logits output and conv feature encoder. */
+/**
+ * Analyses a wav2vec 2.0 / HuBERT ONNX graph (any transformers.js variant: fp32, fp16, q8, ...): the
+ * hidden-state tensors found by structure (`locateHiddenStates`), the logits output and the conv
+ * feature encoder (plain or quantized Conv).
+ */
 export function analyseSpeechGraph(bytes: Uint8Array, where: string): SpeechGraphInfo {
   const graph = decodeModel(bytes, where).graph!;
-  const layers = findLayerOutputs(graph);
-  if (!layers.length) {
-    throw new TeacherLoadError(`${where}: no encoder layers named like /encoder/layers.N/ in the graph; export it with torch.onnx (node names kept) or optimum`);
+  let hiddenTensors: string[];
+  try {
+    hiddenTensors = locateHiddenStates(graph, where).tensors;
+  } catch (err) {
+    if (err instanceof OnnxGraphError) throw new TeacherLoadError(err.message);
+    throw err;
   }
-  layers.forEach((l, i) => {
-    if (l.layer !== i) throw new TeacherLoadError(`${where}: encoder layer ${i} not found (found layers ${layers.map((x) => x.layer).join(',')})`);
-  });
   const outputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
-  const h0 = findEncoderInput(graph, layers[0])?.tensor;
-  if (!h0) throw new TeacherLoadError(`${where}: cannot find the input of encoder layer 0 (hidden state 0)`);
-  const hiddenTensors = [h0, ...layers.map((l) => l.tensor)];
-  if (outputs.has('last_hidden_state')) hiddenTensors[hiddenTensors.length - 1] = 'last_hidden_state'; // HF: final encoder LayerNorm of stable-LN models
   const convLayers = (graph.node ?? [])
-    .filter((n) => n.opType === 'Conv' && /feature_extractor|conv_layers/.test(n.name ?? ''))
+    .filter((n) => (n.opType === 'Conv' || n.opType === 'ConvInteger') && /feature_extractor|conv_layers/.test(n.name ?? ''))
     .map((n) => ({ kernel: attrInts(n, 'kernel_shape')[0], stride: attrInts(n, 'strides')[0] ?? 1 }))
     .filter((c) => c.kernel > 0);
+  const initializers = new Set((graph.initializer ?? []).map((x) => x.name));
+  const inputs = (graph.input ?? []).filter((i) => !initializers.has(i.name));
   return {
     hiddenTensors,
     logitsOutput: outputs.has('logits') ? 'logits' : null,
-    inputNames: (graph.input ?? []).map((i) => i.name ?? '').filter((n) => !(graph.initializer ?? []).some((x) => x.name === n)),
+    inputNames: inputs.map((i) => i.name ?? ''),
+    float16Input: inputs[0]?.type?.tensorType?.elemType === 10,
     convLayers,
   };
 }
