@@ -4,9 +4,14 @@ import { runBuild, runIndex, runInfo, runVerify } from './cli/commands.js';
 import { TeachersError } from './errors.js';
 
 const USAGE = `usage:
-  speechkd-cache build --manifest FILE --out DIR [--speech-teacher DIR|onnx:DIR] [--text-teacher DIR|onnx:DIR]
+  speechkd-cache build --manifest FILE --out DIR [--speech-teacher SRC] [--text-teacher SRC]
                        [--layers 4,8,12|all|last] [--text-layers ...] [--shard i/N] [--dtype float16|float32]
                        [--no-logits] [--chunk-utterances 64] [--limit N] [--threads N]
+                       [--model-dtype fp32|fp16|q8|int8|uint8|q4|...] [--text-model-dtype ...] [--revision REV] [--text-revision REV]
+      SRC: DIR (in-project checkpoint), onnx:DIR (ONNX export folder) or a hub id owner/name (hf:owner/name),
+      downloaded into the Hugging Face cache (HF_HOME, HF_HUB_CACHE, HF_ENDPOINT; HF_HUB_OFFLINE=1: cache only).
+      --model-dtype picks the ONNX variant file as transformers.js does (q8 = onnx/model_quantized.onnx);
+      --dtype is the cache's storage type.
   speechkd-cache index  --dir DIR [--manifest FILE]   merge the shard indexes (check coverage of FILE)
   speechkd-cache verify --dir DIR                     read every record and check its CRC32
   speechkd-cache info   --dir DIR                     header, size per hour of audio`;
@@ -16,6 +21,7 @@ const OPTIONS = {
   'speech-teacher': { type: 'string' }, 'text-teacher': { type: 'string' },
   layers: { type: 'string' }, 'text-layers': { type: 'string' }, shard: { type: 'string' }, dtype: { type: 'string' },
   'no-logits': { type: 'boolean' }, 'chunk-utterances': { type: 'string' }, limit: { type: 'string' }, threads: { type: 'string' },
+  'model-dtype': { type: 'string' }, 'text-model-dtype': { type: 'string' }, revision: { type: 'string' }, 'text-revision': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -47,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
         layers: v.layers ?? 'last', textLayers: v['text-layers'] ?? 'last', shard: v.shard ?? '0/1', dtype: v.dtype ?? 'float16',
         logits: !v['no-logits'], chunkUtterances: int('chunk-utterances', v['chunk-utterances']) ?? 64,
         limit: int('limit', v.limit), threads: int('threads', v.threads),
+        modelDtype: v['model-dtype'], textModelDtype: v['text-model-dtype'], revision: v.revision, textRevision: v['text-revision'],
       }, log);
       return 0;
     case 'index':

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { LIBRISPEECH_SAMPLE_ROOT, compiledCli, hfExportDir } from '@speechkd/fixtures';
+import { startHubMirror } from '@speechkd/onnx-graph/hub';
 import { writeManifest } from '@speechkd/librispeech';
 import { buildTinyBert, buildTinyWav2vec2 } from '@speechkd/onnx-graph';
 import { createStudent, saveModel } from '@speechkd/student-trainer';
@@ -43,6 +46,42 @@ beforeAll(async () => {
 const flags = (out: string, extra: Partial<BuildFlags> = {}): BuildFlags => ({
   manifest: fixtureManifest(), out, speechTeacher: `onnx:${path.join(root, 'w2v')}`, textTeacher: `onnx:${path.join(root, 'bert')}`,
   layers: '1,3', textLayers: 'all', shard: '0/1', dtype: 'float16', logits: true, chunkUtterances: 2, ...extra,
+});
+
+describe('speechkd-cache with hub ids (compiled CLI, local hub mirror on 127.0.0.1)', () => {
+  const CLI = compiledCli(path.join(import.meta.dirname, '..'));
+  const run = (args: string[], env: NodeJS.ProcessEnv) => promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+
+  it('downloads only the chosen variants into the HF cache with progress, then builds again offline from it', async () => {
+    const mirror = await startHubMirror([
+      { repo: 'speechkd/wav2vec2-ctc', dir: hfExportDir('wav2vec2-ctc', 17) }, { repo: 'speechkd/bert-uncased', dir: hfExportDir('bert-uncased', 14) },
+    ]);
+    try {
+      const cache = path.join(root, 'hf-hub');
+      const args = (out: string) => ['build', '--manifest', fixtureManifest(), '--out', out, '--speech-teacher', 'speechkd/wav2vec2-ctc', '--text-teacher', 'hf:speechkd/bert-uncased',
+        '--model-dtype', 'q8', '--text-model-dtype', 'fp16', '--layers', 'all', '--text-layers', 'all'];
+      const first = await run(args(path.join(root, 'cache-hub')), { HF_ENDPOINT: mirror.url, HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '' });
+      const commit = mirror.commitOf('speechkd/wav2vec2-ctc').slice(0, 7);
+      expect(first.stderr).toMatch(/speech teacher onnx\/model_quantized\.onnx: 0\.1 \/ 0\.1 MiB/);
+      expect(first.stderr).toContain(`speech teacher onnx:wav2vec2(speechkd/wav2vec2-ctc@${commit}, q8): 2 layers, dim 16, 50 frames/s`);
+      expect(first.stderr).toMatch(/text teacher onnx-bert\(speechkd\/bert-uncased@[0-9a-f]{7}, fp16\): 2 layers, dim 8/);
+      const fetched = mirror.requests.filter((r) => r.method === 'GET' && /\/(resolve|cdn)\//.test(r.path) && !r.range).map((r) => r.path);
+      expect(fetched.filter((p) => p.includes('/cdn/'))).toHaveLength(2); // model_quantized.onnx and model_fp16.onnx, nothing else
+      expect(fetched.some((p) => p.endsWith('/config.json'))).toBe(true);
+      const hub = await openTeacherCache(path.join(root, 'cache-hub'));
+      expect(hub.header.speech).toMatchObject({ layers: [0, 1, 2], dim: 16, frameRate: 50, vocabSize: 32 });
+      await hub.close();
+      // Offline, from the cache alone: the same teachers, the same fingerprints.
+      const second = await run(args(path.join(root, 'cache-hub-offline')), { HF_ENDPOINT: 'http://127.0.0.1:9', HF_HUB_CACHE: cache, HF_HUB_OFFLINE: '1' });
+      expect(second.stderr).toMatch(/speech teacher onnx\/model_quantized\.onnx: 0\.1 MiB, in the cache/);
+      const a = await openTeacherCache(path.join(root, 'cache-hub'));
+      const b = await openTeacherCache(path.join(root, 'cache-hub-offline'));
+      expect(b.header.fingerprint).toBe(a.header.fingerprint);
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await mirror.close();
+    }
+  });
 });
 
 describe('speechkd-cache commands', () => {
@@ -98,6 +137,8 @@ describe('speechkd-cache commands', () => {
     await expect(runBuild(flags(out, { layers: '1,9' }), () => undefined)).rejects.toThrow(/--layers "1,9": "9" is not a hidden-state index 0\.\.3/);
     await expect(runBuild(flags(out, { shard: '2/2' }), () => undefined)).rejects.toThrow(TeachersArgumentError);
     await expect(runBuild(flags(out, { dtype: 'int8' }), () => undefined)).rejects.toThrow(/--dtype "int8"/);
-    await expect(runBuild(flags(out, { speechTeacher: 'onnx:/nowhere' }), () => undefined)).rejects.toThrow(/--speech-teacher \/nowhere: no such directory/);
+    await expect(runBuild(flags(out, { speechTeacher: 'onnx:/nowhere' }), () => undefined)).rejects.toThrow(/--speech-teacher \/nowhere: no such folder, and not a hub id/);
+    await expect(runBuild(flags(out, { dtype: 'q8' }), () => undefined)).rejects.toThrow(/--dtype "q8": use float16 or float32 \(--dtype is the cache's storage type; pick the ONNX variant with --model-dtype q8\)/);
+    await expect(runBuild(flags(out, { modelDtype: 'int4' }), () => undefined)).rejects.toThrow(/--model-dtype "int4": not a model dtype; use one of fp32, fp16/);
   });
 });

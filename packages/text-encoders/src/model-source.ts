@@ -1,69 +1,42 @@
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { OnnxGraphError } from '@speechkd/onnx-graph';
+import { resolveModelFolder } from '@speechkd/onnx-graph/hub';
+import type { ModelFolderOptions } from '@speechkd/onnx-graph/hub';
 import { TextTeacherError } from './errors.js';
 
 /** Where an ONNX BERT-family checkpoint lives on disk. */
 export interface ModelSource {
   /** The checkpoint folder (tokenizer files, config.json). */
   dir: string;
-  /** The ONNX file: `model.onnx` or `onnx/model.onnx` inside `dir`. */
+  /** The ONNX file of the chosen variant: `onnx/model<suffix>.onnx` or `model<suffix>.onnx` inside `dir`. */
   modelFile: string;
+  /** Short name: the folder name, or `owner/name@<commit7>` for hub ids. */
+  label: string;
 }
 
-/** Options for resolving a hub id. */
-export interface ModelSourceOptions {
-  /** Allow downloading a hub id from huggingface.co (needs network; default false). */
-  allowRemote?: boolean;
-  /** Download folder for hub ids (default `~/.cache/speechkd/hub`). */
+/** Options for resolving a folder or hub id (`modelDtype`, `revision`, `allowRemote`, progress, hub settings). */
+export interface ModelSourceOptions extends Omit<ModelFolderOptions, 'files' | 'optionalFiles'> {
+  /** Hugging Face hub cache for hub ids (default: HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub). */
   cacheDir?: string;
-  /** Hub revision (default `main`). */
-  revision?: string;
 }
 
-const MODEL_CANDIDATES = ['model.onnx', 'onnx/model.onnx'];
-const HUB_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
-
-function findModelFile(dir: string): string {
-  for (const c of MODEL_CANDIDATES) if (existsSync(join(dir, c))) return join(dir, c);
-  throw new TextTeacherError(`${dir}: no ONNX model (looked for ${MODEL_CANDIDATES.join(', ')}); export one with optimum (optimum-cli export onnx --model <id> ${dir})`);
-}
-
-async function download(id: string, options: ModelSourceOptions): Promise<string> {
-  const dir = join(options.cacheDir ?? join(process.env.HOME ?? '.', '.cache', 'speechkd', 'hub'), id);
-  for (const file of HUB_FILES) {
-    const target = join(dir, file);
-    if (existsSync(target)) continue;
-    const url = `https://huggingface.co/${id}/resolve/${options.revision ?? 'main'}/${file}`;
-    let res: Response;
-    try {
-      res = await fetch(url);
-    } catch (err) {
-      throw new TextTeacherError(`cannot download ${url} (${(err as Error).message}); without network pass a local checkpoint folder instead`);
-    }
-    if (!res.ok) throw new TextTeacherError(`download ${url} failed: HTTP ${res.status}; check the hub id "${id}" (it needs an onnx/model.onnx)`);
-    await mkdir(dirname(target), { recursive: true });
-    const tmp = `${target}.tmp-${process.pid}`;
-    await writeFile(tmp, new Uint8Array(await res.arrayBuffer()));
-    await rename(tmp, target);
-  }
-  return dir;
-}
+/** What a BERT-family text teacher needs from a hub repository besides the model variant. */
+export const TEXT_HUB_FILES = ['tokenizer.json', 'tokenizer_config.json'];
+/** Fetched when the repository has them. */
+export const TEXT_HUB_OPTIONAL_FILES = ['config.json', 'special_tokens_map.json', 'vocab.txt'];
 
 /**
- * Resolves a local checkpoint folder, or (with `allowRemote`) downloads a hub id such as
- * `Xenova/bert-base-uncased` into the cache folder first.
+ * Resolves a local checkpoint folder, or a hub id such as `Xenova/bert-base-uncased` through the Hugging
+ * Face cache (downloaded there with `allowRemote`, else it must already be cached, e.g. by Python).
  */
 export async function resolveModelSource(source: string, options: ModelSourceOptions = {}): Promise<ModelSource> {
-  const local = resolve(source);
-  if (existsSync(local)) {
-    if (!statSync(local).isDirectory()) throw new TextTeacherError(`${local}: expected a checkpoint folder (with model.onnx or onnx/model.onnx and tokenizer files), got a file`);
-    return { dir: local, modelFile: findModelFile(local) };
+  try {
+    const { dir, modelFile, label } = await resolveModelFolder(source, {
+      ...options, files: TEXT_HUB_FILES, optionalFiles: TEXT_HUB_OPTIONAL_FILES,
+      env: options.cacheDir ? { ...options.env, cacheDir: options.cacheDir } : options.env,
+    });
+    return { dir, modelFile, label };
+  } catch (err) {
+    if (err instanceof OnnxGraphError) throw new TextTeacherError(err.message);
+    throw err;
   }
-  if (!/^[\w.-]+\/[\w.-]+$/.test(source)) throw new TextTeacherError(`${source}: no such folder, and not a hub id of the form owner/name`);
-  if (!options.allowRemote) {
-    throw new TextTeacherError(`${source}: no such folder; to download it from the Hub pass allowRemote (needs network), or pass a local checkpoint folder`);
-  }
-  const dir = await download(source, options);
-  return { dir, modelFile: findModelFile(dir) };
 }

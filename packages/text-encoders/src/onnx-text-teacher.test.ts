@@ -57,7 +57,8 @@ describe('loadOnnxTextTeacher (tiny BERT graph, real tokenizer)', () => {
 
   it('refuses a missing folder, a folder without a model, and an offline hub id', async () => {
     await expect(loadOnnxTextTeacher('/no/such/dir')).rejects.toThrow(TextTeacherError);
-    await expect(loadOnnxTextTeacher(mkdtempSync(join(tmpdir(), 'empty-')))).rejects.toThrow(/no ONNX model \(looked for model\.onnx, onnx\/model\.onnx\)/);
-    await expect(loadOnnxTextTeacher('Xenova/bert-base-uncased')).rejects.toThrow(/pass allowRemote/);
+    await expect(loadOnnxTextTeacher(mkdtempSync(join(tmpdir(), 'empty-')))).rejects.toThrow(/no fp32 model \(looked for onnx\/model\.onnx, model\.onnx\); this folder has no model\*\.onnx at all/);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'hf-empty-'));
+    await expect(loadOnnxTextTeacher('Xenova/bert-base-uncased', { cacheDir })).rejects.toThrow(/Xenova\/bert-base-uncased@main is not in the hub cache .*pass allowRemote/);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { exposeIntermediateOutputs } from '@speechkd/onnx-graph';
+import { checkHiddenStates, exposeIntermediateOutputs, float16ToFloat32, OnnxGraphError } from '@speechkd/onnx-graph';
 import { tf } from '@speechkd/tensor-backend';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
 import { TextTeacherError } from './errors.js';
@@ -30,16 +30,30 @@ function int64(data: Int32Array, dims: number[]): ort.Tensor {
 
 /**
  * Loads a BERT-family ONNX export (inputs `input_ids`, `attention_mask`, optional `token_type_ids`)
- * from a checkpoint folder or hub id, rewrites it so every layer's hidden states are outputs, and
- * runs it with onnxruntime-node. The vocabulary of the tokenizer must match the model's.
+ * from a checkpoint folder or hub id, in the transformers.js variant `modelDtype` (fp32, fp16, q8, ...),
+ * rewrites it so every layer's hidden states are outputs (found by structure, checked to be float
+ * `[batch, tokens, dim]` on every run; float16 ones are widened), and runs it with onnxruntime-node.
+ * The vocabulary of the tokenizer must match the model's.
  */
 export async function loadOnnxTextTeacher(source: string, options: OnnxTextTeacherOptions = {}): Promise<TextTeacher> {
-  const { dir, modelFile } = await resolveModelSource(source, options);
+  const { dir, modelFile, label } = await resolveModelSource(source, options);
   const tokenizerDir = options.tokenizerDir ?? dir;
   const tokenizer = await loadTokenizer(tokenizerDir);
   const bytes = new Uint8Array(await readFile(modelFile));
-  const { model, exposed } = exposeIntermediateOutputs(bytes, { hiddenStates: true });
-  const session = await ort.InferenceSession.create(model, options.threads ? { intraOpNumThreads: options.threads } : {});
+  let exposedModel;
+  try {
+    exposedModel = exposeIntermediateOutputs(bytes, { hiddenStates: true });
+  } catch (err) {
+    if (err instanceof OnnxGraphError) throw new TextTeacherError(`${modelFile}: ${err.message.replace(/^exposeIntermediateOutputs: /, '')}`);
+    throw err;
+  }
+  const { model, exposed } = exposedModel;
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(model, options.threads ? { intraOpNumThreads: options.threads } : {});
+  } catch (err) {
+    throw new TextTeacherError(`${modelFile}: ONNX Runtime cannot load the model (${(err as Error).message.split('\n')[0]})`);
+  }
   for (const required of ['input_ids', 'attention_mask']) {
     if (!session.inputNames.includes(required)) {
       throw new TextTeacherError(`${modelFile}: model inputs are [${session.inputNames.join(', ')}]; a BERT-family export with input_ids and attention_mask is required`);
@@ -55,10 +69,16 @@ export async function loadOnnxTextTeacher(source: string, options: OnnxTextTeach
     const feeds: Record<string, ort.Tensor> = { input_ids: int64(b.ids, dims), attention_mask: int64(b.mask, dims) };
     if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = int64(b.typeIds, dims);
     const out = await session.run(feeds, exposed);
+    try {
+      checkHiddenStates(exposed.map((n) => [n, out[n]]), b.batch, modelFile);
+    } catch (err) {
+      throw new TextTeacherError((err as Error).message);
+    }
     const hiddenStates = exposed.map((name) => {
       const t = out[name];
       const [batch, tokens, dim] = t.dims as number[];
-      const h = tf.tensor3d(t.data as Float32Array, [batch, tokens, dim]) as Tensor3D;
+      const data = t.type === 'float16' ? float16ToFloat32(t.data as Uint16Array) : (t.data as Float32Array);
+      const h = tf.tensor3d(data, [batch, tokens, dim]) as Tensor3D;
       t.dispose();
       return h;
     });
@@ -79,7 +99,7 @@ export async function loadOnnxTextTeacher(source: string, options: OnnxTextTeach
   const tokenizerSha = existsSync(tokenizerJson) ? sha256(readFileSync(tokenizerJson)) : 'none';
   const fingerprint = fingerprintOf('onnx-bert', sha256(bytes), tokenizerSha, { maxTokens, exposed });
   return {
-    name: `onnx-bert(${dir})`,
+    name: `onnx-bert(${label}${(options.modelDtype ?? 'fp32') === 'fp32' ? '' : `, ${options.modelDtype}`})`,
     fingerprint,
     dim,
     numLayers,

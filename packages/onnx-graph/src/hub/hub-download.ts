@@ -12,6 +12,8 @@ export interface HubProgress {
   file: string;
   bytes: number;
   total: number;
+  /** True for the one event of a file found in the cache. */
+  cached?: boolean;
 }
 
 /** Options of `downloadHubFiles`. */
@@ -162,7 +164,7 @@ function offlineSnapshot(repo: string, revision: string, opts: HubDownloadOption
   const present = [...opts.files, ...(opts.optionalFiles ?? []).filter((f) => snapshotHas(dir, f))];
   for (const f of present) {
     const size = fs.statSync(path.join(dir, f)).size;
-    opts.onProgress?.({ file: f, bytes: size, total: size });
+    opts.onProgress?.({ file: f, bytes: size, total: size, cached: true });
   }
   return { repo, revision, commit, dir, files: present.map((f) => ({ path: f, size: fs.statSync(path.join(dir, f)).size, downloaded: false })), fromCacheOnly: true };
 }
@@ -220,7 +222,7 @@ export async function downloadHubFiles(repo: string, opts: HubDownloadOptions): 
         throw describeFailure(err, repo, revision, env.endpoint);
       }
     }
-    if (!downloaded) opts.onProgress?.({ file: f, bytes: r.size, total: r.size });
+    if (!downloaded) opts.onProgress?.({ file: f, bytes: r.size, total: r.size, cached: true });
     files.push({ path: f, size: r.size, downloaded });
   }
   if (revision !== commit) {

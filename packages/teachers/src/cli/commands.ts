@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { readManifest } from '@speechkd/librispeech';
+import { MODEL_DTYPE_SUFFIXES, OnnxGraphError, parseModelDtype } from '@speechkd/onnx-graph';
+import type { ModelDtype } from '@speechkd/onnx-graph';
 import { initBackend } from '@speechkd/tensor-backend';
 import { buildTeacherCache } from '../cache/build-cache.js';
 import { mergeCacheIndex } from '../cache/merge-index.js';
@@ -10,7 +12,7 @@ import type { CacheTextTeacher, SpeechTeacher } from '../speech-teacher.js';
 import { parseLayerList } from './layers.js';
 import { loadAudioAt } from './load-audio.js';
 import { loadSpeechTeacherFlag, loadTextTeacherFlag } from './load-teachers.js';
-import { progressReporter } from './progress.js';
+import { downloadProgress, progressReporter } from './progress.js';
 
 /** Parsed flags of `speechkd-cache build`. */
 export interface BuildFlags {
@@ -26,14 +28,33 @@ export interface BuildFlags {
   chunkUtterances: number;
   limit?: number;
   threads?: number;
+  /** ONNX variant of the teachers (transformers.js names; default fp32); `textModelDtype` overrides it for the text teacher. */
+  modelDtype?: string;
+  textModelDtype?: string;
+  /** Hub revisions of hub-id teachers (default main). */
+  revision?: string;
+  textRevision?: string;
+}
+
+function modelDtypeFlag(flag: string, value: string | undefined): ModelDtype | undefined {
+  try {
+    return value === undefined ? undefined : parseModelDtype(value, flag);
+  } catch (err) {
+    throw err instanceof OnnxGraphError ? new TeachersArgumentError(err.message) : err;
+  }
 }
 
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 /** `build`: runs the teachers over (this shard of) the manifest and appends to the cache. */
 export async function runBuild(f: BuildFlags, log: (line: string) => void): Promise<void> {
-  if (f.dtype !== 'float16' && f.dtype !== 'float32') throw new TeachersArgumentError(`--dtype "${f.dtype}": use float16 or float32`);
+  if (f.dtype !== 'float16' && f.dtype !== 'float32') {
+    const hint = f.dtype in MODEL_DTYPE_SUFFIXES ? ` (--dtype is the cache's storage type; pick the ONNX variant with --model-dtype ${f.dtype})` : '';
+    throw new TeachersArgumentError(`--dtype "${f.dtype}": use float16 or float32${hint}`);
+  }
   if (!f.speechTeacher && !f.textTeacher) throw new TeachersArgumentError('give --speech-teacher and/or --text-teacher');
+  const speechDtype = modelDtypeFlag('--model-dtype', f.modelDtype);
+  const textDtype = modelDtypeFlag('--text-model-dtype', f.textModelDtype) ?? speechDtype;
   const shard = parseShardSpec(f.shard);
   let entries = readManifest(f.manifest);
   if (f.limit !== undefined) entries = entries.slice(0, f.limit);
@@ -41,8 +62,16 @@ export async function runBuild(f: BuildFlags, log: (line: string) => void): Prom
   let speech: SpeechTeacher | undefined;
   let text: CacheTextTeacher | undefined;
   try {
-    speech = f.speechTeacher ? await loadSpeechTeacherFlag(f.speechTeacher, f.threads) : undefined;
-    text = f.textTeacher ? await loadTextTeacherFlag(f.textTeacher, f.threads) : undefined;
+    if (f.speechTeacher) {
+      const bar = downloadProgress('speech teacher');
+      speech = await loadSpeechTeacherFlag(f.speechTeacher, { threads: f.threads, modelDtype: speechDtype, revision: f.revision, onProgress: bar.update, onNotice: log });
+      bar.stop();
+    }
+    if (f.textTeacher) {
+      const bar = downloadProgress('text teacher');
+      text = await loadTextTeacherFlag(f.textTeacher, { threads: f.threads, modelDtype: textDtype, revision: f.textRevision, onProgress: bar.update, onNotice: log });
+      bar.stop();
+    }
     if (speech) log(`speech teacher ${speech.name}: ${speech.numLayers} layers, dim ${speech.dim}, ${speech.frameRate} frames/s, fingerprint ${speech.fingerprint}`);
     if (text) log(`text teacher ${text.name}: ${text.numLayers} layers, dim ${text.dim}, fingerprint ${text.fingerprint}`);
     const bar = progressReporter(`cache ${shard.index}/${shard.count}`);

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { HubProgress } from '@speechkd/onnx-graph/hub';
 import type { BuildProgress } from '../cache/build-cache.js';
 
 /** Progress reporter: a cli-progress bar on a TTY, else one line every `everySeconds` on stderr. */
@@ -29,5 +30,48 @@ export function progressReporter(label: string, everySeconds = 10): { update: (p
       process.stderr.write(`${label} ${p.done}/${p.total} utterances, ${rt}x realtime, ${p.elapsedSeconds.toFixed(0)} s\n`);
     },
     stop: () => undefined,
+  };
+}
+
+const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
+
+/**
+ * Download progress of hub files: a cli-progress bar per file on a TTY, else a line every `everySeconds`
+ * and when a file completes (files found in the cache print one `cached` line).
+ */
+export function downloadProgress(label: string, everySeconds = 10): { update: (p: HubProgress) => void; stop: () => void } {
+  const tty = process.stderr.isTTY;
+  let bar: cliProgress.SingleBar | undefined;
+  let current = '';
+  let last = -Infinity;
+  let started = 0;
+  const stop = (): void => {
+    bar?.stop();
+    bar = undefined;
+  };
+  return {
+    update: (p) => {
+      if (p.file !== current) {
+        stop();
+        current = p.file;
+        started = Date.now();
+        if (p.cached) {
+          process.stderr.write(`${label} ${p.file}: ${mib(p.total)} MiB, in the cache\n`);
+          return;
+        }
+        if (tty) {
+          bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${label} ${p.file} {bar} {value}/{total} MiB | eta {eta_formatted}` }, cliProgress.Presets.shades_classic);
+          bar.start(Number(mib(p.total)), Number(mib(p.bytes)));
+        }
+      }
+      if (bar) bar.update(Number(mib(p.bytes)));
+      else if (!tty && (p.bytes === p.total || (Date.now() - last) / 1000 >= everySeconds)) {
+        last = Date.now();
+        const rate = p.bytes / 2 ** 20 / Math.max(1e-3, (Date.now() - started) / 1000);
+        process.stderr.write(`${label} ${p.file}: ${mib(p.bytes)} / ${mib(p.total)} MiB (${rate.toFixed(1)} MiB/s)\n`);
+      }
+      if (p.bytes === p.total) stop();
+    },
+    stop,
   };
 }
