@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { extract } from 'tar';
+import { extract, list } from 'tar';
 import { DownloadError, LibriSpeechInputError } from './errors.js';
 
 /** The seven official LibriSpeech subsets (OpenSLR resource 12). */
@@ -118,6 +118,30 @@ export async function downloadFile(url: string, dest: string, options: DownloadF
   fs.renameSync(part, dest);
 }
 
+/**
+ * Reads a `.tar.gz` archive to its end without writing anything (npm `tar` in strict mode): a truncated
+ * or corrupt archive fails here, before extraction starts. With `prefix`, every entry must lie under it.
+ * Returns the number of entries.
+ */
+export async function verifyTarGz(archive: string, prefix?: string): Promise<number> {
+  let entries = 0;
+  let outside: string | undefined;
+  try {
+    await list({
+      file: archive, strict: true,
+      onReadEntry: (e) => {
+        entries++;
+        if (prefix && !outside && !`${e.path}/`.startsWith(prefix)) outside = e.path;
+      },
+    });
+  } catch (err) {
+    throw new DownloadError(`${archive}: truncated or corrupt archive (${(err as Error).message}); nothing was extracted. Delete it and rerun`);
+  }
+  if (entries === 0) throw new DownloadError(`${archive}: empty or not a tar.gz archive; nothing was extracted. Delete it and rerun`);
+  if (outside) throw new DownloadError(`${archive}: entry "${outside}" is outside ${prefix}; not the expected archive, nothing was extracted`);
+  return entries;
+}
+
 /** Extracts a `.tar.gz` archive into `dir` (npm `tar`; paths are kept inside `dir`). */
 export async function extractTarGz(archive: string, dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
@@ -149,7 +173,7 @@ export interface DownloadLibriSpeechOptions {
 }
 
 /**
- * Downloads, verifies (MD5) and extracts one LibriSpeech subset; returns the subset folder
+ * Downloads, verifies (MD5, then the whole archive read through) and extracts one LibriSpeech subset; returns the subset folder
  * `<dir>/LibriSpeech/<subset>`. Does nothing when that folder already holds a completion marker.
  */
 export async function downloadLibriSpeech(options: DownloadLibriSpeechOptions): Promise<string> {
@@ -162,6 +186,7 @@ export async function downloadLibriSpeech(options: DownloadLibriSpeechOptions): 
   const archive = path.join(dir, `${subset}.tar.gz`);
   const url = `${(options.baseUrl ?? OPENSLR_BASE_URL).replace(/\/+$/, '')}/${subset}.tar.gz`;
   await downloadFile(url, archive, { md5, onProgress: options.onProgress, retries: options.retries, retryDelayMs: options.retryDelayMs });
+  await verifyTarGz(archive, 'LibriSpeech/'); // the MD5 only says the bytes are the expected ones; this reads them through
   await extractTarGz(archive, dir);
   if (!fs.existsSync(target)) throw new DownloadError(`${archive}: archive did not contain LibriSpeech/${subset}/`);
   fs.writeFileSync(marker, `${url} md5 ${md5}\n`);

@@ -7,6 +7,6 @@ export type { LibriSpeechUtterance, ReadSubsetOptions, SubsetContents } from './
 export { buildManifest } from './manifest-builder.js';
 export type { BuildManifestOptions, BuiltManifest } from './manifest-builder.js';
 export {
-  LIBRISPEECH_SUBSETS, LIBRISPEECH_MD5, OPENSLR_BASE_URL, downloadFile, downloadLibriSpeech, extractTarGz, md5File,
+  LIBRISPEECH_SUBSETS, LIBRISPEECH_MD5, OPENSLR_BASE_URL, downloadFile, downloadLibriSpeech, extractTarGz, md5File, verifyTarGz,
 } from './download.js';
 export type { LibriSpeechSubset, DownloadFileOptions, DownloadLibriSpeechOptions, DownloadProgress } from './download.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
 import { create } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DownloadError, LIBRISPEECH_MD5, downloadFile, downloadLibriSpeech, readLibriSpeechSubset } from '../src/index.js';
+import { DownloadError, LIBRISPEECH_MD5, downloadFile, downloadLibriSpeech, readLibriSpeechSubset, verifyTarGz } from '../src/index.js';
 
 // A local server (127.0.0.1 only) that serves a tarball the test builds from the fixtures, honours
 // Range requests, and can cut the connection half-way to exercise resume.
@@ -18,15 +18,18 @@ let md5 = '';
 const log: Array<{ range: string | undefined; status: number }> = [];
 let cutNext = 0; // number of upcoming requests to cut off half-way
 let ignoreRange = false;
+let truncated: Buffer; // the first 60% of the archive: what a broken mirror or an interrupted copy leaves
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-dl-src-'));
   archive = path.join(dir, 'test-clean.tar.gz');
   await create({ gzip: true, file: archive, cwd: path.dirname(LIBRISPEECH_SAMPLE_ROOT), portable: true }, ['LibriSpeech/test-clean']);
-  const bytes = fs.readFileSync(archive);
-  md5 = createHash('md5').update(bytes).digest('hex');
+  const full = fs.readFileSync(archive);
+  md5 = createHash('md5').update(full).digest('hex');
+  truncated = full.subarray(0, Math.floor(full.length * 0.6));
   server = http.createServer((req, res) => {
-    if (req.url !== '/test-clean.tar.gz') { res.writeHead(404).end(); log.push({ range: undefined, status: 404 }); return; }
+    const bytes = req.url?.startsWith('/truncated/') ? truncated : full;
+    if (req.url !== '/test-clean.tar.gz' && req.url !== '/truncated/test-clean.tar.gz') { res.writeHead(404).end(); log.push({ range: undefined, status: 404 }); return; }
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     let start = 0;
     if (m && !ignoreRange) {
@@ -109,6 +112,22 @@ describe('downloader (offline, local server)', () => {
     expect(fs.existsSync(dest) || fs.existsSync(`${dest}.part`)).toBe(false);
     await expect(downloadFile(`${base}/nope.tar.gz`, dest, { retries: 3, retryDelayMs: 0 })).rejects.toThrow(DownloadError);
     await expect(downloadFile(`${base}/nope.tar.gz`, dest, { retries: 0 })).rejects.toThrow(/HTTP 404/);
+  });
+
+  it('refuses a truncated archive before extracting anything, whether or not its MD5 was published', async () => {
+    // A mirror that serves a truncated archive under the official checksum: the MD5 check deletes it.
+    const dir = tmpDir();
+    await expect(downloadLibriSpeech({ subset: 'test-clean', dir, baseUrl: `${base}/truncated`, md5, retries: 0 })).rejects.toThrow(/MD5 mismatch/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    // One that publishes the truncated file's own MD5: the archive is read through first, and nothing is extracted.
+    const other = tmpDir();
+    const md5Truncated = createHash('md5').update(truncated).digest('hex');
+    await expect(downloadLibriSpeech({ subset: 'test-clean', dir: other, baseUrl: `${base}/truncated`, md5: md5Truncated, retries: 0 })).rejects.toThrow(
+      /test-clean\.tar\.gz: truncated or corrupt archive \(.*\); nothing was extracted/,
+    );
+    expect(fs.readdirSync(other)).toEqual(['test-clean.tar.gz']);
+    expect(await verifyTarGz(archive, 'LibriSpeech/')).toBeGreaterThan(4);
+    await expect(verifyTarGz(archive, 'LibriSpeech/dev-clean/')).rejects.toThrow(/entry "LibriSpeech\/test-clean\/?" is outside LibriSpeech\/dev-clean\//);
   });
 
   it('rejects unknown subsets unless an md5 is given', async () => {
