@@ -17,6 +17,7 @@ export { buildTinyWav2vec2, wav2vec2FrameCount, TINY_WAV2VEC2_DEFAULTS } from '.
 export type { TinyWav2vec2, TinyWav2vec2Config, TinyWav2vec2Weights, ConvSpec } from './builder/tiny-wav2vec2.js';
 export { checkHiddenStates } from './check-hidden-states.js';
 export type { TensorLike } from './check-hidden-states.js';
-export { MODEL_DTYPE_SUFFIXES, MODEL_DTYPES, parseModelDtype, modelFileName, modelFileCandidates, listModelVariants, findModelVariant, externalDataFiles } from './model-variant.js';
+export { MODEL_DTYPE_SUFFIXES, MODEL_DTYPES, parseModelDtype, modelFileName, modelFileCandidates, listModelVariants, findModelVariant } from './model-variant.js';
+export { readExternalData } from './external-data.js';
 export type { ModelDtype } from './model-variant.js';
 export { float32ToFloat16, float16ToFloat32 } from './float16.js';

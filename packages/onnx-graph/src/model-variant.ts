@@ -69,18 +69,3 @@ export function findModelVariant(dir: string, dtype: ModelDtype, baseName = 'mod
       (have.length ? `this folder has ${have.map((v) => `${v.dtype} (${v.file})`).join(', ')}` : 'this folder has no model*.onnx at all'),
   );
 }
-
-/**
- * The external-data files a variant needs (transformers.js `use_external_data_format` in config.json's
- * `transformers.js_config`: true/1 = `<file>_data`, N = `<file>_data`, `<file>_data_1`, ...).
- */
-export function externalDataFiles(modelFile: string, useExternalDataFormat: unknown): string[] {
-  let n = 0;
-  if (typeof useExternalDataFormat === 'boolean' || typeof useExternalDataFormat === 'number') n = Number(useExternalDataFormat);
-  else if (useExternalDataFormat && typeof useExternalDataFormat === 'object') {
-    const byFile = useExternalDataFormat as Record<string, unknown>;
-    const base = path.posix.basename(modelFile);
-    n = Number(byFile[base] ?? byFile[base.replace(/(_[a-z0-9]+)?\.onnx$/, '')] ?? 0);
-  }
-  return Array.from({ length: n }, (_, i) => `${modelFile}_data${i === 0 ? '' : `_${i}`}`);
-}

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hfExportDir, loadHfGolden, sampleAudioPath } from '@speechkd/fixtures';
+import { decodeModel, encodeModel } from '@speechkd/onnx-graph';
 import { loadAudioAt, loadOnnxSpeechTeacher } from '../src/index.js';
 import type { SpeechTeacherOutput } from '../src/index.js';
 
@@ -81,5 +85,36 @@ describe('ONNX speech teachers on transformers exports', () => {
       expect(corr(t, fp32[i])).toBeGreaterThan(0.99);
     });
     await expect(loadOnnxSpeechTeacher(hfExportDir('wav2vec2-ctc', 17), { modelDtype: 'q4' })).rejects.toThrow(/no q4 model .* this folder has fp32 \(onnx\/model\.onnx\), fp16 \(onnx\/model_fp16\.onnx\), q8 \(onnx\/model_quantized\.onnx\)/);
+  });
+
+  it('an export whose weights are in external data (model.onnx_data) loads and gives the same outputs', async () => {
+    // Exports over 2 GB keep their initializers in a file beside the graph; move every large one out.
+    const src = hfExportDir('wav2vec2-ctc', 17);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ext-data-'));
+    fs.mkdirSync(path.join(dir, 'onnx'));
+    for (const f of ['config.json', 'preprocessor_config.json']) fs.copyFileSync(path.join(src, f), path.join(dir, f));
+    const model = decodeModel(fs.readFileSync(path.join(src, 'onnx', 'model.onnx')));
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    let moved = 0;
+    for (const init of model.graph!.initializer!) {
+      if (!init.rawData || init.rawData.length < 256) continue;
+      chunks.push(init.rawData);
+      init.externalData = [{ key: 'location', value: 'model.onnx_data' }, { key: 'offset', value: String(offset) }, { key: 'length', value: String(init.rawData.length) }];
+      init.dataLocation = 1;
+      offset += init.rawData.length;
+      init.rawData = new Uint8Array(0);
+      moved++;
+    }
+    expect(moved).toBeGreaterThan(10);
+    fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), encodeModel(model));
+    fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx_data'), Buffer.concat(chunks));
+    const external = await loadOnnxSpeechTeacher(dir);
+    const plain = await loadOnnxSpeechTeacher(src);
+    const audio = Float32Array.from({ length: 8000 }, (_, i) => Math.sin(i / 11));
+    expect(tensors(await external.extract(audio))).toEqual(tensors(await plain.extract(audio)));
+    await Promise.all([external.dispose(), plain.dispose()]);
+    fs.rmSync(path.join(dir, 'onnx', 'model.onnx_data'));
+    await expect(loadOnnxSpeechTeacher(dir)).rejects.toThrow(/model\.onnx: its weights are in model\.onnx_data, which is missing beside it/);
   });
 });

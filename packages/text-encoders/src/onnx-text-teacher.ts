@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { checkHiddenStates, exposeIntermediateOutputs, float16ToFloat32, OnnxGraphError } from '@speechkd/onnx-graph';
+import { checkHiddenStates, decodeModel, exposeIntermediateOutputs, float16ToFloat32, OnnxGraphError, readExternalData } from '@speechkd/onnx-graph';
 import { tf } from '@speechkd/tensor-backend';
 import type { Tensor3D } from '@tensorflow/tfjs-core';
 import { TextTeacherError } from './errors.js';
@@ -41,16 +41,21 @@ export async function loadOnnxTextTeacher(source: string, options: OnnxTextTeach
   const tokenizer = await loadTokenizer(tokenizerDir);
   const bytes = new Uint8Array(await readFile(modelFile));
   let exposedModel;
+  let externalData;
   try {
     exposedModel = exposeIntermediateOutputs(bytes, { hiddenStates: true });
+    externalData = readExternalData(decodeModel(exposedModel.model, modelFile).graph!, modelFile);
   } catch (err) {
-    if (err instanceof OnnxGraphError) throw new TextTeacherError(`${modelFile}: ${err.message.replace(/^exposeIntermediateOutputs: /, '')}`);
+    if (err instanceof OnnxGraphError) {
+      const m = err.message.replace(/^exposeIntermediateOutputs: /, '');
+      throw new TextTeacherError(m.startsWith(modelFile) ? m : `${modelFile}: ${m}`);
+    }
     throw err;
   }
   const { model, exposed } = exposedModel;
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(model, options.threads ? { intraOpNumThreads: options.threads } : {});
+    session = await ort.InferenceSession.create(model, { ...(options.threads ? { intraOpNumThreads: options.threads } : {}), ...(externalData.length ? { externalData } : {}) });
   } catch (err) {
     throw new TextTeacherError(`${modelFile}: ONNX Runtime cannot load the model (${(err as Error).message.split('\n')[0]})`);
   }

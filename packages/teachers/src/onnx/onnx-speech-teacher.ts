@@ -97,7 +97,7 @@ export async function loadOnnxSpeechTeacher(source: string, options: OnnxSpeechT
   const { config: pre, raw: rawPre } = readPreprocessorConfig(dir);
   const { config: mc, raw: rawModel } = readModelConfig(dir);
   const bytes = new Uint8Array(fs.readFileSync(file));
-  const info = analyseSpeechGraph(bytes, file);
+  const info = analyseSpeechGraph(bytes, file, file);
   const convs = mc.convLayers ?? (info.convLayers.length ? info.convLayers : null);
   if (!convs) throw new TeacherLoadError(`${dir}: cannot tell the frame rate: no conv_kernel/conv_stride in config.json and no feature_extractor Conv nodes in the graph`);
   if (mc.numHiddenLayers !== null && mc.numHiddenLayers !== info.hiddenTensors.length - 1) {
@@ -106,7 +106,9 @@ export async function loadOnnxSpeechTeacher(source: string, options: OnnxSpeechT
   const rewritten = exposeIntermediateOutputs(bytes, { names: info.hiddenTensors }).model;
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(rewritten, { graphOptimizationLevel: 'all', ...(options.threads ? { intraOpNumThreads: options.threads } : {}) });
+    session = await ort.InferenceSession.create(rewritten, {
+      graphOptimizationLevel: 'all', ...(options.threads ? { intraOpNumThreads: options.threads } : {}), ...(info.externalData.length ? { externalData: info.externalData } : {}),
+    });
   } catch (err) {
     throw new TeacherLoadError(`${file}: ONNX Runtime cannot load the model (${(err as Error).message.split('\n')[0]})`);
   }

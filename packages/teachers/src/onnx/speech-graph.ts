@@ -1,4 +1,4 @@
-import { decodeModel, int64ToNumber, locateHiddenStates, OnnxGraphError } from '@speechkd/onnx-graph';
+import { decodeModel, int64ToNumber, locateHiddenStates, OnnxGraphError, readExternalData } from '@speechkd/onnx-graph';
 import { TeacherLoadError } from '../errors.js';
 import type { ConvLayerSpec } from './wav2vec2-config.js';
 
@@ -13,6 +13,8 @@ export interface SpeechGraphInfo {
   float16Input: boolean;
   /** Feature-encoder convolutions read from the graph's Conv nodes (`feature_extractor`/`conv_layers` scopes). */
   convLayers: ConvLayerSpec[];
+  /** External weight files the graph points to, read from beside `modelFile` (empty without one, or for ordinary models). */
+  externalData: Array<{ path: string; data: Uint8Array }>;
 }
 
 type GraphProto = NonNullable<ReturnType<typeof decodeModel>['graph']>;
@@ -26,13 +28,16 @@ function attrInts(node: NodeProto, name: string): number[] {
 /**
  * Analyses a wav2vec 2.0 / HuBERT ONNX graph (any transformers.js variant: fp32, fp16, q8, ...): the
  * hidden-state tensors found by structure (`locateHiddenStates`), the logits output and the conv
- * feature encoder (plain or quantized Conv).
+ * feature encoder (plain or quantized Conv). With `modelFile`, also reads the external weight files
+ * beside it that the graph refers to.
  */
-export function analyseSpeechGraph(bytes: Uint8Array, where: string): SpeechGraphInfo {
+export function analyseSpeechGraph(bytes: Uint8Array, where: string, modelFile?: string): SpeechGraphInfo {
   const graph = decodeModel(bytes, where).graph!;
   let hiddenTensors: string[];
+  let externalData: SpeechGraphInfo['externalData'] = [];
   try {
     hiddenTensors = locateHiddenStates(graph, where).tensors;
+    if (modelFile) externalData = readExternalData(graph, modelFile);
   } catch (err) {
     if (err instanceof OnnxGraphError) throw new TeacherLoadError(err.message);
     throw err;
@@ -50,5 +55,6 @@ export function analyseSpeechGraph(bytes: Uint8Array, where: string): SpeechGrap
     inputNames: inputs.map((i) => i.name ?? ''),
     float16Input: inputs[0]?.type?.tensorType?.elemType === 10,
     convLayers,
+    externalData,
   };
 }
