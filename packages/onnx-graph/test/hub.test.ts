@@ -100,6 +100,15 @@ describe('downloadHubFiles against a local hub mirror', () => {
     expect(fs.readFileSync(path.join(retried.dir, MODEL)).equals(fs.readFileSync(path.join(SRC, MODEL)))).toBe(true);
   });
 
+  it('two downloads of one model at once: one fetches each file, the other waits and reuses it', async () => {
+    const cache = freshCache();
+    const [a, b] = await Promise.all([0, 1].map(() => downloadHubFiles(REPO, { files: Q8, env: env(cache), retryDelayMs: 20 })));
+    expect(a.dir).toBe(b.dir);
+    expect(mirror.requests.filter((r) => r.path.includes('/cdn/') && r.method === 'GET' && !r.range)).toHaveLength(1);
+    expect([...a.files, ...b.files].filter((f) => f.downloaded)).toHaveLength(3);
+    expect(fs.readFileSync(path.join(a.dir, MODEL)).equals(fs.readFileSync(path.join(SRC, MODEL)))).toBe(true);
+  });
+
   it('refuses a file whose sha256 differs from the one the hub states, and keeps nothing of it', async () => {
     const cache = freshCache();
     mirror.faults.wrongSha256.add(MODEL);

@@ -3,6 +3,7 @@ import type { Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HubApiError, downloadFile, downloadFileToCacheDir, modelInfo, pathsInfo } from '@huggingface/hub';
+import lockfile from 'proper-lockfile';
 import type { PathInfo } from '@huggingface/hub';
 import { HubError, cachedCommit, hubEnv, isCommitHash, isHubId, repoCacheFolder, snapshotFolder, snapshotHas } from './hub-env.js';
 import type { HubEnv } from './hub-env.js';
@@ -32,7 +33,7 @@ export interface HubDownloadOptions {
   onNotice?: (line: string) => void;
   /** Automatic resumes of one file after a dropped connection (default 3). */
   retries?: number;
-  /** Delay before a resume, ms (default 1000). */
+  /** Delay before a resume, and between looks at a blob another process is downloading, ms (default 1000). */
   retryDelayMs?: number;
   /** fetch to use (default the global one). */
   fetch?: typeof fetch;
@@ -213,8 +214,22 @@ export async function downloadHubFiles(repo: string, opts: HubDownloadOptions): 
       const blob = path.join(folder, 'blobs', r.etag);
       fs.mkdirSync(path.dirname(blob), { recursive: true });
       if (!fs.existsSync(blob) || fs.statSync(blob).size !== r.size) {
-        await fetchBlob(repo, commit, r, blob, opts, env);
-        downloaded = true;
+        // One downloader per blob across processes (cluster shards that start together); the others wait and reuse it.
+        const lock = path.join(env.cacheDir, '.locks', path.basename(folder), `${r.etag}.speechkd.lock`);
+        fs.mkdirSync(path.dirname(lock), { recursive: true });
+        const delay = opts.retryDelayMs ?? 1000;
+        const release = await lockfile.lock(blob, {
+          realpath: false, lockfilePath: lock, stale: 30_000, update: 10_000,
+          retries: { retries: Math.ceil(3_600_000 / Math.max(delay, 10)), factor: 1, minTimeout: delay, maxTimeout: delay },
+        });
+        try {
+          if (!fs.existsSync(blob) || fs.statSync(blob).size !== r.size) {
+            await fetchBlob(repo, commit, r, blob, opts, env);
+            downloaded = true;
+          }
+        } finally {
+          await release();
+        }
       }
       try {
         await downloadFileToCacheDir({ repo, path: f, revision: commit, cacheDir: env.cacheDir, hubUrl: env.endpoint, fetch: opts.fetch, ...credentials });
