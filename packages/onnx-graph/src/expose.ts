@@ -1,5 +1,6 @@
 import type { onnx as OnnxNs } from 'onnx-proto';
-import { decodeModel, encodeModel, ElemType, onnx, OnnxGraphError } from './proto.js';
+import { appendGraphOutputs } from './append-outputs.js';
+import { decodeModel, ElemType, OnnxGraphError } from './proto.js';
 import { GraphIndex } from './graph-index.js';
 import { locateHiddenStates } from './hidden-states.js';
 import { DEFAULT_LAYER_SCOPE, findLayerOutputs } from './layer-outputs.js';
@@ -97,17 +98,14 @@ export function exposeIntermediateOutputs(modelBytes: Uint8Array, options: Expos
   const types = typeTable(graph);
   const index = new GraphIndex(graph);
   const existing = new Set((graph.output ?? []).map((o) => o.name));
-  const added: string[] = [];
-  const outputs = [...(graph.output ?? [])];
+  const added: OnnxNs.IValueInfoProto[] = [];
   for (const name of wanted) {
     if (existing.has(name)) continue;
     // Without value_info the element type is inferred through the graph (float16 in fp16 exports).
     const type = types.get(name) ?? { tensorType: { elemType: index.elemType(name) ?? options.defaultElemType ?? ElemType.FLOAT } };
-    outputs.push(onnx.ValueInfoProto.create({ name, type }));
-    added.push(name);
+    added.push({ name, type });
   }
-  graph.output = outputs;
-  return { model: encodeModel(model), exposed: wanted, added, layerOutputs };
+  return { model: appendGraphOutputs(modelBytes, added), exposed: wanted, added: added.map((a) => a.name!), layerOutputs };
 }
 
 /** Lists every node output name with its producing op, in node order (for choosing `names`/`match`). */

@@ -1,5 +1,6 @@
 export { onnx, OnnxGraphError, ElemType, decodeModel, encodeModel, int64ToNumber } from './proto.js';
 export { exposeIntermediateOutputs, listNodeOutputs, listLayerOutputs } from './expose.js';
+export { appendGraphOutputs } from './append-outputs.js';
 export type { ExposeOptions, ExposeResult } from './expose.js';
 export { GraphIndex, FLOAT_ELEM_TYPES, elemTypeName } from './graph-index.js';
 export { findLayerOutputs, findEncoderInput, scanLayerScopes, DEFAULT_LAYER_SCOPE } from './layer-outputs.js';

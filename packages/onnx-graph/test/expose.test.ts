@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { buildTinyBert, decodeModel, exposeIntermediateOutputs, listLayerOutputs, OnnxGraphError } from '../src/index.js';
+import { appendGraphOutputs, buildTinyBert, decodeModel, encodeModel, exposeIntermediateOutputs, listLayerOutputs, onnx, OnnxGraphError } from '../src/index.js';
 import { main } from '../src/cli.js';
 
 const i64 = (rows: number[][]): ort.Tensor =>
@@ -78,5 +78,19 @@ describe('speechkd-onnx-expose CLI', () => {
     expect(session.outputNames).toHaveLength(3);
     expect(await main([file, '--bogus'], () => {})).toBe(2);
     expect(await main([join(dir, 'missing.onnx')], () => {})).toBe(1);
+  });
+});
+
+describe('appendGraphOutputs (byte-level, no re-encode)', () => {
+  it('gives the model a decode/encode round trip would give, with the outputs appended', () => {
+    const { bytes } = buildTinyBert({ numLayers: 2 });
+    const extra = [{ name: '/encoder/layer.0/attention/Softmax_output_0', type: { tensorType: { elemType: 1 } } }];
+    const model = decodeModel(bytes);
+    model.graph!.output!.push(onnx.ValueInfoProto.create(extra[0]));
+    const viaEncode = Buffer.from(encodeModel(model));
+    const viaSplice = Buffer.from(encodeModel(decodeModel(appendGraphOutputs(bytes, extra))));
+    expect(viaSplice.equals(viaEncode)).toBe(true);
+    expect(decodeModel(appendGraphOutputs(bytes, extra)).graph!.output!.map((o) => o.name)).toEqual(['last_hidden_state', extra[0].name]);
+    expect(() => appendGraphOutputs(new Uint8Array([0x08, 0x07]), extra)).toThrow(/the model has no graph/);
   });
 });
