@@ -39,3 +39,6 @@ export { parseLayerList } from './cli/layers.js';
 export { loadAudioAt } from './cli/load-audio.js';
 export { padCachedBatch } from './cache/pad-batch.js';
 export type { PaddedBatch } from './cache/pad-batch.js';
+export { parseTeacherSpec, loadSpeechTeacherFlag, loadTextTeacherFlag } from './cli/load-teachers.js';
+export type { TeacherSpec, TeacherLoadOptions } from './cli/load-teachers.js';
+export { downloadProgress } from './cli/progress.js';

@@ -65,6 +65,9 @@ function describeFailure(err: unknown, repo: string, revision: string, endpoint:
   return new HubError(`${repo}: ${(err as Error).message}`);
 }
 
+/** The local disk, not the network, failed: retrying will not help. */
+class WriteFailure extends HubError {}
+
 /** A fetch failure below HTTP (DNS, refused, reset): the hub could not be reached at all. */
 function unreachable(err: unknown): boolean {
   return err instanceof TypeError && /fetch failed/i.test(err.message);
@@ -112,6 +115,8 @@ async function fetchBlob(repo: string, commit: string, file: RemoteFile, blob: s
         if (!remote) throw new HubError(`${repo}@${commit}: ${file.path} is not in the repository`);
         if (remote.size !== file.size) throw new HubError(`${repo}: ${file.path} is ${remote.size} bytes at ${env.endpoint} but the file list says ${file.size}`);
         const out = fs.createWriteStream(incomplete, { flags: have > 0 ? 'a' : 'w' });
+        let writeError: Error | undefined;
+        out.on('error', (e) => (writeError = e));
         const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
         let bytes = have;
         try {
@@ -125,6 +130,7 @@ async function fetchBlob(repo: string, commit: string, file: RemoteFile, blob: s
           out.end();
           await closed;
         }
+        if (writeError) throw new WriteFailure(`cannot write ${incomplete} (${writeError.message})`);
         if (bytes > file.size) {
           fs.rmSync(incomplete); // a server that ignores Range resends from byte 0: start over
           throw new HubError(`${file.path}: the server sent more than the ${file.size} bytes expected`);
@@ -133,7 +139,7 @@ async function fetchBlob(repo: string, commit: string, file: RemoteFile, blob: s
       }
       break;
     } catch (err) {
-      if (err instanceof HubApiError || attempt >= retries) {
+      if (err instanceof HubApiError || err instanceof WriteFailure || attempt >= retries) {
         const got = fs.existsSync(incomplete) ? fs.statSync(incomplete).size : 0;
         const e = describeFailure(err, repo, commit, env.endpoint);
         e.message += `; ${got} of ${file.size} bytes of ${file.path} are kept in ${incomplete}: rerun to resume`;

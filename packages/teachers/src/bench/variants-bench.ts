@@ -3,7 +3,9 @@
 // by datasets/fixtures/scripts/export-hf-fixtures.py, the teacher's load and run time against raw onnxruntime on
 // the same file (logits only, the unmodified graph), both on `--threads` intra-op threads, and each variant's
 // deviation from fp32 (and fp32's from PyTorch). Speech: test-other fixture utterances; text: their transcripts.
-// Usage: node dist/bench/variants-bench.js --root /tmp/hf-full [--models a,b] [--utterances 4] [--threads 1] [--json FILE]
+// Load times are the median of --load-repeats loads of each (page cache and other jobs make
+// single loads vary several-fold on a shared machine).
+// Usage: node dist/bench/variants-bench.js --root /tmp/hf-full [--models a,b] [--utterances 4] [--threads 1] [--load-repeats 3] [--json FILE]
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,12 +22,17 @@ import { loadOnnxSpeechTeacher } from '../onnx/onnx-speech-teacher.js';
 import { zeroMeanUnitVariance } from '../onnx/wav2vec2-config.js';
 
 const { values: args } = parseArgs({
-  options: { root: { type: 'string' }, models: { type: 'string' }, utterances: { type: 'string' }, threads: { type: 'string' }, json: { type: 'string' } },
+  options: {
+    root: { type: 'string' }, models: { type: 'string' }, utterances: { type: 'string' }, threads: { type: 'string' }, json: { type: 'string' },
+    'load-repeats': { type: 'string' },
+  },
   strict: true,
 });
 const root = args.root ?? HF_EXPORTS_ROOT;
 const threads = Number(args.threads ?? 1);
 const nUtts = Number(args.utterances ?? 4);
+const loadRepeats = Number(args['load-repeats'] ?? 3);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 await initBackend({ log: null });
 const now = (): number => performance.now() / 1000;
 
@@ -70,17 +77,29 @@ for (const repo of repos) {
   let fp32: Float32Array[] | undefined;
   for (const { dtype, file } of listModelVariants(dir)) {
     const opts = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const };
-    const [raw, rawLoad] = await timed(() => ort.InferenceSession.create(path.join(dir, file), opts)); // reads the file, as the teacher does
+    const rawLoads: number[] = [];
+    const teacherLoads: number[] = [];
+    const loadRaw = async (): Promise<ort.InferenceSession> => {
+      const [s, t] = await timed(() => ort.InferenceSession.create(path.join(dir, file), opts)); // reads the file, as the teacher does
+      rawLoads.push(t);
+      return s;
+    };
+    for (let i = 1; i < loadRepeats; i++) await (await loadRaw()).release();
+    const raw = await loadRaw();
     const bytes = new Uint8Array(fs.readFileSync(path.join(dir, file)));
     let rawRun = 0;
     let teacherRun = 0;
-    let teacherLoad = 0;
     let outs: Float32Array[] = [];
     let audioSeconds = 0;
     if (!text) {
       const float16 = analyseSpeechGraph(bytes, file).float16Input;
-      const [teacher, tl] = await timed(() => loadOnnxSpeechTeacher(dir, { modelDtype: dtype as ModelDtype, threads }));
-      teacherLoad = tl;
+      const load = async () => {
+        const [t, tl] = await timed(() => loadOnnxSpeechTeacher(dir, { modelDtype: dtype as ModelDtype, threads }));
+        teacherLoads.push(tl);
+        return t;
+      };
+      for (let i = 1; i < loadRepeats; i++) await (await load()).dispose();
+      const teacher = await load();
       const audio = await Promise.all(utts.map((u) => loadAudioAt(u.audio, 16000)));
       audioSeconds = audio.reduce((s, a) => s + a.length / 16000, 0);
       const feed = (x: Float32Array) => ({ input_values: float16 ? new ort.Tensor('float16', float32ToFloat16(x), [1, x.length]) : new ort.Tensor('float32', x, [1, x.length]) });
@@ -100,8 +119,13 @@ for (const repo of repos) {
       await teacher.dispose();
     } else {
       const sentences = utts.map((u) => u.text.toLowerCase());
-      const [teacher, tl] = await timed(() => loadOnnxTextTeacher(dir, { modelDtype: dtype as ModelDtype, threads, maxTokens: 512 }));
-      teacherLoad = tl;
+      const load = async () => {
+        const [t, tl] = await timed(() => loadOnnxTextTeacher(dir, { modelDtype: dtype as ModelDtype, threads, maxTokens: 512 }));
+        teacherLoads.push(tl);
+        return t;
+      };
+      for (let i = 1; i < loadRepeats; i++) await (await load()).dispose();
+      const teacher = await load();
       const tok = await loadTokenizer(dir);
       const b = tok.encodeBatch(sentences, { maxLength: 512 });
       const i64 = (a: Int32Array) => new ort.Tensor('int64', BigInt64Array.from(a, (v) => BigInt(v)), [b.batch, b.tokens]);
@@ -123,6 +147,7 @@ for (const repo of repos) {
       await teacher.dispose();
     }
     await raw.release();
+    const [rawLoad, teacherLoad] = [median(rawLoads), median(teacherLoads)];
     const row: Row = {
       model: repo, dtype, file, mib: bytes.length / 2 ** 20, rawLoad, teacherLoad, rawRun, teacherRun, ratio: teacherRun / rawRun,
       ...(audioSeconds ? { realtime: audioSeconds / teacherRun } : {}),
