@@ -36,7 +36,7 @@ describe('main job (micro preset)', () => {
     // The students learn from the teacher bundle the report evaluates, not from best/ (an early checkpoint
     // of a young run can be best by dev score and output nothing).
     const cache = JSON.parse(fs.readFileSync(path.join(result.paths.cache, 'cache.json'), 'utf8')) as { speech: { name: string } };
-    expect(cache.speech.name).toMatch(/teacher-finetune[\\/]final\)$/);
+    expect(cache.speech.name).toMatch(/teacher-finetune[\\/]final, onnxruntime\)$/); // through the exported graph (engine onnx)
     expect(result.paths.speechTeacher).toBe(result.paths.teacherFinetune);
     expect(log.filter((l) => l.includes('worker process started')).length).toBe(9); // every stage but synth, synth-teacher and evaluate runs in a worker
     // cores 4 / jobs 2: every training (the distilled ones rebuild their objective on the helper thread) runs on two workers.
