@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '@speechkd/safe-io';
 import type { PipelineConfig } from './pipeline-config.js';
 import type { SystemResult } from './evaluate-systems.js';
 import { withLm } from './evaluate-systems.js';
@@ -138,12 +139,6 @@ export const fmtPct = (r: number | null): string => (r === null ? 'n/a' : `${(10
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
-
 /** Relative WER change of the distilled student against the CTC-only one on a set (default the synthetic test set; negative = better). */
 export function relativeWerChange(systems: readonly SystemResult[], set = 'synthetic test', key = 'student-kd'): number | null {
   const werOn = (k: string) => systems.find((s) => s.key === k)?.results.find((r) => r.set === set)?.wer;
@@ -253,8 +248,8 @@ ${curveTable ? `<h2>${esc(curveTitle)}</h2>${htmlTable(curveTable)}` : ''}
 `;
   const summary = { name: cfg.name, comparison, config: cfg, systems, studentTeacherParamRatio: ratio, relativeWerChangeDistilledVsCtc: rel, kdPairs: ctx.kdPairs, corpus: ctx.corpus, teacherData: ctx.teacherData ?? null, transferData: ctx.transferData ?? null, devCurves: curves };
   const files = { markdown: path.join(runDir, 'report.md'), html: path.join(runDir, 'report.html'), summary: path.join(runDir, 'summary.json') };
-  writeAtomic(files.markdown, md);
-  writeAtomic(files.html, html);
-  writeAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileAtomic(files.markdown, md);
+  writeFileAtomic(files.html, html);
+  writeFileAtomic(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
   return files;
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeJsonAtomic } from '@speechkd/safe-io';
 
 /** Result record of a finished pipeline stage, stored as `<runDir>/stages/<name>.json`. */
 export interface StageRecord<T> {
@@ -21,12 +22,7 @@ function stageFile(runDir: string, name: string): string {
 }
 
 /** Writes JSON atomically: temp file then rename, so a crash never leaves a half-written file. */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  fs.renameSync(tmp, file);
-}
+export { writeJsonAtomic };
 
 /** Reads a finished stage's record, or undefined when the stage has not finished. */
 export function readStage<T>(runDir: string, name: string): StageRecord<T> | undefined {

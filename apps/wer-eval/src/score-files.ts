@@ -32,13 +32,6 @@ export function scoreFiles(options: ScoreFilesOptions): CorpusScore {
   return score;
 }
 
-/** Writes a file atomically (temp file then rename). */
-export function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
-
 const pct = (x: number | null): string => (x === null ? 'n/a' : (100 * x).toFixed(2));
 
 /** Kaldi `compute-wer`-style text summary (%WER line, %SER line, plus CER). */

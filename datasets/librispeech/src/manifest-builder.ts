@@ -2,6 +2,7 @@ import { readAudioInfo } from '@speechkd/audio-features';
 import type { ManifestEntry } from './manifest.js';
 import { ProblemLog, readLibriSpeechSubset } from './reader.js';
 import type { ReadSubsetOptions } from './reader.js';
+import type { ConventionBreak } from './convention.js';
 import type { LibriSpeechProblem, ProblemKind } from './errors.js';
 
 /** Options of `buildManifest`. */
@@ -20,6 +21,8 @@ export interface BuiltManifest {
   skipped: Record<ProblemKind, number>;
   /** Every problem found. */
   problems: LibriSpeechProblem[];
+  /** Transcripts that break the LibriSpeech convention (see `describeConventionBreaks`). */
+  conventionBreaks: ConventionBreak[];
 }
 
 /**
@@ -55,5 +58,5 @@ export async function buildManifest(root: string, subset: string, options: Build
   });
   const skipped = { ...contents.skipped };
   skipped['unreadable-audio'] += log.skipped['unreadable-audio'];
-  return { entries, skipped, problems: [...contents.problems, ...log.problems] };
+  return { entries, skipped, problems: [...contents.problems, ...log.problems], conventionBreaks: contents.conventionBreaks };
 }

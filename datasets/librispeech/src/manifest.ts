@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '@speechkd/safe-io';
 
 /** One utterance of a corpus manifest (one JSON object per line of a `.jsonl` file). */
 export interface ManifestEntry {
@@ -73,9 +74,6 @@ export function formatManifest(entries: readonly ManifestEntry[]): string {
 /** Writes a manifest atomically (temp file then rename); audio paths are stored relative to the file. */
 export function writeManifest(file: string, entries: readonly ManifestEntry[]): void {
   const dir = path.dirname(path.resolve(file));
-  fs.mkdirSync(dir, { recursive: true });
   const rel = entries.map((e) => ({ ...e, audio: path.isAbsolute(e.audio) ? path.relative(dir, e.audio) : e.audio }));
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, formatManifest(rel));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, formatManifest(rel));
 }

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { followsLibriSpeechConvention } from './convention.js';
+import type { ConventionBreak } from './convention.js';
 import { LibriSpeechError, LibriSpeechInputError } from './errors.js';
 import type { LibriSpeechProblem, ProblemKind } from './errors.js';
 
@@ -39,6 +41,8 @@ export interface SubsetContents {
   skipped: Record<ProblemKind, number>;
   /** Every problem found, in discovery order. */
   problems: LibriSpeechProblem[];
+  /** Usable utterances whose transcript breaks the convention (upper case A-Z plus apostrophe); see `describeConventionBreaks`. */
+  conventionBreaks: ConventionBreak[];
 }
 
 const UTT_ID = /^(\d+)-(\d+)-(\d+)$/;
@@ -100,6 +104,7 @@ export function readLibriSpeechSubset(root: string, subset: string, options: Rea
   const log = new ProblemLog(options.onProblem ?? 'error');
   const exts = (options.audioExtensions ?? ['flac', 'wav']).map((e) => e.replace(/^\./, '').toLowerCase());
   const utterances: LibriSpeechUtterance[] = [];
+  const conventionBreaks: ConventionBreak[] = [];
   const seen = new Map<string, string>();
   for (const speaker of subdirs(dir)) {
     for (const chapter of subdirs(path.join(dir, speaker))) {
@@ -153,6 +158,7 @@ export function readLibriSpeechSubset(root: string, subset: string, options: Rea
             continue;
           }
           used.add(id);
+          if (!followsLibriSpeechConvention(words)) conventionBreaks.push({ id, file: transFile, line: i + 1, text: words });
           utterances.push({ id, speaker, chapter, text: words, audio: audioPath, transcriptFile: transFile, line: i + 1 });
         }
       }
@@ -163,5 +169,5 @@ export function readLibriSpeechSubset(root: string, subset: string, options: Rea
       }
     }
   }
-  return { dir, utterances, skipped: log.skipped, problems: log.problems };
+  return { dir, utterances, skipped: log.skipped, problems: log.problems, conventionBreaks };
 }

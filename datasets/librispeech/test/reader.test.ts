@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
 import { describe, expect, it } from 'vitest';
-import { LibriSpeechError, LibriSpeechInputError, buildManifest, readLibriSpeechSubset, readManifest, writeManifest } from '../src/index.js';
+import { LibriSpeechError, LibriSpeechInputError, buildManifest, describeConventionBreaks, readLibriSpeechSubset, readManifest, writeManifest } from '../src/index.js';
 
 /** Copies one fixture subset into a temp LibriSpeech root so a test can damage it. */
 function copySubset(subset: string): string {
@@ -22,6 +22,23 @@ describe('readLibriSpeechSubset', () => {
     expect(clean.utterances.map((u) => u.id)).toEqual(['61-70968-0002', '1089-134686-0000', '1089-134686-0001', '1089-134686-0002']);
     expect(clean.utterances[3].text).toBe('AFTER EARLY NIGHTFALL THE YELLOW LAMPS WOULD LIGHT UP HERE AND THERE THE SQUALID QUARTER OF THE BROTHELS');
     expect(clean.utterances[3].audio.endsWith('.wav')).toBe(true);
+  });
+
+  it('says when transcripts break the corpus convention (upper case A-Z plus apostrophe); the real sample follows it', () => {
+    for (const subset of ['dev-clean', 'test-clean', 'test-other']) expect(readLibriSpeechSubset(LIBRISPEECH_SAMPLE_ROOT, subset).conventionBreaks).toEqual([]);
+    const root = copySubset('test-clean');
+    const trans = path.join(root, 'LibriSpeech', 'test-clean', '1089', '134686', '1089-134686.trans.txt');
+    const lines = fs.readFileSync(trans, 'utf8').trim().split('\n');
+    lines[1] = lines[1].replace(/ .*/, ' he hoped there would be stew for dinner');
+    lines[2] = lines[2].replace(/ .*/, ' STUFF IT INTO YOU, 2 TIMES');
+    fs.writeFileSync(trans, `${lines.join('\n')}\n`);
+    const r = readLibriSpeechSubset(root, 'test-clean');
+    expect(r.utterances).toHaveLength(4);
+    expect(r.conventionBreaks.map((b) => [b.id, b.line])).toEqual([['1089-134686-0001', 2], ['1089-134686-0002', 3]]);
+    expect(describeConventionBreaks(r.conventionBreaks, r.utterances.length)).toBe(
+      `2 of 4 transcripts break the LibriSpeech convention (upper case A-Z plus apostrophe), first ${trans}:2 "he hoped there would be stew for dinner"; score them with --normalize librispeech, or fix the transcripts`,
+    );
+    expect(describeConventionBreaks([], 4)).toBeUndefined();
   });
 
   it('accepts the parent of the LibriSpeech folder as root; unknown subsets list what exists', () => {

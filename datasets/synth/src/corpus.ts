@@ -4,16 +4,16 @@ import path from 'node:path';
 import { readAudioInfo } from '@speechkd/audio-features';
 import type { ManifestEntry } from '@speechkd/librispeech';
 import { writeManifest } from '@speechkd/librispeech';
+import { prepareOutputDir, removeStaleTemps, writeFileAtomic } from '@speechkd/safe-io';
 import type { AugmentOptions } from './augment.js';
-import { ConfigMismatchError, OutputNotWritableError, SynthOptionError } from './errors.js';
+import { ConfigMismatchError, SynthOptionError } from './errors.js';
 import type { Executor } from './executor.js';
 import { inProcessExecutor, workerExecutor } from './executor.js';
-import { audioPath, CORPUS_DIR, manifestPath, removeStaleTemps, writeTranscripts } from './layout.js';
+import { audioPath, CORPUS_DIR, manifestPath, writeTranscripts } from './layout.js';
 import type { CorpusPlan, PlannedUtterance } from './plan.js';
 import { buildPlan } from './plan.js';
 import type { PresetConfig, SubsetName } from './presets.js';
 import { getPreset, SUBSETS } from './presets.js';
-import { writeFileAtomic } from './render.js';
 import { formatSpeakersTxt } from './speakers.js';
 
 /** Options of synthesizeCorpus. */
@@ -102,29 +102,9 @@ function checkOptions(o: SynthesizeOptions): { preset: PresetConfig; seed: numbe
   return { preset, seed, augment };
 }
 
-/** mkdir -p one level at a time (Node 20's recursive mkdirSync spins forever under /proc). */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) {
-    missing.unshift(d);
-    if (path.dirname(d) === d) break;
-  }
-  for (const d of missing) fs.mkdirSync(d);
-}
-
-/** Creates the corpus folder and proves it is writable; names the folder and the OS error otherwise. */
+/** Creates the corpus folder and proves it is writable (`OutputPathError` naming it and the cause otherwise). */
 function prepareRoot(out: string): string {
-  const root = path.resolve(out, CORPUS_DIR);
-  try {
-    makeDirs(root);
-    const probe = path.join(root, `.write-test-${process.pid}`);
-    fs.writeFileSync(probe, '');
-    fs.rmSync(probe);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new OutputNotWritableError(`cannot write the corpus to "${root}" (${code}): choose a writable --out folder`);
-  }
-  return root;
+  return prepareOutputDir(path.resolve(out, CORPUS_DIR), { flag: '--out' });
 }
 
 /** Records the settings of a corpus folder, or refuses to resume one made with other settings. */

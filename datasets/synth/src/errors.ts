@@ -8,11 +8,6 @@ export class UnknownPresetError extends SynthError {
   override name = 'UnknownPresetError';
 }
 
-/** The output folder cannot be created or written. */
-export class OutputNotWritableError extends SynthError {
-  override name = 'OutputNotWritableError';
-}
-
 /** An existing output folder was generated with other settings (seed, preset), so it cannot be resumed. */
 export class ConfigMismatchError extends SynthError {
   override name = 'ConfigMismatchError';

@@ -21,5 +21,5 @@ export type { Executor } from './executor.js';
 export { CORPUS_DIR, audioPath, transPath, manifestPath } from './layout.js';
 export { mulberry32, deriveSeed } from '@speechkd/random';
 export {
-  SynthError, UnknownPresetError, OutputNotWritableError, ConfigMismatchError, EngineError, CorpusTextError, SynthOptionError,
+  SynthError, UnknownPresetError, ConfigMismatchError, EngineError, CorpusTextError, SynthOptionError,
 } from './errors.js';

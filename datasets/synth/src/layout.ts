@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ManifestEntry } from '@speechkd/librispeech';
+import { writeFileAtomic } from '@speechkd/safe-io';
 import type { PlannedUtterance } from './plan.js';
 import type { SubsetName } from './presets.js';
-import { writeFileAtomic } from './render.js';
 
 /** Name of the corpus folder created under the output directory. */
 export const CORPUS_DIR = 'SynthLibri';
@@ -33,17 +32,4 @@ export function writeTranscripts(root: string, entries: readonly (ManifestEntry 
     lines.push(`${e.id} ${e.text}`);
   }
   for (const [file, lines] of chapters) writeFileAtomic(file, lines.sort().join('\n') + '\n');
-}
-
-/** Deletes `*.tmp-*` files a killed run left behind (files are written to a temp name, then renamed). */
-export function removeStaleTemps(dir: string): number {
-  let removed = 0;
-  if (!fs.existsSync(dir)) return 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && /\.tmp-\d+(-\d+)?$/.test(entry.name)) {
-      fs.rmSync(path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name), { force: true });
-      removed++;
-    }
-  }
-  return removed;
 }

@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { threadId } from 'node:worker_threads';
+import { writeFileAtomic } from '@speechkd/safe-io';
 import { applyAugment } from './augment.js';
 import { synthesize } from './engines/index.js';
 import type { PlannedUtterance } from './plan.js';
@@ -28,14 +26,6 @@ export async function renderUtterance(utt: PlannedUtterance): Promise<RenderedUt
   if (utt.augment) samples = applyAugment(samples, utt.augment);
   const pcm = floatToInt16(samples);
   return { pcm, duration: pcm.length / SAMPLE_RATE };
-}
-
-/** Writes bytes atomically: a `.tmp-<pid>` file in the same folder, then rename (never a partial file). */
-export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${threadId}`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, file);
 }
 
 /** Renders one utterance and writes it as a 16 kHz 16-bit mono WAV file atomically; returns its duration. */

@@ -3,6 +3,8 @@ import type { FileHandle } from 'node:fs/promises';
 import type { AudioFormat } from './decoded-audio.js';
 import { sniffAudioFormat } from './decode.js';
 import { decodeAudioFile } from './decode-file.js';
+import { checkAudioHeader } from './audio-limits.js';
+import type { AudioLimits } from './audio-limits.js';
 import { AudioDecodeError } from './errors.js';
 import { id3v2Length, parseFlacStreamInfo } from './flac-header.js';
 
@@ -22,9 +24,10 @@ const HEAD_BYTES = 4096;
 
 /**
  * Reads only the header of a WAV (fmt/data chunk headers) or FLAC (STREAMINFO) file. A FLAC stream
- * whose STREAMINFO gives no sample count is decoded as a fallback.
+ * whose STREAMINFO gives no sample count is decoded as a fallback. The sample rate, the duration and
+ * (WAV) the data size against the file size are checked (`limits`, default `AUDIO_LIMITS`).
  */
-export async function readAudioInfo(path: string): Promise<AudioInfo> {
+export async function readAudioInfo(path: string, limits: Partial<AudioLimits> = {}): Promise<AudioInfo> {
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -37,14 +40,15 @@ export async function readAudioInfo(path: string): Promise<AudioInfo> {
     const head = await readAt(fh, 0, HEAD_BYTES);
     const sniffed = sniffAudioFormat(head);
     if (!sniffed) throw new AudioDecodeError(path, 'unrecognized audio format; expected WAV (RIFF…WAVE) or FLAC (fLaC)');
-    if (sniffed.format === 'wav') return await wavInfo(fh, head, size, path);
+    if (sniffed.format === 'wav') return await wavInfo(fh, head, size, path, limits);
     let bytes = head;
     const off = id3v2Length(head);
     if (head.length < off + 42) bytes = await readAt(fh, 0, off + 42);
     const info = parseFlacStreamInfo(bytes, off);
     if (typeof info === 'string') throw new AudioDecodeError(path, info);
+    checkAudioHeader(path, info.sampleRate, info.totalSamples || undefined, limits);
     let numSamples = info.totalSamples;
-    if (numSamples === 0) numSamples = (await decodeAudioFile(path)).samples.length;
+    if (numSamples === 0) numSamples = (await decodeAudioFile(path, limits)).samples.length;
     return { format: 'flac', sampleRate: info.sampleRate, channels: info.channels, numSamples, duration: numSamples / info.sampleRate };
   } finally {
     await fh.close();
@@ -58,7 +62,7 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
 }
 
 /** Walks RIFF chunk headers with positioned reads until "fmt " and "data" are both seen. */
-async function wavInfo(fh: FileHandle, head: Uint8Array, size: number, path: string): Promise<AudioInfo> {
+async function wavInfo(fh: FileHandle, head: Uint8Array, size: number, path: string, limits: Partial<AudioLimits>): Promise<AudioInfo> {
   const big = head[3] === 0x58; // RIFX
   const rf64 = head[0] === 0x52 && head[1] === 0x46 && head[2] === 0x36;
   let pos = 12;
@@ -87,7 +91,9 @@ async function wavInfo(fh: FileHandle, head: Uint8Array, size: number, path: str
       if (!(channels > 0 && sampleRate > 0 && blockAlign > 0)) throw new AudioDecodeError(path, 'WAV data chunk before a valid fmt chunk');
       const available = size - pos - 8;
       const declared = rf64 && len === 0xffffffff && ds64DataSize >= 0 ? ds64DataSize : len;
-      const numSamples = Math.floor(Math.min(declared, available) / blockAlign);
+      if (declared > available) throw new AudioDecodeError(path, `truncated WAV: data chunk declares ${declared} bytes but only ${available} are present`);
+      const numSamples = Math.floor(declared / blockAlign);
+      checkAudioHeader(path, sampleRate, numSamples, limits);
       return { format: 'wav', sampleRate, channels, numSamples, duration: numSamples / sampleRate };
     }
     pos += 8 + len + (len & 1);

@@ -1,5 +1,6 @@
 import { CmvnStats } from './cmvn.js';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@speechkd/safe-io';
 import { decodeAudioFile } from './decode-file.js';
 import { CmvnError } from './errors.js';
 import type { FbankOptions } from './fbank-options.js';
@@ -35,9 +36,7 @@ export async function cmvnStatsForFiles(paths: readonly string[], options: CmvnF
 
 /** Writes CMVN statistics as JSON atomically (temp file, then rename). */
 export async function saveCmvnStats(stats: CmvnStats, path: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(stats.toJSON())}\n`);
-  await rename(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(stats.toJSON())}\n`);
 }
 
 /** Reads statistics written by `saveCmvnStats`; errors name the file. */

@@ -147,6 +147,32 @@ describe('bad audio input: typed AudioDecodeError naming the source', () => {
     await expect(decodeAudio(makeWav([[0, Number.NaN, 0.5]], 8000, '32f'), 'nan.wav')).rejects.toThrow(/nan\.wav: float WAV holds a non-finite sample \(NaN\)/);
     await expect(decodeAudio(makeWav([[Number.POSITIVE_INFINITY]], 8000, '64'), 'inf.wav')).rejects.toThrow(/Infinity/);
   });
+  it('absurd headers: sample rate outside 1-384 kHz, data beyond the file, duration over the limit (decode and readAudioInfo)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-header-'));
+    const oneHz = makeWav([new Array(4000).fill(0)], 16000, '16');
+    const v = new DataView(oneHz.buffer, oneHz.byteOffset);
+    v.setUint32(24, 1, true); // sample rate 1 Hz
+    v.setUint32(28, 2, true); // byte rate to match
+    writeFileSync(join(dir, 'one-hz.wav'), oneHz);
+    const rate = /one-hz\.wav: header declares a sample rate of 1 Hz, outside 1000-384000 Hz: a corrupt or mislabelled header/;
+    await expect(decodeAudioFile(join(dir, 'one-hz.wav'))).rejects.toThrow(rate);
+    await expect(readAudioInfo(join(dir, 'one-hz.wav'))).rejects.toThrow(rate);
+    const fast = makeWav([[1, 2, 3]], 16000, '16');
+    new DataView(fast.buffer, fast.byteOffset).setUint32(24, 400000, true);
+    await expect(decodeAudio(fast, 'fast.wav')).rejects.toThrow(/fast\.wav: header declares a sample rate of 400000 Hz/);
+    const long = makeWav([new Array(1600).fill(0)], 16000, '16');
+    writeFileSync(join(dir, 'long.wav'), long);
+    const limit = /long\.wav: header declares 0\.00 h of audio, more than the 0\.00 h limit; split the file, or raise maxDurationSeconds/;
+    await expect(decodeAudio(long, 'long.wav', { maxDurationSeconds: 0.05 })).rejects.toThrow(limit);
+    await expect(readAudioInfo(join(dir, 'long.wav'), { maxDurationSeconds: 0.05 })).rejects.toThrow(limit);
+    expect((await readAudioInfo(join(dir, 'long.wav'))).duration).toBe(0.1);
+    const flac = fixturePath('test-other/367-130732-0000.flac');
+    await expect(decodeAudioFile(flac, { maxDurationSeconds: 1 })).rejects.toThrow(/367-130732-0000\.flac: header declares .* h of audio, more than/);
+    await expect(readAudioInfo(flac, { maxSampleRate: 8000 })).rejects.toThrow(/sample rate of 16000 Hz, outside 1000-8000 Hz/);
+    const cut = makeWav([new Array(1000).fill(0)], 16000, '16');
+    writeFileSync(join(dir, 'cut.wav'), cut.subarray(0, 500));
+    await expect(readAudioInfo(join(dir, 'cut.wav'))).rejects.toThrow(/cut\.wav: truncated WAV: data chunk declares 2000 bytes but only 456 are present/);
+  });
   it('missing file and readAudioInfo on garbage', async () => {
     await expect(decodeAudioFile('/nonexistent/a.flac')).rejects.toThrow(/\/nonexistent\/a\.flac: cannot read file \(ENOENT\)/);
     const dir = mkdtempSync(join(tmpdir(), 'bad-audio-'));

@@ -1,3 +1,4 @@
+import type { AudioLimits } from './audio-limits.js';
 import type { AudioFormat, DecodedAudio } from './decoded-audio.js';
 import { AudioDecodeError } from './errors.js';
 import { decodeFlac } from './flac.js';
@@ -15,14 +16,15 @@ export function sniffAudioFormat(bytes: Uint8Array): { format: AudioFormat; offs
 
 /**
  * Decodes WAV or FLAC bytes (format sniffed from the content, not a file name) to mono samples in
- * [-1, 1) at the file's sample rate. `source` names the audio in error messages.
+ * [-1, 1) at the file's sample rate. `source` names the audio in error messages. The header's sample
+ * rate and duration are checked against `limits` (default `AUDIO_LIMITS`) before decoding.
  */
-export async function decodeAudio(bytes: Uint8Array, source = '<buffer>'): Promise<DecodedAudio> {
+export async function decodeAudio(bytes: Uint8Array, source = '<buffer>', limits: Partial<AudioLimits> = {}): Promise<DecodedAudio> {
   if (bytes.length === 0) throw new AudioDecodeError(source, 'empty input (zero bytes)');
   const sniffed = sniffAudioFormat(bytes);
   if (!sniffed) {
     const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new AudioDecodeError(source, `unrecognized audio format (first bytes ${head}); expected WAV (RIFF…WAVE) or FLAC (fLaC)`);
   }
-  return sniffed.format === 'wav' ? decodeWav(bytes, source) : decodeFlac(bytes, source, sniffed.offset);
+  return sniffed.format === 'wav' ? decodeWav(bytes, source, limits) : decodeFlac(bytes, source, sniffed.offset, limits);
 }

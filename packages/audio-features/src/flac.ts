@@ -2,6 +2,8 @@ import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { createMD5 } from 'hash-wasm';
 import type { DecodedAudio } from './decoded-audio.js';
 import { AudioDecodeError } from './errors.js';
+import { checkAudioHeader } from './audio-limits.js';
+import type { AudioLimits } from './audio-limits.js';
 import { parseFlacStreamInfo } from './flac-header.js';
 
 let decoder: FLACDecoder | undefined;
@@ -35,9 +37,10 @@ function withDecoder<T>(fn: (d: FLACDecoder) => Promise<T>): Promise<T> {
  * integer samples are recovered from the decoder's float output, then scaled by 2^(bits-1); the
  * STREAMINFO sample count and MD5 signature are checked so truncated or corrupt files fail.
  */
-export async function decodeFlac(bytes: Uint8Array, source: string, offset = 0): Promise<DecodedAudio> {
+export async function decodeFlac(bytes: Uint8Array, source: string, offset = 0, limits: Partial<AudioLimits> = {}): Promise<DecodedAudio> {
   const info = parseFlacStreamInfo(bytes, offset);
   if (typeof info === 'string') throw new AudioDecodeError(source, info);
+  checkAudioHeader(source, info.sampleRate, info.totalSamples || undefined, limits);
   if (info.bitsPerSample > 24) throw new AudioDecodeError(source, `unsupported FLAC bit depth ${info.bitsPerSample} (at most 24)`);
   if (info.totalSamples === 0 && bytes.length <= info.end) throw new AudioDecodeError(source, 'FLAC stream holds no samples (zero-length audio)');
   const decoded = await withDecoder((d) => d.decodeFile(offset === 0 ? bytes : bytes.subarray(offset)));

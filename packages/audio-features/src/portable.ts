@@ -7,6 +7,8 @@
 // Decoding: bytes → mono Float32Array in [-1, 1).
 export type { AudioFormat, DecodedAudio } from './decoded-audio.js';
 export { decodeAudio, sniffAudioFormat } from './decode.js';
+export { AUDIO_LIMITS, checkAudioHeader } from './audio-limits.js';
+export type { AudioLimits } from './audio-limits.js';
 
 // Typed errors (messages name the file or option and the problem).
 export { AudioDecodeError, AudioInputError, AugmentOptionError, CmvnError, FbankOptionError, ResampleError } from './errors.js';

@@ -1,4 +1,6 @@
 import wavefile from 'wavefile';
+import { checkAudioHeader } from './audio-limits.js';
+import type { AudioLimits } from './audio-limits.js';
 import type { DecodedAudio } from './decoded-audio.js';
 import { AudioDecodeError } from './errors.js';
 
@@ -30,7 +32,7 @@ function formatCode(fmt: WavFmt): number {
  * wavefile parses the container; little-endian PCM/float samples are converted here with one typed
  * pass because wavefile's generic `getSamples` runs ~20x slower.
  */
-export function decodeWav(bytes: Uint8Array, source: string): DecodedAudio {
+export function decodeWav(bytes: Uint8Array, source: string, limits: Partial<AudioLimits> = {}): DecodedAudio {
   const wav = new WaveFile();
   try {
     wav.fromBuffer(bytes);
@@ -64,6 +66,7 @@ export function decodeWav(bytes: Uint8Array, source: string): DecodedAudio {
   }
   const numFrames = Math.floor(data.samples.length / fmt.blockAlign);
   if (numFrames === 0) throw new AudioDecodeError(source, 'WAV data chunk holds no samples (zero-length audio)');
+  checkAudioHeader(source, fmt.sampleRate, numFrames, limits);
   const out = new Float32Array(numFrames);
   if (code === WAVE_FORMAT_ALAW || code === WAVE_FORMAT_MULAW || wav.container === 'RIFX') {
     // Companded or big-endian: let wavefile expand to plain integers/floats, then scale.

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runMain, SettingsCheck, writeFileAtomic } from '@speechkd/safe-io';
 import { exposeIntermediateOutputs, listLayerOutputs, listNodeOutputs } from './expose.js';
 import { OnnxGraphError } from './proto.js';
 
@@ -19,64 +20,71 @@ Rewrites an ONNX model so intermediate tensors become graph outputs.
   --list            print the layer outputs --layers would expose, and exit
   --list-all        print every node output (tensor, op, node), and exit`;
 
-/** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function main(argv: string[], log: (line: string) => void = console.log): Promise<number> {
-  let args;
+/** A regular expression from a flag, or a problem recorded when it does not compile. */
+function regex(s: SettingsCheck, flag: string, source: string | undefined): RegExp | undefined {
+  if (source === undefined) return undefined;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' }, layers: { type: 'boolean' }, 'hidden-states': { type: 'boolean' }, scope: { type: 'string' },
-        match: { type: 'string' }, name: { type: 'string', multiple: true }, list: { type: 'boolean' },
-        'list-all': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
+    return new RegExp(source);
   } catch (err) {
-    console.error(`speechkd-onnx-expose: ${(err as Error).message}\n${USAGE}`);
-    return 2;
+    s.add(flag, `not a valid regular expression (${(err as Error).message})`);
+    return undefined;
   }
-  const { values: v, positionals } = args;
+}
+
+async function expose(argv: string[], log: (line: string) => void): Promise<number> {
+  const { values: v, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' }, layers: { type: 'boolean' }, 'hidden-states': { type: 'boolean' }, scope: { type: 'string' },
+      match: { type: 'string' }, name: { type: 'string', multiple: true }, list: { type: 'boolean' },
+      'list-all': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (v.help) {
     log(USAGE);
     return 0;
   }
-  if (positionals.length !== 1) {
-    console.error(`speechkd-onnx-expose: expected exactly one MODEL.onnx, got ${positionals.length}\n${USAGE}`);
-    return 2;
+  // Every setting is checked before the model is read or anything is written.
+  const s = new SettingsCheck();
+  if (positionals.length !== 1) s.add('MODEL.onnx', `give exactly one model file (got ${positionals.length}${positionals.length ? `: ${positionals.join(' ')}` : ''})`);
+  const input = s.input('MODEL.onnx', positionals.length === 1 ? positionals[0] : undefined);
+  const scope = regex(s, '--scope', v.scope);
+  const match = regex(s, '--match', v.match);
+  const listing = v.list || v['list-all'];
+  s.check('--list-all', !(v.list && v['list-all']), 'give --list or --list-all, not both');
+  if (listing) {
+    for (const [flag, on] of [['--out', v.out !== undefined], ['--layers', v.layers], ['--hidden-states', v['hidden-states']], ['--match', v.match !== undefined], ['--name', Boolean(v.name?.length)]] as const) {
+      s.check(flag, !on, `writes a model; it has no effect with ${v.list ? '--list' : '--list-all'}`);
+    }
   }
-  const input = positionals[0];
-  try {
-    const bytes = new Uint8Array(await readFile(input).catch((err: Error) => {
-      throw new OnnxGraphError(`${input}: cannot read model (${err.message})`);
-    }));
-    const scope = v.scope ? new RegExp(v.scope) : undefined;
-    if (v['list-all']) {
-      for (const o of listNodeOutputs(bytes)) log(`${o.tensor}\t${o.opType}\t${o.node}`);
-      return 0;
-    }
-    if (v.list) {
-      for (const l of listLayerOutputs(bytes, scope)) log(`${l.layer}\t${l.tensor}`);
-      return 0;
-    }
-    const useLayers = v.layers || (!v.match && !v.name?.length && !v['hidden-states']);
-    const result = exposeIntermediateOutputs(bytes, {
-      layers: useLayers || v['hidden-states'] ? (scope ?? true) : false, hiddenStates: v['hidden-states'], match: v.match ? new RegExp(v.match) : undefined, names: v.name,
-    });
-    const out = v.out ?? input.replace(/(\.onnx)?$/, '.layers.onnx');
-    const tmp = `${out}.tmp-${process.pid}`;
-    await writeFile(tmp, result.model);
-    await rename(tmp, out);
-    log(`${out}: ${result.exposed.length} exposed outputs (${result.added.length} added)`);
-    for (const name of result.exposed) log(`  ${name}`);
+  const useLayers = v.layers || (!v.match && !v.name?.length && !v['hidden-states']);
+  s.check('--scope', v.scope === undefined || Boolean(useLayers || v['hidden-states'] || v.list), 'applies to --layers, --hidden-states or --list only');
+  const out = listing || !input ? undefined : s.outputFile('--out', v.out ?? input.replace(/(\.onnx)?$/, '.layers.onnx'));
+  s.done();
+  const bytes = new Uint8Array(await readFile(input!).catch((err: Error) => {
+    throw new OnnxGraphError(`${input}: cannot read model (${err.message})`);
+  }));
+  if (v['list-all']) {
+    for (const o of listNodeOutputs(bytes)) log(`${o.tensor}\t${o.opType}\t${o.node}`);
     return 0;
-  } catch (err) {
-    if (err instanceof OnnxGraphError || err instanceof SyntaxError) {
-      console.error(`speechkd-onnx-expose: ${err.message}`);
-      return 1;
-    }
-    throw err;
   }
+  if (v.list) {
+    for (const l of listLayerOutputs(bytes, scope)) log(`${l.layer}\t${l.tensor}`);
+    return 0;
+  }
+  const result = exposeIntermediateOutputs(bytes, {
+    layers: useLayers || v['hidden-states'] ? (scope ?? true) : false, hiddenStates: v['hidden-states'], match, names: v.name,
+  });
+  writeFileAtomic(out!, result.model, { flag: '--out' });
+  log(`${out}: ${result.exposed.length} exposed outputs (${result.added.length} added)`);
+  for (const name of result.exposed) log(`  ${name}`);
+  return 0;
+}
+
+/** Runs the CLI with `argv` (without node and script) under the speechkd error convention; returns the exit code. */
+export function main(argv: string[], log: (line: string) => void = console.log, write?: (text: string) => void): Promise<number> {
+  return runMain('speechkd-onnx-expose', (args) => expose(args, log), argv, { usage: USAGE, write });
 }
 
 const invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';

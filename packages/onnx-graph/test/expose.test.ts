@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,8 +77,15 @@ describe('speechkd-onnx-expose CLI', () => {
     expect(await main([file, '-o', join(dir, 'out.onnx')], () => {})).toBe(0);
     const session = await ort.InferenceSession.create(new Uint8Array(await readFile(join(dir, 'out.onnx'))));
     expect(session.outputNames).toHaveLength(3);
-    expect(await main([file, '--bogus'], () => {})).toBe(2);
-    expect(await main([join(dir, 'missing.onnx')], () => {})).toBe(1);
+    let err = '';
+    const quiet = (t: string): void => { err += t; };
+    expect(await main([file, '--bogus'], () => {}, quiet)).toBe(2);
+    expect(await main([join(dir, 'missing.onnx'), '--match', '(', '--list'], () => {}, quiet)).toBe(2);
+    expect(err).toMatch(/3 problems with the settings:\n {2}MODEL\.onnx: .*missing\.onnx: no such file\n {2}--match: not a valid regular expression/);
+    const garbage = join(dir, 'garbage.onnx');
+    await writeFile(garbage, new Uint8Array([1, 2, 3, 4, 5]));
+    expect(await main([garbage, '-o', join(dir, 'g.onnx')], () => {}, quiet)).toBe(1);
+    expect(existsSync(join(dir, 'g.onnx'))).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
 import { scoreCorpus, transcribeInBatches } from '@speechkd/wer';
+import { writeFileAtomic } from '@speechkd/safe-io';
 import { initBackend } from '@speechkd/tensor-backend';
 import { CharNgramLm, DTYPES, LM_DECODING_DEFAULTS, loadRecognizer, parseDtype } from '@speechkd/recognizer';
 import type { Dtype, RecognizerOptions } from '@speechkd/recognizer';
@@ -145,7 +146,7 @@ async function evaluate(args: string[]): Promise<void> {
   const s = scoreCorpus(refs, hyps).summary;
   const size = 'modelBytes' in rec ? rec.modelBytes : fs.statSync(path.join(values.model, 'weights.bin')).size;
   const result = { model: values.model, name: rec.name, manifest: values.manifest, utterances: entries.length, wer: s.wer, cer: s.cer, referenceWords: s.referenceWords, weightsBytes: size, rtf: sec / audioSec };
-  if (values.out) fs.writeFileSync(values.out, [...hyps].map(([id, t]) => `${id} ${t}`).join('\n') + '\n');
+  if (values.out) writeFileAtomic(values.out, [...hyps].map(([id, t]) => `${id} ${t}`).join('\n') + '\n', { flag: '--out' });
   process.stdout.write(`${JSON.stringify(result)}\n`);
   await rec.dispose();
 }

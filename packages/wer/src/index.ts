@@ -13,3 +13,5 @@ export type { TranscriptFormat } from './transcripts.js';
 export { alignWords } from './align-words.js';
 export { alignedPairs, formatUtteranceDetails, formatDetails, confusionCounts } from './details.js';
 export type { AlignedPair, ConfusionCounts } from './details.js';
+export { checkScoringInputs, trnReadAsKaldi, caseMismatch, ScoringMixupError } from './mixups.js';
+export type { ScoringProblem, ScoringProblemKind, ScoringSide } from './mixups.js';

@@ -37,7 +37,11 @@ export function parseTranscripts(text: string, format: TranscriptFormat, source 
       words = m ? t.slice(m.index + m[0].length) : '';
     } else {
       const m = TRN_LINE.exec(line);
-      if (!m) throw new TranscriptError(source, i + 1, 'expected a trn line "word word ... (ID)" ending with the utterance id in parentheses');
+      if (!m) {
+        // No line at all in the trn layout: most likely a kaldi file read with the wrong format.
+        const kaldi = !lines.some((l) => TRN_LINE.test(l)) ? '; no line ends with "(ID)": this looks like a kaldi file "ID word ...", pass --format kaldi' : '';
+        throw new TranscriptError(source, i + 1, `expected a trn line "word word ... (ID)" ending with the utterance id in parentheses${kaldi}`);
+      }
       id = m[2].trim();
       words = m[1].trim();
       if (id === '' || WS.test(id)) throw new TranscriptError(source, i + 1, `utterance id "(${m[2]})" must be one non-empty token`);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { AtomicFile, writeJsonAtomic as writeJson } from '@speechkd/safe-io';
 import { tf } from '@speechkd/tensor-backend';
 import type { CmvnStatsJson } from '@speechkd/audio-features';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -33,16 +34,13 @@ export class ModelIoError extends Error {
 /** Writes named tensors to `dir/<binName>` and returns their specs (atomic per file). */
 export function writeTensors(dir: string, binName: string, tensors: Array<[string, Tensor]>, precision: WeightPrecision = 'float32'): WeightSpec[] {
   const specs: WeightSpec[] = [];
-  const parts: Uint8Array[] = [];
+  const file = AtomicFile.open(path.join(dir, binName));
   for (const [name, t] of tensors) {
     const { spec, bytes } = encodeTensor(name, t.shape.slice(), t.dataSync() as Float32Array, precision);
     specs.push(spec);
-    parts.push(bytes);
+    file.write(bytes);
   }
-  const file = path.join(dir, binName);
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, Buffer.concat(parts));
-  fs.renameSync(tmp, file);
+  file.commit();
   return specs;
 }
 
@@ -66,11 +64,9 @@ export function readTensors(dir: string, binName: string, specs: WeightSpec[]): 
   return out;
 }
 
-/** Writes a JSON file atomically. */
+/** Writes a JSON file atomically (one-space indent, the format of model.json and state.json). */
 export function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, `${JSON.stringify(value, null, 1)}\n`);
-  fs.renameSync(tmp, file);
+  writeJson(file, value, { indent: 1 });
 }
 
 /** Saves a model (config, vocab, optional CMVN, weights at `precision`) into `dir` (created if needed). */

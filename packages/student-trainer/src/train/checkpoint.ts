@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { CmvnStatsJson } from '@speechkd/audio-features';
+import { writeDirAtomicSync } from '@speechkd/safe-io';
 import { readModelManifest, readTensors, saveModel, writeJsonAtomic, writeTensors } from '../model/io.js';
 import type { WeightPrecision, WeightSpec } from '../model/quantize.js';
 import type { StudentModel } from '../model/student.js';
@@ -37,14 +38,6 @@ export function listCheckpoints(dir: string): string[] {
     .map((n) => path.join(dir, n));
 }
 
-/** Replaces `dest` by the directory `tmp` (rename; the old one is moved aside first, then removed). */
-export function swapDir(tmp: string, dest: string): void {
-  const old = `${dest}.old-${process.pid}`;
-  if (fs.existsSync(dest)) fs.renameSync(dest, old);
-  fs.renameSync(tmp, dest);
-  fs.rmSync(old, { recursive: true, force: true });
-}
-
 /**
  * Writes a checkpoint atomically (temp dir, then rename): model weights, EMA weights, optimizer moments,
  * trainer state and CMVN. Keeps the newest `keepLast` checkpoints.
@@ -64,15 +57,14 @@ export function saveCheckpoint(
 ): string {
   fs.mkdirSync(root, { recursive: true });
   const name = `step-${String(parts.state.step).padStart(8, '0')}`;
-  const tmp = path.join(root, `${name}.tmp-${process.pid}`);
-  fs.rmSync(tmp, { recursive: true, force: true });
-  saveModel(parts.model, tmp, { cmvn: parts.cmvn, info: { step: parts.state.step } });
-  const optSpecs = writeTensors(tmp, 'optimizer.bin', parts.optimizer);
-  const emaSpecs = parts.ema ? writeTensors(tmp, 'ema.bin', [...parts.ema.entries()]) : null;
-  const objSpecs = parts.objective?.length ? writeTensors(tmp, 'objective.bin', parts.objective) : null;
-  writeJsonAtomic(path.join(tmp, 'state.json'), { ...parts.state, optimizer: optSpecs, ema: emaSpecs, objective: objSpecs });
   const dest = path.join(root, name);
-  swapDir(tmp, dest);
+  writeDirAtomicSync(dest, (tmp) => {
+    saveModel(parts.model, tmp, { cmvn: parts.cmvn, info: { step: parts.state.step } });
+    const optSpecs = writeTensors(tmp, 'optimizer.bin', parts.optimizer);
+    const emaSpecs = parts.ema ? writeTensors(tmp, 'ema.bin', [...parts.ema.entries()]) : null;
+    const objSpecs = parts.objective?.length ? writeTensors(tmp, 'objective.bin', parts.objective) : null;
+    writeJsonAtomic(path.join(tmp, 'state.json'), { ...parts.state, optimizer: optSpecs, ema: emaSpecs, objective: objSpecs });
+  });
   const all = listCheckpoints(root);
   for (const old of all.slice(0, Math.max(0, all.length - keepLast))) fs.rmSync(old, { recursive: true, force: true });
   return dest;
@@ -127,10 +119,8 @@ export function exportBundle(
   dest: string,
   options: { weights?: Map<string, Tensor>; cmvn: CmvnStatsJson; precision?: WeightPrecision; info?: Record<string, unknown> },
 ): void {
-  const tmp = `${dest}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  saveModel(model, tmp, { weights: options.weights, cmvn: options.cmvn, precision: options.precision, info: options.info });
-  writeRecognizerFolder(model, tmp, { weights: options.weights, cmvn: options.cmvn, metadata: options.info });
-  fs.mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
-  swapDir(tmp, dest);
+  writeDirAtomicSync(dest, (tmp) => {
+    saveModel(model, tmp, { weights: options.weights, cmvn: options.cmvn, precision: options.precision, info: options.info });
+    writeRecognizerFolder(model, tmp, { weights: options.weights, cmvn: options.cmvn, metadata: options.info });
+  });
 }

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { writeFileAtomic } from '@speechkd/safe-io';
 
 /** One plotted series: points (x = step) and a colour. */
 export interface Series {
@@ -43,7 +43,5 @@ export function writeCurves(file: string, loss: Series[], wer: Series[]): void {
   const h = 260;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${2 * h}" font-family="sans-serif" font-size="12">` +
     `<rect width="100%" height="100%" fill="white"/>${panel(loss, 'training loss', 0, 0, w, h)}${panel(wer, 'dev WER (%)', 0, h, w, h)}</svg>\n`;
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, svg);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, svg);
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { decodeAudioFile } from '@speechkd/audio-features';
+import { AtomicFile, writeFileAtomic } from '@speechkd/safe-io';
 import type { ManifestEntry } from '@speechkd/librispeech';
 import { computeFeatures, FEATURE_BINS } from '@speechkd/recognizer';
 
@@ -61,14 +61,10 @@ export async function loadFeatures(
     out.push({ id: e.id, frames: f.numFrames, data: f.data });
     onProgress?.(i + 1, entries.length);
   }
-  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-  const tmp = `${binFile}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  for (const u of out) fs.writeSync(fd, new Uint8Array(u.data.buffer, u.data.byteOffset, u.data.byteLength));
-  fs.closeSync(fd);
-  fs.renameSync(tmp, binFile);
+  const bin = AtomicFile.open(binFile);
+  for (const u of out) bin.write(new Uint8Array(u.data.buffer, u.data.byteOffset, u.data.byteLength));
+  bin.commit();
   const index: CacheIndex = { key, ids: out.map((u) => u.id), frames: out.map((u) => u.frames) };
-  fs.writeFileSync(`${indexFile}.tmp-${process.pid}`, JSON.stringify(index));
-  fs.renameSync(`${indexFile}.tmp-${process.pid}`, indexFile);
+  writeFileAtomic(indexFile, JSON.stringify(index));
   return out;
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic as writeAtomic } from '@speechkd/safe-io';
 import { CacheFormatError, CacheLockedError } from '../errors.js';
 import { CACHE_FORMAT, CACHE_VERSION } from './format.js';
 import type { IndexEntry, IndexHeaderLine } from './format.js';
@@ -13,17 +14,9 @@ export function chunkNames(seq: number): { data: string; index: string } {
   return { data: `chunk-${s}.bin`, index: `chunk-${s}.index.jsonl` };
 }
 
-/** Writes `text` to `file` durably and atomically: temp file, fsync, rename. */
+/** Writes `text` to `file` durably and atomically: temp file, fsync, rename (the temp file is removed on failure). */
 export function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeAtomic(file, text, { fsync: true });
 }
 
 /** Formats an index (header line, then one entry per line). */

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { AtomicFile } from '@speechkd/safe-io';
 import { chunkNames, formatIndex, writeFileAtomic } from './chunk-files.js';
 import type { IndexEntry } from './format.js';
 import type { EncodedRecord } from './record.js';
@@ -10,11 +10,10 @@ import type { EncodedRecord } from './record.js';
  */
 export class ChunkWriter {
   readonly seq: number;
-  private readonly tmp: string;
+  private readonly data: AtomicFile;
   private readonly dataFile: string;
   private readonly indexFile: string;
   private readonly relData: string;
-  private fd: number;
   private entries: IndexEntry[] = [];
   private bytes = 0;
 
@@ -25,8 +24,7 @@ export class ChunkWriter {
     this.dataFile = path.join(shardDir, names.data);
     this.indexFile = path.join(shardDir, names.index);
     this.relData = `${relShard}/${names.data}`;
-    this.tmp = `${this.dataFile}.tmp-${process.pid}`;
-    this.fd = fs.openSync(this.tmp, 'w');
+    this.data = AtomicFile.open(this.dataFile, { fsync: true });
   }
 
   /** Number of records appended. */
@@ -41,25 +39,20 @@ export class ChunkWriter {
 
   /** Appends one utterance's record. */
   append(id: string, duration: number, rec: EncodedRecord): void {
-    fs.writeSync(this.fd, rec.bytes);
+    this.data.write(rec.bytes);
     this.entries.push({ id, file: this.relData, offset: this.bytes, length: rec.bytes.byteLength, crc32: rec.crc32, duration, tensors: rec.tensors });
     this.bytes += rec.bytes.byteLength;
   }
 
   /** Makes the data durable, then commits the index; returns the committed entries. */
   commit(): IndexEntry[] {
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    this.fd = -1;
-    fs.renameSync(this.tmp, this.dataFile);
+    this.data.commit();
     writeFileAtomic(this.indexFile, formatIndex(this.fingerprint, this.entries));
     return this.entries;
   }
 
   /** Drops an unfinished chunk (after an error). */
   abort(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    this.fd = -1;
-    fs.rmSync(this.tmp, { force: true });
+    this.data.abort();
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeDirAtomic, writeFileAtomic } from '@speechkd/safe-io';
 import { tf } from '@speechkd/tensor-backend';
 import type { NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
 import { TextTowerError } from '../errors.js';
@@ -43,12 +44,6 @@ export interface CheckpointContents {
   state?: Record<string, unknown>;
 }
 
-async function writeAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
-}
-
 async function encode(tensors: NamedTensorMap): Promise<{ data: Uint8Array; specs: unknown }> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
   return { data: new Uint8Array(data), specs };
@@ -58,30 +53,28 @@ async function encode(tensors: NamedTensorMap): Promise<{ data: Uint8Array; spec
 export async function saveCheckpoint(root: string, c: CheckpointContents, keep = 2): Promise<string> {
   const name = `step-${String(c.config.step).padStart(7, '0')}`;
   const parent = join(root, 'checkpoints');
-  const tmp = join(parent, `.${name}.tmp-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(join(tmp, 'tokenizer'), { recursive: true });
-  const weights = await encode(Object.fromEntries(c.params));
-  await writeFile(join(tmp, 'weights.bin'), weights.data);
-  await writeFile(join(tmp, 'model.json'), JSON.stringify({ format: 'tfjs-weights', weightsManifest: [{ paths: ['weights.bin'], weights: weights.specs }] }));
-  await writeFile(join(tmp, 'vocab-map.json'), JSON.stringify(c.vocabMap));
-  for (const f of [...TOKENIZER_FILES, 'vocab.txt', 'special_tokens_map.json']) {
-    if (existsSync(join(c.tokenizerDir, f))) await cp(join(c.tokenizerDir, f), join(tmp, 'tokenizer', f));
-  }
-  if (c.optimizer) {
-    const o = await encode(c.optimizer.state);
-    await writeFile(join(tmp, 'optimizer.bin'), o.data);
-    await writeFile(join(tmp, 'optimizer.json'), JSON.stringify({ t: c.optimizer.t, specs: o.specs }));
-  }
-  if (c.state) await writeFile(join(tmp, 'state.json'), JSON.stringify(c.state, null, 1));
-  const config: TowerCheckpointConfig = {
-    format: TOWER_FORMAT, version: TOWER_VERSION, ...c.config, weightsSha256: sha256(weights.data), vocabMap: 'vocab-map.json', tokenizer: 'tokenizer',
-  };
-  await writeFile(join(tmp, 'config.json'), JSON.stringify(config, null, 2));
   const final = join(parent, name);
-  await rm(final, { recursive: true, force: true });
-  await rename(tmp, final);
-  await writeAtomic(join(root, 'LATEST'), `checkpoints/${name}\n`);
+  const weights = await encode(Object.fromEntries(c.params));
+  await writeDirAtomic(final, async (tmp) => {
+    await mkdir(join(tmp, 'tokenizer'), { recursive: true });
+    await writeFile(join(tmp, 'weights.bin'), weights.data);
+    await writeFile(join(tmp, 'model.json'), JSON.stringify({ format: 'tfjs-weights', weightsManifest: [{ paths: ['weights.bin'], weights: weights.specs }] }));
+    await writeFile(join(tmp, 'vocab-map.json'), JSON.stringify(c.vocabMap));
+    for (const f of [...TOKENIZER_FILES, 'vocab.txt', 'special_tokens_map.json']) {
+      if (existsSync(join(c.tokenizerDir, f))) await cp(join(c.tokenizerDir, f), join(tmp, 'tokenizer', f));
+    }
+    if (c.optimizer) {
+      const o = await encode(c.optimizer.state);
+      await writeFile(join(tmp, 'optimizer.bin'), o.data);
+      await writeFile(join(tmp, 'optimizer.json'), JSON.stringify({ t: c.optimizer.t, specs: o.specs }));
+    }
+    if (c.state) await writeFile(join(tmp, 'state.json'), JSON.stringify(c.state, null, 1));
+    const config: TowerCheckpointConfig = {
+      format: TOWER_FORMAT, version: TOWER_VERSION, ...c.config, weightsSha256: sha256(weights.data), vocabMap: 'vocab-map.json', tokenizer: 'tokenizer',
+    };
+    await writeFile(join(tmp, 'config.json'), JSON.stringify(config, null, 2));
+  });
+  writeFileAtomic(join(root, 'LATEST'), `checkpoints/${name}\n`);
   const old = (await readdir(parent)).filter((d) => /^step-\d+$/.test(d)).sort().slice(0, -keep);
   for (const d of old) await rm(join(parent, d), { recursive: true, force: true });
   return final;
