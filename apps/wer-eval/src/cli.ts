@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import type { MissingMode, NormalizeMode, TranscriptFormat } from '@speechkd/wer';
-import { WerEvalError } from './errors.js';
+import { LibriSpeechInputError, resolveSubsetDir } from '@speechkd/librispeech';
+import { classifyError, runCli, SettingsCheck, UsageError } from '@speechkd/safe-io';
+import { DTYPES } from '@speechkd/recognizer';
+import { MISSING_MODES, NORMALIZE_MODES, TRANSCRIPT_FORMATS } from '@speechkd/wer';
+import type { MissingMode, NormalizeMode, Recognizer, TranscriptFormat } from '@speechkd/wer';
 import { evaluateLibriSpeech, formatOneLine } from './evaluate-librispeech.js';
 import { loadModelRecognizer } from './load-model.js';
 import { createProgress } from './progress.js';
@@ -19,79 +22,119 @@ score:       corpus WER/CER of HYP against REF (unit-cost Levenshtein, Kaldi com
              --mode: strict = error if a reference id has no hypothesis; present = score only those
              with one; all = missing hypotheses count as empty. --details writes sclite-style alignments.
 librispeech: evaluates a model (or external hypotheses) on DIR/NAME or DIR/LibriSpeech/NAME and writes
-             recogs-NAME.txt, errs-NAME.txt, wer-summary-NAME.txt, hyp-NAME.txt, report-NAME.html to --out.`;
-
-/** Thrown for bad command lines; printed with the usage, exit code 2. */
-class UsageError extends Error {}
+             recogs-NAME.txt, errs-NAME.txt, wer-summary-NAME.txt, hyp-NAME.txt, report-NAME.html to --out.
+mix-ups:     a trn file read as kaldi (or the reverse) and hypotheses in another letter case than the
+             references are errors with --mode strict and warnings otherwise.
+errors:      exit 2 for a wrong command line (every problem listed), 1 for bad input; --debug (or
+             SPEECHKD_DEBUG=1) adds stack traces.`;
 
 const common = {
   format: { type: 'string' }, mode: { type: 'string' }, normalize: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
 } as const;
 
-function positiveInt(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer (got "${v}")`);
-  return n;
+type Common = { format?: string; mode?: string; normalize?: string };
+
+/** The choices both commands share, checked into `s`. */
+function commonChoices(s: SettingsCheck, v: Common): { format?: TranscriptFormat; mode?: MissingMode; normalize?: NormalizeMode } {
+  return {
+    format: s.choice('--format', v.format, TRANSCRIPT_FORMATS, 'kaldi'),
+    mode: s.choice('--mode', v.mode, MISSING_MODES, 'strict'),
+    normalize: s.choice('--normalize', v.normalize, NORMALIZE_MODES, 'none'),
+  };
+}
+
+function noPositionals(s: SettingsCheck, positionals: string[]): void {
+  s.check(positionals[0] ?? '', positionals.length === 0, 'unexpected argument (every setting is a --flag)');
+}
+
+async function score(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {
+    ...common, ref: { type: 'string' }, hyp: { type: 'string' }, details: { type: 'string' },
+  } });
+  if (values.help) { console.log(USAGE); return 0; }
+  const s = new SettingsCheck();
+  noPositionals(s, positionals);
+  const ref = s.input('--ref', values.ref, { required: true });
+  const hyp = s.input('--hyp', values.hyp, { required: true });
+  const c = commonChoices(s, values);
+  const details = s.outputFile('--details', values.details);
+  s.done();
+  const { summary } = scoreFiles({ ref: ref!, hyp: hyp!, format: c.format, mode: c.mode, normalize: c.normalize, details });
+  console.log(values.json ? JSON.stringify(summary) : formatSummary(summary));
+  return 0;
+}
+
+async function librispeech(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: {
+    ...common, root: { type: 'string' }, subset: { type: 'string' }, hyp: { type: 'string' }, model: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' },
+    'batch-size': { type: 'string' }, limit: { type: 'string' }, 'skip-problems': { type: 'boolean', default: false },
+  } });
+  if (values.help) { console.log(USAGE); return 0; }
+  // Every setting is checked, the model loaded and --out created before any utterance is transcribed.
+  const s = new SettingsCheck();
+  noPositionals(s, positionals);
+  const root = s.input('--root', values.root, { kind: 'folder', required: true });
+  const subset = s.required('--subset', values.subset, 'a subset name, e.g. test-clean');
+  if (root && subset) {
+    try {
+      resolveSubsetDir(root, subset);
+    } catch (err) {
+      if (!(err instanceof LibriSpeechInputError)) throw err;
+      s.add('--subset', err.message);
+    }
+  }
+  s.check('--hyp', (values.hyp === undefined) !== (values.model === undefined), 'give exactly one of --hyp FILE and --model DIR');
+  const hyp = s.input('--hyp', values.hyp);
+  const model = s.input('--model', values.model, { kind: 'folder' });
+  const dtype = s.choice('--dtype', values.dtype, DTYPES);
+  const c = commonChoices(s, values);
+  const batchSize = s.int('--batch-size', values['batch-size'], { min: 1 });
+  const limit = s.int('--limit', values.limit, { min: 1 });
+  if (values.model !== undefined && values.hyp === undefined) {
+    s.check('--format', values.format === undefined, 'applies to --hyp only (a model writes its own hypotheses)');
+    s.check('--mode', values.mode === undefined, 'applies to --hyp only (a model transcribes every utterance; scoring is strict)');
+  } else if (values.hyp !== undefined && values.model === undefined) {
+    s.check('--dtype', values.dtype === undefined, 'applies to --model only');
+    s.check('--batch-size', values['batch-size'] === undefined, 'applies to --model only');
+  }
+  const out = s.outputDir('--out', values.out, { required: true });
+  let recognizer: Recognizer | undefined;
+  if (model && s.problems.length === 0) {
+    try {
+      recognizer = await loadModelRecognizer(model, dtype);
+    } catch (err) {
+      if (classifyError(err).kind !== 'failure') throw err;
+      s.add('--model', (err as Error).message);
+    }
+  }
+  try {
+    s.done();
+  } catch (err) {
+    recognizer?.dispose?.();
+    throw err;
+  }
+  const progress = createProgress(subset!);
+  try {
+    const result = await evaluateLibriSpeech({
+      root: root!, subset: subset!, outDir: out!, recognizer, hypFile: hyp,
+      hypFormat: c.format, mode: c.mode, normalize: c.normalize, batchSize, limit, skipProblems: values['skip-problems'],
+      onProgress: recognizer ? (d, t, sec) => progress.update(d, t, `${sec.toFixed(0)} s audio`) : undefined,
+    });
+    progress.stop();
+    console.log(values.json ? JSON.stringify({ ...result.summary, rtf: result.rtf, audioSeconds: result.audioSeconds, files: result.files }) : formatOneLine(subset!, result));
+  } finally {
+    progress.stop();
+    recognizer?.dispose?.();
+  }
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') { console.log(USAGE); return 0; }
-  if (command === 'score') {
-    const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: {
-      ...common, ref: { type: 'string' }, hyp: { type: 'string' }, details: { type: 'string' },
-    } });
-    if (values.help) { console.log(USAGE); return 0; }
-    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    if (!values.ref || !values.hyp) throw new UsageError('score needs --ref and --hyp');
-    const { summary } = scoreFiles({
-      ref: values.ref, hyp: values.hyp, format: values.format as TranscriptFormat | undefined, mode: values.mode as MissingMode | undefined,
-      normalize: values.normalize as NormalizeMode | undefined, details: values.details,
-    });
-    console.log(values.json ? JSON.stringify(summary) : formatSummary(summary));
-    return 0;
-  }
-  if (command === 'librispeech') {
-    const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: {
-      ...common, root: { type: 'string' }, subset: { type: 'string' }, hyp: { type: 'string' }, model: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' },
-      'batch-size': { type: 'string' }, limit: { type: 'string' }, 'skip-problems': { type: 'boolean', default: false },
-    } });
-    if (values.help) { console.log(USAGE); return 0; }
-    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    if (!values.root || !values.subset || !values.out) throw new UsageError('librispeech needs --root, --subset and --out');
-    if ((values.hyp === undefined) === (values.model === undefined)) throw new UsageError('librispeech needs exactly one of --hyp FILE and --model DIR');
-    const batchSize = positiveInt('--batch-size', values['batch-size']);
-    const limit = positiveInt('--limit', values.limit);
-    if (values.dtype !== undefined && !['fp32', 'fp16', 'q8'].includes(values.dtype)) throw new UsageError(`--dtype must be fp32, fp16 or q8, got "${values.dtype}"`);
-    if (values.dtype !== undefined && values.model === undefined) throw new UsageError('--dtype applies to --model only');
-    const recognizer = values.model !== undefined ? await loadModelRecognizer(values.model, values.dtype) : undefined;
-    const progress = createProgress(`${values.subset}`);
-    try {
-      const result = await evaluateLibriSpeech({
-        root: values.root, subset: values.subset, outDir: values.out, recognizer, hypFile: values.hyp,
-        hypFormat: values.format as TranscriptFormat | undefined, mode: values.mode as MissingMode | undefined,
-        normalize: values.normalize as NormalizeMode | undefined, batchSize, limit, skipProblems: values['skip-problems'],
-        onProgress: recognizer ? (d, t, sec) => progress.update(d, t, `${sec.toFixed(0)} s audio`) : undefined,
-      });
-      progress.stop();
-      console.log(values.json ? JSON.stringify({ ...result.summary, rtf: result.rtf, audioSeconds: result.audioSeconds, files: result.files }) : formatOneLine(values.subset, result));
-    } finally {
-      progress.stop();
-      recognizer?.dispose?.();
-    }
-    return 0;
-  }
+  if (command === 'score') return score(rest);
+  if (command === 'librispeech') return librispeech(rest);
   throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => {
-    const e = err as Error & { code?: string };
-    const usage = e instanceof UsageError || (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'));
-    const known = usage || e instanceof WerEvalError || /Error$/.test(e.name) && e.name !== 'Error' && e.name !== 'TypeError';
-    process.stderr.write(`wer-eval: ${known ? e.message : (e.stack ?? String(e))}\n${usage ? `\n${USAGE}\n` : ''}`);
-    process.exitCode = usage ? 2 : 1;
-  },
-);
+runCli('wer-eval', main, { usage: USAGE });

@@ -1,13 +1,13 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { decodeAudioFile } from '@speechkd/audio-features';
-import { readLibriSpeechSubset } from '@speechkd/librispeech';
-import { checkChoice, formatTranscripts, MISSING_MODES, NORMALIZE_MODES, readTranscripts, scoreCorpus, transcribeInBatches, TRANSCRIPT_FORMATS } from '@speechkd/wer';
+import { describeConventionBreaks, readLibriSpeechSubset } from '@speechkd/librispeech';
+import { prepareOutputDir, writeFileAtomic } from '@speechkd/safe-io';
+import { checkChoice, checkScoringInputs, formatTranscripts, MISSING_MODES, NORMALIZE_MODES, readTranscripts, scoreCorpus, transcribeInBatches, TRANSCRIPT_FORMATS } from '@speechkd/wer';
 import type { CorpusSummary, MissingMode, NormalizeMode, Recognizer, TranscriptFormat } from '@speechkd/wer';
 import { WerEvalError } from './errors.js';
 import { formatErrs, formatRecogs, formatWerSummary } from './result-files.js';
 import { renderReport } from './report-html.js';
-import { writeAtomic } from './score-files.js';
+import { reportMixups, warnOnStderr } from './score-files.js';
 
 /** Options of `evaluateLibriSpeech`: give exactly one of `recognizer` and `hypFile`. */
 export interface EvaluateLibriSpeechOptions {
@@ -35,6 +35,8 @@ export interface EvaluateLibriSpeechOptions {
   skipProblems?: boolean;
   /** Called after each batch with utterances done, total and audio seconds so far. */
   onProgress?: (done: number, total: number, audioSeconds: number) => void;
+  /** Receives warnings: transcripts outside the LibriSpeech convention, scoring mix-ups outside strict mode (default: stderr). */
+  onWarning?: (message: string) => void;
 }
 
 /** Result of `evaluateLibriSpeech`. */
@@ -57,6 +59,8 @@ export interface EvaluationResult {
  * Evaluates a recognizer (or an external hypothesis file) on a LibriSpeech subset and writes
  * icefall-style `recogs-<subset>.txt`, `errs-<subset>.txt`, `wer-summary-<subset>.txt`, the
  * hypotheses as `hyp-<subset>.txt` (kaldi format) and a self-contained `report-<subset>.html`.
+ * The output folder is checked and created before any transcription; with a recognizer the scoring is
+ * strict (a letter-case mismatch with the references is an error).
  */
 export async function evaluateLibriSpeech(options: EvaluateLibriSpeechOptions): Promise<EvaluationResult> {
   const { recognizer, hypFile } = options;
@@ -65,16 +69,22 @@ export async function evaluateLibriSpeech(options: EvaluateLibriSpeechOptions): 
   const mode = checkChoice('--mode', options.mode ?? 'strict', MISSING_MODES);
   const batchSize = options.batchSize ?? 8;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new WerEvalError(`batch size must be a positive integer (got ${batchSize})`);
+  const warn = options.onWarning ?? warnOnStderr;
   const contents = readLibriSpeechSubset(options.root, options.subset, { onProblem: options.skipProblems ? 'skip' : 'error' });
+  prepareOutputDir(options.outDir);
   let utts = contents.utterances;
   if (options.limit !== undefined) utts = utts.slice(0, options.limit);
   if (utts.length === 0) throw new WerEvalError(`${contents.dir}: no utterances to evaluate`);
+  const kept = new Set(utts.map((u) => u.id));
+  const breaks = describeConventionBreaks(contents.conventionBreaks.filter((b) => kept.has(b.id)), utts.length);
+  if (breaks && normalize === 'none') warn(breaks);
   const refs = new Map(utts.map((u) => [u.id, u.text]));
 
   let hyps: Map<string, string>;
   let audioSeconds: number | null = null;
   let recognizerSeconds: number | null = null;
   let system: string;
+  const hypFormat = checkChoice('--format', options.hypFormat ?? 'kaldi', TRANSCRIPT_FORMATS);
   if (recognizer) {
     system = recognizer.name;
     let texts: string[];
@@ -82,13 +92,15 @@ export async function evaluateLibriSpeech(options: EvaluateLibriSpeechOptions): 
     hyps = new Map(utts.map((u, i) => [u.id, String(texts[i])]));
   } else {
     system = path.basename(hypFile as string);
-    hyps = readTranscripts(hypFile as string, checkChoice('--format', options.hypFormat ?? 'kaldi', TRANSCRIPT_FORMATS));
+    hyps = readTranscripts(hypFile as string, hypFormat);
     options.onProgress?.(utts.length, utts.length, 0);
   }
-  const { summary, utterances } = scoreCorpus(refs, hyps, { mode: recognizer ? 'strict' : mode, normalize, alignments: true });
+  const scoringMode = recognizer ? 'strict' : mode;
+  const hypSide = recognizer ? { transcripts: hyps, source: `the hypotheses of ${system}` } : { transcripts: hyps, format: hypFormat, source: hypFile as string };
+  reportMixups(checkScoringInputs({ transcripts: refs, source: contents.dir }, hypSide, normalize), scoringMode, warn);
+  const { summary, utterances } = scoreCorpus(refs, hyps, { mode: scoringMode, normalize, alignments: true });
   const rtf = audioSeconds && recognizerSeconds !== null ? recognizerSeconds / audioSeconds : null;
 
-  fs.mkdirSync(options.outDir, { recursive: true });
   const s = options.subset;
   const files = {
     recogs: path.join(options.outDir, `recogs-${s}.txt`),
@@ -97,11 +109,11 @@ export async function evaluateLibriSpeech(options: EvaluateLibriSpeechOptions): 
     hypotheses: path.join(options.outDir, `hyp-${s}.txt`),
     report: path.join(options.outDir, `report-${s}.html`),
   };
-  writeAtomic(files.recogs, formatRecogs(utterances));
-  writeAtomic(files.errs, formatErrs(summary, utterances));
-  writeAtomic(files.werSummary, formatWerSummary(system.replace(/\s+/g, '_'), summary));
-  writeAtomic(files.hypotheses, formatTranscripts(utterances.map((u) => [u.id, hyps.get(u.id) ?? '']), 'kaldi'));
-  writeAtomic(files.report, renderReport(summary, utterances, {
+  writeFileAtomic(files.recogs, formatRecogs(utterances));
+  writeFileAtomic(files.errs, formatErrs(summary, utterances));
+  writeFileAtomic(files.werSummary, formatWerSummary(system.replace(/\s+/g, '_'), summary));
+  writeFileAtomic(files.hypotheses, formatTranscripts(utterances.map((u) => [u.id, hyps.get(u.id) ?? '']), 'kaldi'));
+  writeFileAtomic(files.report, renderReport(summary, utterances, {
     title: `${system} on LibriSpeech ${s}`, system, subset: s, audioSeconds, rtf, date: new Date().toISOString(),
   }));
   return { summary, system, audioSeconds, recognizerSeconds, rtf, files };

@@ -1,5 +1,5 @@
 export { WerEvalError } from './errors.js';
-export { scoreFiles, formatSummary, writeAtomic } from './score-files.js';
+export { scoreFiles, formatSummary, reportMixups, warnOnStderr } from './score-files.js';
 export type { ScoreFilesOptions } from './score-files.js';
 export { evaluateLibriSpeech, formatOneLine } from './evaluate-librispeech.js';
 export type { EvaluateLibriSpeechOptions, EvaluationResult } from './evaluate-librispeech.js';

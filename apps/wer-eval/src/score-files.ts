@@ -1,6 +1,6 @@
-import fs from 'node:fs';
-import { checkChoice, formatDetails, MISSING_MODES, NORMALIZE_MODES, readTranscripts, scoreCorpus, TRANSCRIPT_FORMATS } from '@speechkd/wer';
-import type { CorpusScore, CorpusSummary, MissingMode, NormalizeMode, TranscriptFormat } from '@speechkd/wer';
+import { writeFileAtomic } from '@speechkd/safe-io';
+import { checkChoice, checkScoringInputs, formatDetails, MISSING_MODES, NORMALIZE_MODES, readTranscripts, scoreCorpus, ScoringMixupError, TRANSCRIPT_FORMATS } from '@speechkd/wer';
+import type { CorpusScore, CorpusSummary, MissingMode, NormalizeMode, ScoringProblem, TranscriptFormat } from '@speechkd/wer';
 import { WerEvalError } from './errors.js';
 
 /** Options of `scoreFiles` (the `wer-eval score` command). */
@@ -17,9 +17,26 @@ export interface ScoreFilesOptions {
   normalize?: NormalizeMode;
   /** Write the sclite-style per-utterance alignment to this file. */
   details?: string;
+  /** Receives each scoring mix-up as a warning outside strict mode (default: printed to stderr). */
+  onWarning?: (message: string) => void;
 }
 
-/** Scores a hypothesis file against a reference file; an empty reference file is an error. */
+/** Prints a warning line on stderr, as the wer-eval CLI does. */
+export function warnOnStderr(message: string): void {
+  process.stderr.write(`wer-eval: warning: ${message}\n`);
+}
+
+/**
+ * Mix-ups that would give a plausible but wrong WER (a file read in the wrong format, a letter-case
+ * mismatch): `ScoringMixupError` in strict mode, else one warning each through `onWarning`.
+ */
+export function reportMixups(problems: readonly ScoringProblem[], mode: MissingMode, onWarning: (message: string) => void = warnOnStderr): void {
+  if (problems.length === 0) return;
+  if (mode === 'strict') throw new ScoringMixupError(problems);
+  for (const p of problems) onWarning(p.message);
+}
+
+/** Scores a hypothesis file against a reference file; an empty reference file is an error, and so are mix-ups in strict mode (see `reportMixups`). */
 export function scoreFiles(options: ScoreFilesOptions): CorpusScore {
   const format = checkChoice('--format', options.format ?? 'kaldi', TRANSCRIPT_FORMATS);
   const mode = checkChoice('--mode', options.mode ?? 'strict', MISSING_MODES);
@@ -27,8 +44,9 @@ export function scoreFiles(options: ScoreFilesOptions): CorpusScore {
   const refs = readTranscripts(options.ref, format);
   if (refs.size === 0) throw new WerEvalError(`${options.ref}: reference file has no utterances (empty file or only blank lines)`);
   const hyps = readTranscripts(options.hyp, format);
+  reportMixups(checkScoringInputs({ transcripts: refs, format, source: options.ref }, { transcripts: hyps, format, source: options.hyp }, normalize), mode, options.onWarning);
   const score = scoreCorpus(refs, hyps, { mode, normalize, alignments: options.details !== undefined });
-  if (options.details !== undefined) writeAtomic(options.details, formatDetails(score.utterances));
+  if (options.details !== undefined) writeFileAtomic(options.details, formatDetails(score.utterances), { flag: '--details' });
   return score;
 }
 

@@ -51,7 +51,14 @@ describe('wer-eval CLI', () => {
     const both = run('librispeech', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'dev-clean', '--out', out);
     expect([both.status, both.stderr]).toEqual([2, expect.stringMatching(/exactly one of --hyp FILE and --model DIR/)]);
     const model = run('librispeech', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'dev-clean', '--model', path.join(tmp, 'no-model'), '--out', out);
-    expect(model.status).toBe(1);
-    expect(model.stderr).toMatch(/^wer-eval: (--model .*no-model|.*no-model)/m); // after the backend log line
+    expect(model.status).toBe(2);
+    expect(model.stderr).toMatch(/^wer-eval: --model: .*no-model: no such folder$/m);
+    const notModel = path.join(tmp, 'not-a-model');
+    fs.mkdirSync(notModel);
+    const fresh = path.join(tmp, 'fresh-out');
+    const loaded = run('librispeech', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'dev-clean', '--model', notModel, '--out', fresh);
+    expect(loaded.status).toBe(2);
+    expect(loaded.stderr).toMatch(/^wer-eval: --model: .*not-a-model/m); // after the backend log line
+    expect(fs.existsSync(fresh)).toBe(false); // nothing created when the model cannot be loaded
   });
 });

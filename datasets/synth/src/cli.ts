@@ -1,9 +1,12 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { EXIT_CODES, runCli, SettingsCheck } from '@speechkd/safe-io';
 import cliProgress from 'cli-progress';
 import { synthesizeCorpus } from './corpus.js';
 import type { SynthProgress } from './corpus.js';
-import { SynthError } from './errors.js';
+import { CORPUS_DIR } from './layout.js';
 import { PRESETS, SUBSETS } from './presets.js';
 
 const USAGE = `usage: speechkd-synth --preset tiny|small|full --out DIR [--seed N] [--workers N] [--augment] [--limit N]
@@ -14,22 +17,18 @@ Re-running with the same settings resumes: finished files are kept.
 
   --preset   ${Object.keys(PRESETS).join(' | ')} (required)
   --out      output folder (required)
-  --seed     non-negative integer (default 1)
-  --workers  worker processes (default: available cores; 0 = render in this process)
+  --seed     integer from 0 to 2^32-1 (default 1)
+  --workers  worker processes, 0 to 256 (default: available cores; 0 = render in this process)
   --augment  add seeded noise at a random SNR and a random gain
-  --limit    render only the first N planned utterances
-  --help     this text`;
+  --limit    render only the first N planned utterances (N >= 1)
+  --help     this text
+  --debug    stack traces on errors (also SPEECHKD_DEBUG=1)
 
-function fail(message: string): never {
-  process.stderr.write(`speechkd-synth: ${message}\n`);
-  process.exit(2);
-}
+Every setting and the output folder (writable, enough free space) are checked before any work;
+a wrong command line exits 2 listing every problem, a failure while working exits 1.`;
 
-function intFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) fail(`--${name} must be a non-negative integer, got "${value}"`);
-  return Number(value);
-}
+/** Bytes of audio an utterance needs at least (about 4 s of 16 kHz 16-bit mono; the presets average 5-6 s). */
+const MIN_BYTES_PER_UTTERANCE = 4 * 16000 * 2;
 
 function progressReporter(): { update: (p: SynthProgress) => void; stop: () => void } {
   if (process.stderr.isTTY) {
@@ -62,26 +61,33 @@ function progressReporter(): { update: (p: SynthProgress) => void; stop: () => v
   };
 }
 
-async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        preset: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' },
-        augment: { type: 'boolean' }, limit: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    fail(`${(err as Error).message}\n${USAGE}`);
-  }
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      preset: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' },
+      augment: { type: 'boolean' }, limit: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
   if (values.help) {
     process.stdout.write(USAGE + '\n');
-    return;
+    return 0;
   }
-  if (!values.preset) fail(`--preset is required\n${USAGE}`);
-  if (!values.out) fail(`--out is required\n${USAGE}`);
+  // Every setting is checked, and the output folder's disk, before anything is rendered or written.
+  const s = new SettingsCheck();
+  const presetName = s.required('--preset', values.preset, `one of ${Object.keys(PRESETS).join(', ')}`);
+  const preset = presetName === undefined ? undefined : s.choice('--preset', presetName, Object.keys(PRESETS));
+  const seed = s.int('--seed', values.seed, { min: 0, max: 2 ** 32 - 1, default: 1 });
+  const workers = s.int('--workers', values.workers, { min: 0, max: 256 });
+  const limit = s.int('--limit', values.limit, { min: 1 });
+  let planned = 0;
+  if (preset) for (const sub of SUBSETS) planned += PRESETS[preset].speakers[sub] * PRESETS[preset].uttsPerSpeaker[sub];
+  const resuming = values.out !== undefined && fs.existsSync(path.join(values.out, CORPUS_DIR));
+  const needBytes = preset && !resuming ? Math.min(planned, limit ?? planned) * MIN_BYTES_PER_UTTERANCE : undefined;
+  const out = s.outputDir('--out', values.out, { required: true, needBytes });
+  s.done();
   const abort = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('\nspeechkd-synth: stopping after the utterances in progress (finished files are kept; rerun to resume)\n');
@@ -91,14 +97,13 @@ async function main(): Promise<void> {
   let result;
   try {
     result = await synthesizeCorpus({
-      preset: values.preset, out: values.out, seed: intFlag('seed', values.seed) ?? 1, workers: intFlag('workers', values.workers),
-      augment: values.augment ?? false, limit: intFlag('limit', values.limit), onProgress: progress.update, signal: abort.signal,
+      preset: preset!, out: out!, seed, workers, augment: values.augment ?? false, limit, onProgress: progress.update, signal: abort.signal,
     });
   } finally {
     progress.stop();
   }
-  for (const s of SUBSETS) {
-    process.stderr.write(`${s}: ${result.utterances[s]} utterances, ${(result.seconds[s] / 3600).toFixed(2)} h -> ${result.manifests[s]}\n`);
+  for (const sub of SUBSETS) {
+    process.stderr.write(`${sub}: ${result.utterances[sub]} utterances, ${(result.seconds[sub] / 3600).toFixed(2)} h -> ${result.manifests[sub]}\n`);
   }
   process.stderr.write(`rendered ${result.synthesized}, kept ${result.skipped} from an earlier run, failed ${result.failures.length}; `
     + `${result.wallSeconds.toFixed(1)} s wall, ${result.realtimeFactor.toFixed(1)}x realtime\n`);
@@ -106,11 +111,9 @@ async function main(): Promise<void> {
   if (result.failures.length > 10) process.stderr.write(`  ... see ${result.root}/failures.jsonl\n`);
   if (result.aborted) {
     process.stderr.write('stopped early: manifests not written; rerun the same command to finish\n');
-    process.exitCode = 130;
+    return EXIT_CODES.interrupted;
   }
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof SynthError) fail(`${err.name}: ${err.message}`);
-  throw err;
-});
+runCli('speechkd-synth', main, { usage: USAGE });

@@ -13,7 +13,7 @@ export interface AtomicDirOptions {
 function begin(dest: string, options: AtomicDirOptions): string {
   const tmp = tempPathFor(dest);
   try {
-    makeDirs(path.dirname(path.resolve(dest)), options.flag);
+    makeDirs(path.dirname(path.resolve(dest)), { flag: options.flag, target: dest });
     fs.mkdirSync(tmp);
   } catch (err) {
     throw describeWriteError(err, dest, { flag: options.flag });

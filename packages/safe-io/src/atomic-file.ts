@@ -63,7 +63,7 @@ export class AtomicFile {
         fd = fs.openSync(tmp, 'wx');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || options.mkdir === false) throw err;
-        makeDirs(path.dirname(path.resolve(target)), options.flag);
+        makeDirs(path.dirname(path.resolve(target)), { flag: options.flag, target });
         fd = fs.openSync(tmp, 'wx');
       }
     } catch (err) {

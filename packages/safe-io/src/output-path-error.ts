@@ -140,7 +140,10 @@ export function describeWriteError(err: unknown, target: string, options: { flag
   if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EEXIST') {
     const found = diagnoseFolder(dir, target, flag);
     if (found) return found;
-    if (code === 'ENOENT') return new OutputPathError(target, 'missing', `the folder ${dir} does not exist and could not be created (ENOENT)`, { flag, code });
+    if (code === 'ENOENT') {
+      const detail = fs.existsSync(dir) ? `the file system refused to create anything in ${dir} (ENOENT); choose another folder` : `the folder ${dir} does not exist (ENOENT)`;
+      return new OutputPathError(target, 'missing', detail, { flag, code });
+    }
   }
   return fromErrno(err, target, dir, flag);
 }

@@ -70,9 +70,10 @@ export function checkOutputFile(file: string, options: OutputPathOptions = {}): 
 
 /**
  * `mkdir -p`, one level at a time (Node 20's recursive mkdirSync spins forever under /proc, and
- * reports ENOENT instead of EROFS on a read-only disk); errors become `OutputPathError`.
+ * reports ENOENT instead of EROFS on a read-only disk); errors become `OutputPathError` naming
+ * `options.target` (default `dir`: the file the folder is made for, say) and `options.flag`.
  */
-export function makeDirs(dir: string, flag?: string): void {
+export function makeDirs(dir: string, options: { flag?: string; target?: string } = {}): void {
   const missing: string[] = [];
   for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
     missing.unshift(d);
@@ -83,7 +84,7 @@ export function makeDirs(dir: string, flag?: string): void {
       fs.mkdirSync(d);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(d).isDirectory()) continue;
-      throw describeWriteError(err, dir, { flag, folder: path.dirname(d) });
+      throw describeWriteError(err, options.target ?? dir, { flag: options.flag, folder: path.dirname(d) });
     }
   }
 }
@@ -94,7 +95,7 @@ export function makeDirs(dir: string, flag?: string): void {
  */
 export function prepareOutputDir(dir: string, options: OutputPathOptions = {}): string {
   const abs = checkOutputDir(dir, options);
-  makeDirs(abs, options.flag);
+  makeDirs(abs, { flag: options.flag, target: dir });
   const probe = path.join(abs, `.write-test-${process.pid}`);
   try {
     fs.writeFileSync(probe, '');
@@ -109,6 +110,6 @@ export function prepareOutputDir(dir: string, options: OutputPathOptions = {}): 
 /** `checkOutputFile`, then creates the file's folder. Returns the absolute path. */
 export function prepareOutputFile(file: string, options: OutputPathOptions = {}): string {
   const abs = checkOutputFile(file, options);
-  makeDirs(path.dirname(abs), options.flag);
+  makeDirs(path.dirname(abs), { flag: options.flag, target: file });
   return abs;
 }

@@ -143,10 +143,22 @@ export class SettingsCheck {
     return this.output(flag, p, opts, checkOutputFile, prepareOutputFile);
   }
 
-  /** Throws a `SettingsError` with every problem; without problems, creates the checked output folders. */
+  /**
+   * Throws a `SettingsError` with every problem; without problems, creates the checked output folders
+   * (a folder the file system refuses, e.g. under /proc, is reported the same way).
+   */
   done(): void {
+    if (this.problems.length === 0) {
+      for (const make of this.pending.splice(0)) {
+        try {
+          make();
+        } catch (err) {
+          if (!(err instanceof OutputPathError) || !err.flag) throw err;
+          this.add(err.flag, err.message.slice(err.flag.length + 1));
+        }
+      }
+    }
     if (this.problems.length) throw new SettingsError(this.problems);
-    for (const make of this.pending.splice(0)) make();
   }
 
   private fail(flag: string, problem: string): undefined {
