@@ -1,65 +1,96 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { downloadLibriSpeech } from './download.js';
+import { runCli, SettingsCheck, UsageError } from '@speechkd/safe-io';
+import { describeConventionBreaks } from './convention.js';
+import { downloadLibriSpeech, LIBRISPEECH_SUBSETS } from './download.js';
+import { LibriSpeechInputError } from './errors.js';
 import { buildManifest } from './manifest-builder.js';
 import { writeManifest } from './manifest.js';
 import { createProgress } from './progress.js';
+import { resolveSubsetDir } from './reader.js';
 
 const USAGE = `usage:
   speechkd-librispeech manifest --root DIR --subset NAME --out FILE.jsonl [--skip-problems]
   speechkd-librispeech download --subset NAME --dir DIR [--base-url URL] [--md5 HEX] [--keep-archive]
 
 manifest: reads DIR/NAME (or DIR/LibriSpeech/NAME) and writes a JSONL manifest (id, audio, duration,
-          speaker, chapter, text); layout problems are errors unless --skip-problems.
+          speaker, chapter, text); layout problems and unreadable or absurd audio headers are errors
+          unless --skip-problems; transcripts outside upper case A-Z plus apostrophe are reported.
 download: fetches NAME.tar.gz from OpenSLR resource 12 (resumable), checks its MD5 and extracts it
-          into DIR/LibriSpeech/NAME.`;
+          into DIR/LibriSpeech/NAME; NAME is one of ${LIBRISPEECH_SUBSETS.join(', ')}
+          (another name needs --md5).
+Every setting is checked before any work: a wrong command line exits 2 listing every problem, a
+failure while working exits 1; --debug (or SPEECHKD_DEBUG=1) adds stack traces.`;
 
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') { console.log(USAGE); return command ? 0 : 2; }
-  if (command === 'manifest') {
-    const { values } = parseArgs({ args: rest, strict: true, options: {
-      root: { type: 'string' }, subset: { type: 'string' }, out: { type: 'string' }, 'skip-problems': { type: 'boolean', default: false },
-    } });
-    if (!values.root || !values.subset || !values.out) throw new UsageError('manifest needs --root, --subset and --out');
-    const progress = createProgress(`headers ${values.subset}`);
-    const built = await buildManifest(values.root, values.subset, {
-      onProblem: values['skip-problems'] ? 'skip' : 'error', onProgress: (d, t) => progress.update(d, t),
-    });
-    progress.stop();
-    writeManifest(values.out, built.entries);
-    const skipped = Object.entries(built.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
-    const hours = built.entries.reduce((a, e) => a + e.duration, 0) / 3600;
-    console.log(`${values.out}: ${built.entries.length} utterances, ${hours.toFixed(2)} h${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}`);
-    return 0;
+async function manifest(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: {
+    root: { type: 'string' }, subset: { type: 'string' }, out: { type: 'string' }, 'skip-problems': { type: 'boolean', default: false },
+  } });
+  const s = new SettingsCheck();
+  const root = s.input('--root', values.root, { kind: 'folder', required: true });
+  const subset = s.required('--subset', values.subset, 'a subset name, e.g. test-clean');
+  if (root && subset) {
+    try {
+      resolveSubsetDir(root, subset);
+    } catch (err) {
+      if (!(err instanceof LibriSpeechInputError)) throw err;
+      s.add('--subset', err.message);
+    }
   }
-  if (command === 'download') {
-    const { values } = parseArgs({ args: rest, strict: true, options: {
-      subset: { type: 'string' }, dir: { type: 'string' }, 'base-url': { type: 'string' }, md5: { type: 'string' }, 'keep-archive': { type: 'boolean', default: false },
-    } });
-    if (!values.subset || !values.dir) throw new UsageError('download needs --subset and --dir');
-    const progress = createProgress(`download ${values.subset}`, mib);
-    const dir = await downloadLibriSpeech({
-      subset: values.subset, dir: values.dir, baseUrl: values['base-url'], md5: values.md5, keepArchive: values['keep-archive'],
-      onProgress: (b, t) => progress.update(b, t ?? undefined),
-    });
-    progress.stop();
-    console.log(`${values.subset}: ready in ${dir}`);
-    return 0;
-  }
-  throw new UsageError(`unknown command "${command}"`);
+  const out = s.outputFile('--out', values.out, { required: true });
+  s.done();
+  const progress = createProgress(`headers ${subset}`);
+  const built = await buildManifest(root!, subset!, {
+    onProblem: values['skip-problems'] ? 'skip' : 'error', onProgress: (d, t) => progress.update(d, t),
+  });
+  progress.stop();
+  const convention = describeConventionBreaks(built.conventionBreaks, built.entries.length);
+  if (convention) process.stderr.write(`speechkd-librispeech: warning: ${convention}\n`);
+  writeManifest(out!, built.entries);
+  const skipped = Object.entries(built.skipped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  const hours = built.entries.reduce((a, e) => a + e.duration, 0) / 3600;
+  console.log(`${out}: ${built.entries.length} utterances, ${hours.toFixed(2)} h${skipped.length ? `; skipped: ${skipped.join(', ')}` : ''}`);
+  return 0;
 }
 
-class UsageError extends Error {}
+async function download(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: {
+    subset: { type: 'string' }, dir: { type: 'string' }, 'base-url': { type: 'string' }, md5: { type: 'string' }, 'keep-archive': { type: 'boolean', default: false },
+  } });
+  const s = new SettingsCheck();
+  const subset = s.required('--subset', values.subset, `one of ${LIBRISPEECH_SUBSETS.join(', ')}`);
+  if (subset !== undefined && values.md5 === undefined) s.choice('--subset', subset, LIBRISPEECH_SUBSETS);
+  if (subset !== undefined) s.check('--subset', /^[\w.-]+$/.test(subset) && subset !== '.' && subset !== '..', `"${subset}" is not a plain subset name`);
+  if (values.md5 !== undefined) s.check('--md5', /^[0-9a-fA-F]{32}$/.test(values.md5), `must be 32 hexadecimal digits (got "${values.md5}")`);
+  if (values['base-url'] !== undefined) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(values['base-url']).protocol);
+    } catch {
+      ok = false;
+    }
+    s.check('--base-url', ok, `must be an http:// or https:// URL (got "${values['base-url']}")`);
+  }
+  const dir = s.outputDir('--dir', values.dir, { required: true });
+  s.done();
+  const progress = createProgress(`download ${subset}`, mib);
+  const ready = await downloadLibriSpeech({
+    subset: subset!, dir: dir!, baseUrl: values['base-url'], md5: values.md5, keepArchive: values['keep-archive'],
+    onProgress: (b, t) => progress.update(b, t ?? undefined),
+  });
+  progress.stop();
+  console.log(`${subset}: ready in ${ready}`);
+  return 0;
+}
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => {
-    const e = err as Error & { code?: string };
-    const usage = e instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`speechkd-librispeech: ${e.message}\n${usage ? `\n${USAGE}\n` : ''}`);
-    process.exitCode = usage ? 2 : 1;
-  },
-);
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h') { console.log(USAGE); return 0; }
+  if (command === 'manifest') return manifest(rest);
+  if (command === 'download') return download(rest);
+  throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+}
+
+runCli('speechkd-librispeech', main, { usage: USAGE });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { checkOutputDir, describeWriteError, errnoCode } from '@speechkd/safe-io';
 import { extract, list } from 'tar';
 import { DownloadError, LibriSpeechInputError } from './errors.js';
 
@@ -71,6 +72,7 @@ async function attempt(url: string, part: string, onProgress?: DownloadProgress)
     total = len ? Number(len) : null; // 200: the server ignored Range, so start over
   }
   if (!res.body) throw new DownloadError(`${url}: empty response body`);
+  if (total !== null) checkOutputDir(path.dirname(part), { needBytes: total - start }); // OutputPathError before a byte is written
   const out = fs.createWriteStream(part, { flags: start > 0 ? 'a' : 'w' });
   // A failed pipeline destroys `out` without waiting for a write already under way; the next attempt sizes
   // the part file to resume from, so it must not start before that write has landed and the file is closed.
@@ -82,6 +84,8 @@ async function attempt(url: string, part: string, onProgress?: DownloadProgress)
     await pipeline(body, out);
   } catch (err) {
     await closed;
+    const syscall = (err as { syscall?: string }).syscall;
+    if (errnoCode(err) !== undefined && (syscall === 'write' || syscall === 'open')) throw describeWriteError(err, part); // the disk, not the network
     throw new DownloadError(`${url}: connection lost after ${bytes} bytes (${(err as Error).message}); rerun to resume`);
   }
   if (total !== null && bytes !== total) throw new DownloadError(`${url}: got ${bytes} of ${total} bytes; rerun to resume`);

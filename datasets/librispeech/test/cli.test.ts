@@ -28,9 +28,18 @@ describe('speechkd-librispeech CLI', () => {
     expect(run('frobnicate').status).toBe(2);
   });
 
-  it('layout errors exit 1 with the file and line', () => {
+  it('a wrong subset is a settings problem (exit 2, listing what exists); layout errors exit 1 with the file and line, writing nothing', () => {
     const r = run('manifest', '--root', LIBRISPEECH_SAMPLE_ROOT, '--subset', 'nope', '--out', path.join(os.tmpdir(), 'x.jsonl'));
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/no subset "nope"/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^speechkd-librispeech: --subset: no subset "nope" under .*; found: dev-clean, test-clean, test-other$/m);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ls-cli-bad-'));
+    fs.cpSync(path.join(LIBRISPEECH_SAMPLE_ROOT, 'dev-clean'), path.join(root, 'dev-clean'), { recursive: true });
+    const trans = path.join(root, 'dev-clean', '2412', '153948', '2412-153948.trans.txt');
+    fs.appendFileSync(trans, 'NOT AN ID LINE\n');
+    const out = path.join(root, 'out', 'dev.jsonl');
+    const bad = run('manifest', '--root', root, '--subset', 'dev-clean', '--out', out);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`speechkd-librispeech: ${trans}:2: expected "<speaker>-<chapter>-<n> TEXT"`);
+    expect(fs.readdirSync(path.dirname(out))).toEqual([]);
   });
 });
