@@ -5,6 +5,7 @@ import { formatTextTable, leadSentence, resultTable, stageTimesLine } from './re
 import { lmSweep } from './lm-sweep.js';
 import { releaseTeachers } from './release.js';
 import { LM_DECODING_DEFAULTS } from '@speechkd/recognizer';
+import { runCli, UsageError } from '@speechkd/safe-io';
 
 const USAGE = `usage: speechkd run [--preset ${Object.keys(PIPELINE_PRESETS).join('|')}] [--<setting>=<value> ...] [--only=<stage>]
 
@@ -35,16 +36,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
-  if (command !== 'run' && command !== 'lm-sweep' && command !== 'release') throw new Error(`unknown command "${command}"\n${USAGE}`);
+  if (command !== 'run' && command !== 'lm-sweep' && command !== 'release') throw new UsageError(`unknown command "${command}"`);
   // --key=value or --key value; the config resolver rejects unknown keys.
   const flags: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (!a.startsWith('--')) throw new Error(`argument "${a}": expected --key=value\n${USAGE}`);
+    if (!a.startsWith('--')) throw new UsageError(`argument "${a}": expected --key=value`);
     const eq = a.indexOf('=');
     if (eq > 2) flags[a.slice(2, eq)] = a.slice(eq + 1);
     else if (i + 1 < rest.length && !rest[i + 1].startsWith('--')) flags[a.slice(2)] = rest[++i];
-    else throw new Error(`${a}: give a value (${a}=VALUE)`);
+    else throw new UsageError(`${a}: give a value (${a}=VALUE)`);
   }
   if (command === 'lm-sweep') return sweep(flags);
   if (command === 'release') return release(flags, argv);
@@ -114,11 +115,6 @@ async function sweep(flags: Record<string, string>): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: Error) => {
-    process.stderr.write(`speechkd: ${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err.message}\n`);
-    if (process.env.SPEECHKD_DEBUG) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = 1;
-  },
-);
+// One message and a non-zero exit code for every error; a stack trace only with --debug or SPEECHKD_DEBUG=1
+// (the worker processes inherit it).
+runCli('speechkd', main, { usage: USAGE });

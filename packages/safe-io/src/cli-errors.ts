@@ -54,7 +54,8 @@ const BUILTIN_NAMES = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceErr
 
 /**
  * Sorts an error into the convention: `UsageError`s (and any error named `UsageError`/`SettingsError`,
- * and node:util parseArgs errors) are usage errors; operating-system errors (ENOENT, EACCES, ...) and
+ * node:util parseArgs errors, and any error with a numeric `exitCode` of 2) are usage errors; an error
+ * with another numeric `exitCode` exits with it; operating-system errors (ENOENT, EACCES, ...) and
  * typed errors (any class with its own `name`) are failures the user can fix; JavaScript's built-in
  * errors are internal errors (bugs).
  */
@@ -63,6 +64,10 @@ export function classifyError(err: unknown): ErrorReport {
   const code = (err as { code?: unknown }).code;
   if (err instanceof UsageError || err.name === 'UsageError' || err.name === 'SettingsError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
     return { kind: 'usage', exitCode: EXIT_CODES.usage, message: err.message };
+  }
+  const declared = (err as { exitCode?: unknown }).exitCode;
+  if (typeof declared === 'number' && Number.isInteger(declared) && declared > 0) {
+    return { kind: declared === EXIT_CODES.usage ? 'usage' : 'failure', exitCode: declared, message: err.message };
   }
   const errno = errnoCode(err);
   const syscall = (err as { syscall?: unknown }).syscall;

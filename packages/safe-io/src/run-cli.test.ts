@@ -33,6 +33,9 @@ describe('CLI error convention', () => {
       kind: 'internal', exitCode: 70, message: "internal error: TypeError: Cannot read properties of undefined (reading 'x')",
     });
     expect(classifyError('a string').kind).toBe('internal');
+    // A typed error may declare its exit code (a settings error of a library: 2).
+    expect(classifyError(Object.assign(new BadFileError('--shard 3/2: out of range'), { exitCode: 2 })).kind).toBe('usage');
+    expect(classifyError(Object.assign(new BadFileError('locked'), { exitCode: 75 })).exitCode).toBe(75);
   });
 
   it('a typed error prints one line without a stack trace and exits 1', async () => {

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
 import { scoreCorpus, transcribeInBatches } from '@speechkd/wer';
-import { writeFileAtomic } from '@speechkd/safe-io';
+import { runCli, writeFileAtomic } from '@speechkd/safe-io';
 import { initBackend } from '@speechkd/tensor-backend';
 import { CharNgramLm, DTYPES, LM_DECODING_DEFAULTS, loadRecognizer, parseDtype } from '@speechkd/recognizer';
 import type { Dtype, RecognizerOptions } from '@speechkd/recognizer';
@@ -187,16 +187,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const fn = COMMANDS[cmd];
-  if (!fn) throw new UsageError(`unknown command "${cmd}"\n${USAGE}`);
+  if (!fn) throw new UsageError(`unknown command "${cmd}"`);
   await fn(args);
 }
 
-main(process.argv.slice(2)).catch((err: Error) => {
-  const known = ['UsageError', 'TrainConfigError', 'ModelConfigError', 'ModelIoError', 'ModelFolderError', 'DecodeError', 'ManifestError', 'CheckpointError', 'TrainingDivergedError', 'AudioDecodeError', 'BackendError'];
-  if (known.includes(err.name) || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    process.stderr.write(`speechkd-train: ${err.message}\n`);
-  } else {
-    process.stderr.write(`speechkd-train: ${err.stack ?? err.message}\n`);
-  }
-  process.exit(1);
-});
+// One message and a non-zero exit code for every error; a stack trace only with --debug or SPEECHKD_DEBUG=1.
+runCli('speechkd-train', main, { usage: USAGE });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { runBuild, runIndex, runInfo, runVerify } from './cli/commands.js';
+import { runCli } from '@speechkd/safe-io';
 import { TeachersError } from './errors.js';
 
 const USAGE = `usage:
@@ -68,12 +69,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: Error) => {
-    // Typed errors and flag errors carry a complete message; anything else keeps its stack.
-    const known = err instanceof TeachersError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || /Error$/.test(err.name) && err.name !== 'Error';
-    process.stderr.write(`speechkd-cache: ${known ? err.message : err.stack}\n`);
-    process.exit(2);
-  },
-);
+// One message and a non-zero exit code for every error; a stack trace only with --debug or SPEECHKD_DEBUG=1.
+// The process exits at once (onnxruntime's threads would keep it alive).
+runCli('speechkd-cache', main, { forceExit: true });
