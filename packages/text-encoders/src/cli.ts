@@ -5,14 +5,17 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { runMain, SettingsCheck, UsageError } from '@speechkd/safe-io';
 import type { NumberRange } from '@speechkd/safe-io';
-import { initBackend } from '@speechkd/tensor-backend';
 import { TextTowerError, TokenizerError } from './errors.js';
-import { loadTokenizer } from './tokenizer.js';
 import { loadBrownSentences, readExcludeSet } from './tower/brown.js';
 import { TOWER_PRESETS } from './tower/config.js';
-import { loadTextTower } from './tower/load-text-tower.js';
-import { trainTextTower } from './tower/train.js';
 import type { StepInfo } from './tower/train.js';
+
+// tfjs and the tokenizer library load only once the settings are known to be good (a refused command
+// answers in a fraction of a second instead of after seconds of module loading).
+const heavy = async () => ({
+  ...(await import('@speechkd/tensor-backend')), ...(await import('./tokenizer.js')),
+  ...(await import('./tower/train.js')), ...(await import('./tower/load-text-tower.js')),
+});
 
 const USAGE = `usage: speechkd-text-tower train --out DIR --steps N [--seed S] [options]
        speechkd-text-tower info DIR
@@ -83,7 +86,7 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
   const tokenizerDir = s.input('--tokenizer', v.tokenizer, { kind: 'folder' });
   if (tokenizerDir) {
     try {
-      await loadTokenizer(tokenizerDir);
+      await (await heavy()).loadTokenizer(tokenizerDir);
     } catch (err) {
       if (!(err instanceof TokenizerError)) throw err;
       s.add('--tokenizer', err.message);
@@ -94,6 +97,7 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
   const corpus = loadBrownSentences({ exclude });
   const sentences = n['max-sentences'] ? corpus.sentences.slice(0, n['max-sentences']) : corpus.sentences;
   log(`corpus: ${sentences.length} Brown sentences${exclude ? ` (${corpus.excluded} removed: in ${v.exclude!.join(', ')})` : ''}`);
+  const { initBackend, trainTextTower } = await heavy();
   const backend = await initBackend();
   const options = {
     out: out!, sentences, steps: n.steps!, seed: n.seed ?? 1, arch: arch!,
@@ -130,6 +134,7 @@ async function info(argv: string[]): Promise<number> {
   s.check('DIR', positionals.length === 1, `give exactly one checkpoint folder (got ${positionals.length})`);
   const dir = s.input('DIR', positionals.length === 1 ? positionals[0] : undefined, { kind: 'folder' });
   s.done();
+  const { initBackend, loadTextTower } = await heavy();
   await initBackend({ log: null });
   const t = await loadTextTower(dir!);
   console.log(JSON.stringify({ name: t.name, fingerprint: t.fingerprint, dim: t.dim, numLayers: t.numLayers, maxTokens: t.maxTokens }, null, 2));
