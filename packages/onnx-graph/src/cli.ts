@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -60,11 +60,28 @@ async function expose(argv: string[], log: (line: string) => void): Promise<numb
   }
   const useLayers = v.layers || (!v.match && !v.name?.length && !v['hidden-states']);
   s.check('--scope', v.scope === undefined || Boolean(useLayers || v['hidden-states'] || v.list), 'applies to --layers, --hidden-states or --list only');
-  const out = listing || !input ? undefined : s.outputFile('--out', v.out ?? input.replace(/(\.onnx)?$/, '.layers.onnx'));
+  // The rewritten model is at least as large as the input: that much free space is needed.
+  const out = listing || !input ? undefined : s.outputFile('--out', v.out ?? input.replace(/(\.onnx)?$/, '.layers.onnx'), { needBytes: statSync(input).size });
   s.done();
   const bytes = new Uint8Array(await readFile(input!).catch((err: Error) => {
     throw new OnnxGraphError(`${input}: cannot read model (${err.message})`);
   }));
+  try {
+    return rewrite(bytes, out, { ...v, scope, match, useLayers }, log);
+  } catch (err) {
+    // The graph code names the model generically; the user needs the file.
+    if (err instanceof OnnxGraphError && !err.message.startsWith(input!)) throw new OnnxGraphError(`${input}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Lists or rewrites the parsed model (the work after every setting was checked). */
+function rewrite(
+  bytes: Uint8Array, out: string | undefined,
+  v: { list?: boolean; 'list-all'?: boolean; 'hidden-states'?: boolean; name?: string[]; scope?: RegExp; match?: RegExp; useLayers: boolean },
+  log: (line: string) => void,
+): number {
+  const { scope, match, useLayers } = v;
   if (v['list-all']) {
     for (const o of listNodeOutputs(bytes)) log(`${o.tensor}\t${o.opType}\t${o.node}`);
     return 0;
