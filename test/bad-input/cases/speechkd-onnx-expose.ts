@@ -1,4 +1,8 @@
+import { buildTinyBert } from '@speechkd/onnx-graph';
 import type { BadInputCase } from '../harness.js';
+
+/** A valid 2-layer BERT-style ONNX model, so the commands get past parsing to the writing. */
+const MODEL = buildTinyBert({ numLayers: 2 }).bytes;
 
 /** Not an ONNX model: protobuf bytes that do not parse as a ModelProto. */
 const GARBAGE = new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]);
@@ -13,14 +17,19 @@ export const ONNX_EXPOSE_CASES: BadInputCase[] = [
   },
   { cli: 'speechkd-onnx-expose', name: 'unknown flag', exit: 2, args: () => ['m.onnx', '--all'], stderr: /^speechkd-onnx-expose: Unknown option '--all'[\s\S]*usage:/ },
   {
-    cli: 'speechkd-onnx-expose', name: '--out is a folder', exit: 2, setup: (c) => { c.file('m.onnx', GARBAGE); c.file('out.onnx/keep', ''); },
+    cli: 'speechkd-onnx-expose', name: '--out is a folder', exit: 2, setup: (c) => { c.file('m.onnx', MODEL); c.file('out.onnx/keep', ''); },
     args: (c) => [c.at('m.onnx'), '-o', c.at('out.onnx')],
     stderr: /--out: .*out\.onnx: cannot write here: .*out\.onnx is a folder, not a file/,
   },
   {
-    cli: 'speechkd-onnx-expose', name: '--out on a read-only disk', exit: 2, disk: 'read-only', setup: (c) => { c.file('m.onnx', GARBAGE); },
+    cli: 'speechkd-onnx-expose', name: '--out on a read-only disk', exit: 2, disk: 'read-only', setup: (c) => { c.file('m.onnx', MODEL); },
     args: (c) => [c.at('m.onnx')],
     stderr: /--out: .*m\.layers\.onnx: cannot write here: the file system is read-only \(EROFS\)/,
+  },
+  {
+    cli: 'speechkd-onnx-expose', name: '--out on a full disk', exit: 2, disk: 'full', setup: (c) => { c.file('m.onnx', MODEL); },
+    args: (c) => [c.at('m.onnx'), '-o', c.at('big.onnx')],
+    stderr: /--out: .*big\.onnx: cannot write here: no space left on the device \(0\.0 MiB free, 0\.\d MiB needed\)/,
   },
   {
     cli: 'speechkd-onnx-expose', name: '--out on a disk without room for the model', exit: 2, disk: 'small',
