@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { LibriSpeechInputError, resolveSubsetDir } from '@speechkd/librispeech';
-import { classifyError, runCli, SettingsCheck, UsageError } from '@speechkd/safe-io';
+import { resolveSubsetDir } from '@speechkd/librispeech';
 import { DTYPES } from '@speechkd/recognizer';
+import { runCli, SettingsCheck, UsageError } from '@speechkd/safe-io';
 import { MISSING_MODES, NORMALIZE_MODES, TRANSCRIPT_FORMATS } from '@speechkd/wer';
-import type { MissingMode, NormalizeMode, Recognizer, TranscriptFormat } from '@speechkd/wer';
+import type { MissingMode, NormalizeMode, TranscriptFormat } from '@speechkd/wer';
 import { evaluateLibriSpeech, formatOneLine } from './evaluate-librispeech.js';
 import { loadModelRecognizer } from './load-model.js';
 import { createProgress } from './progress.js';
@@ -75,14 +75,7 @@ async function librispeech(args: string[]): Promise<number> {
   noPositionals(s, positionals);
   const root = s.input('--root', values.root, { kind: 'folder', required: true });
   const subset = s.required('--subset', values.subset, 'a subset name, e.g. test-clean');
-  if (root && subset) {
-    try {
-      resolveSubsetDir(root, subset);
-    } catch (err) {
-      if (!(err instanceof LibriSpeechInputError)) throw err;
-      s.add('--subset', err.message);
-    }
-  }
+  if (root && subset) await s.attempt('--subset', () => resolveSubsetDir(root, subset));
   s.check('--hyp', (values.hyp === undefined) !== (values.model === undefined), 'give exactly one of --hyp FILE and --model DIR');
   const hyp = s.input('--hyp', values.hyp);
   const model = s.input('--model', values.model, { kind: 'folder' });
@@ -98,15 +91,7 @@ async function librispeech(args: string[]): Promise<number> {
     s.check('--batch-size', values['batch-size'] === undefined, 'applies to --model only');
   }
   const out = s.outputDir('--out', values.out, { required: true });
-  let recognizer: Recognizer | undefined;
-  if (model && s.problems.length === 0) {
-    try {
-      recognizer = await loadModelRecognizer(model, dtype);
-    } catch (err) {
-      if (classifyError(err).kind !== 'failure') throw err;
-      s.add('--model', (err as Error).message);
-    }
-  }
+  const recognizer = model && s.problems.length === 0 ? await s.attempt('--model', () => loadModelRecognizer(model, dtype)) : undefined;
   try {
     s.done();
   } catch (err) {

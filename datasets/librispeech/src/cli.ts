@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { runCli, SettingsCheck, UsageError } from '@speechkd/safe-io';
 import { describeConventionBreaks } from './convention.js';
 import { downloadLibriSpeech, LIBRISPEECH_SUBSETS } from './download.js';
-import { LibriSpeechInputError } from './errors.js';
 import { buildManifest } from './manifest-builder.js';
 import { writeManifest } from './manifest.js';
 import { createProgress } from './progress.js';
@@ -31,14 +30,7 @@ async function manifest(args: string[]): Promise<number> {
   const s = new SettingsCheck();
   const root = s.input('--root', values.root, { kind: 'folder', required: true });
   const subset = s.required('--subset', values.subset, 'a subset name, e.g. test-clean');
-  if (root && subset) {
-    try {
-      resolveSubsetDir(root, subset);
-    } catch (err) {
-      if (!(err instanceof LibriSpeechInputError)) throw err;
-      s.add('--subset', err.message);
-    }
-  }
+  if (root && subset) await s.attempt('--subset', () => resolveSubsetDir(root, subset));
   const out = s.outputFile('--out', values.out, { required: true });
   s.done();
   const progress = createProgress(`headers ${subset}`);

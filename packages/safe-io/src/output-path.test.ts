@@ -3,20 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkOutputDir, checkOutputFile, freeBytes, makeDirs, prepareOutputDir, prepareOutputFile } from './output-path.js';
-import { describeWriteError, OutputPathError } from './output-path-error.js';
+import { describeWriteError } from './output-path-error.js';
+import type { OutputPathError } from './output-path-error.js';
+import { thrownOutputError } from '../test/thrown.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'safe-io-path-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function thrown(fn: () => unknown): OutputPathError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(OutputPathError);
-    return err as OutputPathError;
-  }
-  throw new Error('expected an OutputPathError');
-}
+const thrown = thrownOutputError;
 
 describe('output paths', () => {
   it('checkOutputDir accepts an existing folder and a missing one under a writable folder, creating nothing', () => {

@@ -58,6 +58,18 @@ describe('SettingsCheck', () => {
     ]);
   });
 
+  it('attempt: a typed error from loading what a setting names becomes its problem; a bug is rethrown', async () => {
+    class ManifestError extends Error {
+      override name = 'ManifestError';
+    }
+    const s = new SettingsCheck();
+    expect(await s.attempt('--manifest', () => 42)).toBe(42);
+    expect(await s.attempt('--manifest', async () => { throw new ManifestError('--manifest m.jsonl:3: not JSON'); })).toBeUndefined();
+    expect(await s.attempt('--model', () => { throw new ManifestError('/m/model.json: cannot read'); })).toBeUndefined();
+    await expect(s.attempt('--x', () => { throw new TypeError('bug'); })).rejects.toThrow(TypeError);
+    expect(problems(s)).toEqual(['--manifest: m.jsonl:3: not JSON', '--model: /m/model.json: cannot read']);
+  });
+
   it('output paths are checked at once but created only by a done() without problems', () => {
     const blocker = path.join(tmp, 'blocker');
     fs.writeFileSync(blocker, '');

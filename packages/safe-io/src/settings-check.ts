@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { SettingsError } from './cli-errors.js';
+import { classifyError, SettingsError } from './cli-errors.js';
 import type { SettingProblem } from './cli-errors.js';
 import { checkOutputDir, checkOutputFile, prepareOutputDir, prepareOutputFile } from './output-path.js';
 import type { OutputPathOptions } from './output-path.js';
@@ -76,32 +76,27 @@ export class SettingsCheck {
 
   /** An integer within the range of `spec`; its default when absent. */
   int(flag: string, raw: string | undefined, spec: NumberSpec = {}): number | undefined {
-    const range = spec;
-    if (raw === undefined) {
-      if (spec.required) this.add(flag, `is required (${describeRange('an integer', range)})`);
-      return spec.default;
-    }
-    const x = /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isSafeInteger(x) || !inRange(x, range)) {
-      this.add(flag, `must be ${describeRange('an integer', range)} (got "${raw}")`);
-      return undefined;
-    }
-    return x;
+    return this.numeric(flag, raw, spec, 'an integer', (r) => (/^\s*[+-]?\d+\s*$/.test(r) ? Number(r) : NaN), Number.isSafeInteger);
   }
 
   /** A finite number within the range of `spec`; its default when absent. */
   number(flag: string, raw: string | undefined, spec: NumberSpec = {}): number | undefined {
-    const range = spec;
-    if (raw === undefined) {
-      if (spec.required) this.add(flag, `is required (${describeRange('a number', range)})`);
-      return spec.default;
+    return this.numeric(flag, raw, spec, 'a number', (r) => (r.trim() === '' ? NaN : Number(r)), Number.isFinite);
+  }
+
+  /**
+   * Runs `fn`, which loads or parses what a setting names (a model, a manifest, a subset folder): a
+   * typed error becomes a problem of `flag` with the error's message; a bug (a built-in error) is
+   * rethrown. Returns what `fn` returned, or undefined after a problem.
+   */
+  async attempt<T>(flag: string, fn: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (classifyError(err).kind === 'internal') throw err;
+      const message = (err as Error).message;
+      return this.fail(flag, message.startsWith(`${flag} `) || message.startsWith(`${flag}:`) ? message.slice(flag.length + 1).trimStart() : message);
     }
-    const x = raw.trim() === '' ? NaN : Number(raw);
-    if (!Number.isFinite(x) || !inRange(x, range)) {
-      this.add(flag, `must be ${describeRange('a number', range)} (got "${raw}")`);
-      return undefined;
-    }
-    return x;
   }
 
   /** One of `choices`; `fallback` when absent. */
@@ -159,6 +154,16 @@ export class SettingsCheck {
       }
     }
     if (this.problems.length) throw new SettingsError(this.problems);
+  }
+
+  private numeric(flag: string, raw: string | undefined, spec: NumberSpec, kind: string, parse: (raw: string) => number, valid: (x: number) => boolean): number | undefined {
+    if (raw === undefined) {
+      if (spec.required) this.add(flag, `is required (${describeRange(kind, spec)})`);
+      return spec.default;
+    }
+    const x = parse(raw);
+    if (!valid(x) || !inRange(x, spec)) return this.fail(flag, `must be ${describeRange(kind, spec)} (got "${raw}")`);
+    return x;
   }
 
   private fail(flag: string, problem: string): undefined {

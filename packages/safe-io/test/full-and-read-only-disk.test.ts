@@ -3,22 +3,15 @@ import path from 'node:path';
 import { mountTmpfs } from '@speechkd/fixtures';
 import type { Tmpfs } from '@speechkd/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AtomicFile, checkOutputDir, OutputPathError, prepareOutputDir, SettingsCheck, SettingsError, writeDirAtomicSync, writeFileAtomic } from '../src/index.js';
+import { thrownOutputError } from './thrown.js';
+import { AtomicFile, checkOutputDir, prepareOutputDir, SettingsCheck, SettingsError, writeDirAtomicSync, writeFileAtomic } from '../src/index.js';
 
 // A 256 KiB tmpfs, filled or remounted read-only: the causes the user must be told in plain words.
 const mounted = mountTmpfs(256);
 const skip = typeof mounted === 'string' ? mounted : '';
 if (skip) console.warn(`safe-io: skipping the disk-full and read-only cases: ${skip}`);
 
-function caught(fn: () => unknown): OutputPathError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(OutputPathError);
-    return err as OutputPathError;
-  }
-  throw new Error('expected an OutputPathError');
-}
+const caught = thrownOutputError;
 
 describe.skipIf(Boolean(skip))('full and read-only disks (tmpfs)', () => {
   let fs0: Tmpfs;

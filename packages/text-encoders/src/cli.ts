@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { runMain, SettingsCheck, UsageError } from '@speechkd/safe-io';
 import type { NumberRange } from '@speechkd/safe-io';
-import { TextTowerError, TokenizerError } from './errors.js';
 import { loadBrownSentences, readExcludeSet } from './tower/brown.js';
 import { TOWER_PRESETS } from './tower/config.js';
 import type { StepInfo } from './tower/train.js';
@@ -47,9 +46,6 @@ const INT_RANGES: Record<(typeof INT_FLAGS)[number], NumberRange> = {
   'max-tokens': { min: 3 }, 'batch-size': { min: 1 }, warmup: { min: 0 }, 'checkpoint-every': { min: 1 }, 'stop-after': { min: 1 }, 'max-sentences': { min: 2 },
 };
 
-/** A problem message from a typed error (the flag already names the setting). */
-const reason = (err: unknown, flag: string): string => (err as Error).message.replace(new RegExp(`^${flag}\\s*`), '');
-
 async function train(argv: string[], log: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -73,25 +69,10 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
   };
   if (arch && (v.hidden === undefined || n.hidden !== undefined) && (v.heads === undefined || n.heads !== undefined)) s.check('--heads', arch.hidden % arch.heads === 0, `hidden size ${arch.hidden} must be divisible by the number of heads ${arch.heads}`);
   if (n.warmup !== undefined && n.steps !== undefined) s.check('--warmup', n.warmup <= n.steps, `must be at most --steps ${n.steps} (got ${n.warmup})`);
-  let exclude: Set<string> | undefined;
-  for (const f of v.exclude ?? []) s.input('--exclude', f);
-  if (v.exclude?.length && s.problems.length === 0) {
-    try {
-      exclude = readExcludeSet(v.exclude);
-    } catch (err) {
-      if (!(err instanceof TextTowerError)) throw err;
-      s.add('--exclude', reason(err, '--exclude'));
-    }
-  }
+  const excludeFiles = (v.exclude ?? []).filter((f) => s.input('--exclude', f) !== undefined);
+  const exclude = excludeFiles.length && excludeFiles.length === v.exclude?.length ? await s.attempt('--exclude', () => readExcludeSet(excludeFiles)) : undefined;
   const tokenizerDir = s.input('--tokenizer', v.tokenizer, { kind: 'folder' });
-  if (tokenizerDir) {
-    try {
-      await (await heavy()).loadTokenizer(tokenizerDir);
-    } catch (err) {
-      if (!(err instanceof TokenizerError)) throw err;
-      s.add('--tokenizer', err.message);
-    }
-  }
+  if (tokenizerDir) await s.attempt('--tokenizer', async () => (await heavy()).loadTokenizer(tokenizerDir));
   const out = s.outputDir('--out', v.out, { required: true });
   s.done();
   const corpus = loadBrownSentences({ exclude });
