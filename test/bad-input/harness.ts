@@ -72,6 +72,15 @@ function snapshot(dir: string): string[] {
     .sort();
 }
 
+const built = new Map<string, string>();
+
+/** The compiled CLI of `cli` in `root` (this checkout's is rebuilt when stale, once per process). */
+function cliPath(root: string, cli: Cli): string {
+  const key = `${root}:${cli}`;
+  if (!built.has(key)) built.set(key, root === REPO ? compiledCli(path.join(REPO, CLI_PACKAGES[cli])) : path.join(root, CLI_PACKAGES[cli], 'dist', 'cli.js'));
+  return built.get(key)!;
+}
+
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
 
 /**
@@ -100,7 +109,7 @@ export function runCase(c: BadInputCase, options: { root?: string; tmpfs?: Tmpfs
     if (c.disk === 'full') options.tmpfs!.fill();
     const before = snapshot(dir);
     if (c.disk === 'read-only') options.tmpfs!.readOnly();
-    const cli = root === REPO ? compiledCli(path.join(REPO, CLI_PACKAGES[c.cli])) : path.join(root, CLI_PACKAGES[c.cli], 'dist', 'cli.js');
+    const cli = cliPath(root, c.cli);
     const r = spawnSync(process.execPath, [cli, ...c.args(ctx)], {
       encoding: 'utf8', timeout: 120_000, cwd: dir, env: { ...process.env, SPEECHKD_DEBUG: '', ...c.env },
     });

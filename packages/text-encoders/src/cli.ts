@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -114,6 +115,7 @@ async function info(argv: string[]): Promise<number> {
   const s = new SettingsCheck();
   s.check('DIR', positionals.length === 1, `give exactly one checkpoint folder (got ${positionals.length})`);
   const dir = s.input('DIR', positionals.length === 1 ? positionals[0] : undefined, { kind: 'folder' });
+  if (dir) s.check('DIR', ['config.json', 'LATEST'].some((f) => existsSync(join(dir, f))), `${dir} is not a text-tower checkpoint (no config.json or LATEST); train one with \`speechkd-text-tower train --out ${dir}\``);
   s.done();
   const { initBackend, loadTextTower } = await heavy();
   await initBackend({ log: null });

@@ -37,9 +37,9 @@ export const TEXT_TOWER_CASES: BadInputCase[] = [
     stderr: /--out: .*tower: cannot write here: no space left on the device \(the disk is full\)/,
   },
   {
-    cli: 'speechkd-text-tower', name: 'info on a folder that is no checkpoint', exit: 1,
+    cli: 'speechkd-text-tower', name: 'info on a folder that is no checkpoint', exit: 2,
     args: (c) => ['info', c.dir],
-    stderr: /: not a text-tower checkpoint \(no config\.json or LATEST\); train one with `speechkd-text-tower train --out/,
+    stderr: /^speechkd-text-tower: DIR: .* is not a text-tower checkpoint \(no config\.json or LATEST\); train one with `speechkd-text-tower train --out/,
   },
   { cli: 'speechkd-text-tower', name: 'unknown command', exit: 2, args: () => ['fit'], stderr: /^speechkd-text-tower: unknown command "fit"\n\nusage:/ },
 ];
