@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,6 +81,17 @@ function cliPath(root: string, cli: Cli): string {
   return built.get(key)!;
 }
 
+/** Runs `node cli args` and collects its exit code and stderr (killed after 120 s: status null). */
+function run(cli: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { ...options, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
 const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
 
 /**
@@ -88,7 +99,7 @@ const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
  * checks the answer: the exit code, the message, no stack trace, and nothing left behind (no new file
  * or folder but those the case expects, so no temp files and no half-written outputs).
  */
-export function runCase(c: BadInputCase, options: { root?: string; tmpfs?: Tmpfs } = {}): CaseOutcome {
+export async function runCase(c: BadInputCase, options: { root?: string; tmpfs?: Tmpfs } = {}): Promise<CaseOutcome> {
   const root = options.root ?? REPO;
   const base = c.disk ? options.tmpfs?.dir : os.tmpdir();
   if (!base) throw new Error(`${c.cli} / ${c.name}: needs a tmpfs`);
@@ -110,9 +121,7 @@ export function runCase(c: BadInputCase, options: { root?: string; tmpfs?: Tmpfs
     const before = snapshot(dir);
     if (c.disk === 'read-only') options.tmpfs!.readOnly();
     const cli = cliPath(root, c.cli);
-    const r = spawnSync(process.execPath, [cli, ...c.args(ctx)], {
-      encoding: 'utf8', timeout: 120_000, cwd: dir, env: { ...process.env, SPEECHKD_DEBUG: '', ...c.env },
-    });
+    const r = await run(cli, c.args(ctx), { cwd: dir, env: { ...process.env, SPEECHKD_DEBUG: '', ...c.env } });
     if (c.disk === 'read-only') options.tmpfs!.readWrite();
     const after = snapshot(dir);
     const problems: string[] = [];

@@ -38,7 +38,7 @@ try {
       row.skipped++;
       continue;
     }
-    const o = runCase(c, { root: values.root, tmpfs: typeof disk === 'string' ? undefined : disk });
+    const o = await runCase(c, { root: values.root, tmpfs: typeof disk === 'string' ? undefined : disk });
     const problems = values.generic ? genericProblems(c, o) : o.problems;
     if (problems.length === 0) row.clear++;
     else unclear.push(`${c.cli} / ${c.name}: ${problems.join('; ')}\n    ${o.stderr.trim().split('\n').slice(0, 3).join('\n    ')}`);
