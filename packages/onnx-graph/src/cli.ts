@@ -18,7 +18,10 @@ Rewrites an ONNX model so intermediate tensors become graph outputs.
   --name TENSOR     an exact tensor name (repeatable)
   -o, --out FILE    where to write the rewritten model (default: MODEL.layers.onnx)
   --list            print the layer outputs --layers would expose, and exit
-  --list-all        print every node output (tensor, op, node), and exit`;
+  --list-all        print every node output (tensor, op, node), and exit
+  --debug           stack traces on errors (also SPEECHKD_DEBUG=1)
+Every setting and the output file are checked before the model is read: a wrong command line exits 2
+listing every problem, a failure while working exits 1.`;
 
 /** A regular expression from a flag, or a problem recorded when it does not compile. */
 function regex(s: SettingsCheck, flag: string, source: string | undefined): RegExp | undefined {
