@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readManifest } from '@speechkd/librispeech';
+import { replaceDir } from '@speechkd/safe-io';
 import { MODELS_ROOT, RELEASED, readRelease, sha256File } from '@speechkd/models';
 import type { ReleaseInfo, ReleaseMetrics } from '@speechkd/models';
 import { loadModel, readModelManifest, saveModel } from '@speechkd/student-trainer';
@@ -56,14 +57,6 @@ function headCommit(): string {
 function fileEntry(dir: string, rel: string, precision: string): ReleaseInfo['files'][number] {
   const p = path.join(dir, rel);
   return { path: rel, sha256: sha256File(p), bytes: fs.statSync(p).size, precision };
-}
-
-/** Writes `tmp` as `dest` (a previous release folder is replaced only once the new one is complete). */
-function moveIntoPlace(tmp: string, dest: string): void {
-  const old = `${dest}.old-${process.pid}`;
-  if (fs.existsSync(dest)) fs.renameSync(dest, old);
-  fs.renameSync(tmp, dest);
-  fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** One phase of a trained speech model, in words, from its trainer config. */
@@ -194,7 +187,7 @@ async function releaseSpeechTeacher(cfg: PipelineConfig, paths: RunPaths, corpus
   };
   writeJsonAtomic(path.join(tmp, 'release.json'), info);
   fs.writeFileSync(path.join(tmp, 'README.md'), renderModelCard(info));
-  moveIntoPlace(tmp, dest);
+  replaceDir(tmp, dest); // a previous release folder is replaced only once the new one is complete
   readRelease(dest, true);
   o.log(`[release] ${dest}: dev WER ${(100 * info.metrics!.dev.greedy.wer).toFixed(2)}% greedy${info.metrics!.dev.lm ? `, ${(100 * info.metrics!.dev.lm.wer).toFixed(2)}% with the LM` : ''}; check set WER ${(100 * (score.summary.wer ?? NaN)).toFixed(2)}%`);
   return dest;
@@ -270,7 +263,7 @@ async function releaseTextTower(cfg: PipelineConfig, paths: RunPaths, corpus: Co
   };
   writeJsonAtomic(path.join(tmp, 'release.json'), info);
   fs.writeFileSync(path.join(tmp, 'README.md'), renderModelCard(info));
-  moveIntoPlace(tmp, dest);
+  replaceDir(tmp, dest); // a previous release folder is replaced only once the new one is complete
   readRelease(dest, true);
   o.log(`[release] ${dest}: ${(params / 1e6).toFixed(2)} M parameters, validation MLM loss ${stage.result.validationLoss.toFixed(3)}`);
   return dest;
