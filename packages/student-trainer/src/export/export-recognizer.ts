@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CmvnStatsJson } from '@speechkd/audio-features';
 import { DTYPES, DTYPE_FILES, RECOGNIZER_MANIFEST, studentFeatureSpec } from '@speechkd/recognizer';
+import { writeFileAtomic } from '@speechkd/safe-io';
 import type { CharNgramLm, DecodingSpec, Dtype, OnnxVariant, RecognizerManifest } from '@speechkd/recognizer';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { subsampledLength } from '../model/config.js';
@@ -34,14 +34,6 @@ export interface RecognizerFolderOptions {
   metadata?: Record<string, unknown>;
 }
 
-/** Writes `bytes` to `file` atomically (temp file, then rename), creating its folder. */
-function writeAtomic(file: string, bytes: Uint8Array | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, bytes);
-  fs.renameSync(tmp, file);
-}
-
 /**
  * Writes a model folder that `@speechkd/recognizer` loads in Node or a page: `onnx/model.onnx` (fp32),
  * `onnx/model_fp16.onnx`, `onnx/model_quantized.onnx` (q8), optionally `lm.json`, the model card `README.md`,
@@ -54,12 +46,12 @@ export function writeRecognizerFolder(model: StudentModel, dir: string, options:
   const variants: Partial<Record<Dtype, OnnxVariant>> = {};
   for (const dtype of dtypes) {
     const bytes = onnxWeightVariant(fp32, dtype, `${model.config.name} (${dtype})`);
-    writeAtomic(path.join(dir, DTYPE_FILES[dtype]), bytes);
+    writeFileAtomic(path.join(dir, DTYPE_FILES[dtype]), bytes);
     variants[dtype] = { file: DTYPE_FILES[dtype], bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
   let decoding: DecodingSpec = { decoder: 'greedy' };
   if (options.lm) {
-    writeAtomic(path.join(dir, 'lm.json'), JSON.stringify(options.lm.model.toJSON()));
+    writeFileAtomic(path.join(dir, 'lm.json'), JSON.stringify(options.lm.model.toJSON()));
     decoding = { decoder: 'beam', beamSize: options.lm.beamSize, lmWeight: options.lm.weight, lmBonus: options.lm.bonus };
   }
   const cfg = model.config;
@@ -83,7 +75,7 @@ export function writeRecognizerFolder(model: StudentModel, dir: string, options:
     card: 'README.md',
     metadata: { architecture: cfg, ...options.metadata },
   };
-  writeAtomic(path.join(dir, 'README.md'), modelCard(manifest));
+  writeFileAtomic(path.join(dir, 'README.md'), modelCard(manifest));
   writeJsonAtomic(path.join(dir, RECOGNIZER_MANIFEST), manifest);
   return manifest;
 }
