@@ -3,6 +3,7 @@ import type { Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HubApiError, downloadFile, downloadFileToCacheDir, modelInfo, pathsInfo } from '@huggingface/hub';
+import { writeFileAtomic } from '@speechkd/safe-io';
 import lockfile from 'proper-lockfile';
 import type { PathInfo } from '@huggingface/hub';
 import { HubError, cachedCommit, hubEnv, isCommitHash, isHubId, repoCacheFolder, snapshotFolder, snapshotHas } from './hub-env.js';
@@ -247,11 +248,7 @@ export async function downloadHubFiles(repo: string, opts: HubDownloadOptions): 
     files.push({ path: f, size: r.size, downloaded });
   }
   if (revision !== commit) {
-    const ref = path.join(folder, 'refs', revision);
-    fs.mkdirSync(path.dirname(ref), { recursive: true });
-    const tmp = `${ref}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, commit); // no newline, as huggingface_hub writes it
-    fs.renameSync(tmp, ref);
+    writeFileAtomic(path.join(folder, 'refs', revision), commit); // no newline, as huggingface_hub writes it
   }
   return { repo, revision, commit, dir, files, fromCacheOnly: false };
 }
