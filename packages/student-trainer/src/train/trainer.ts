@@ -303,8 +303,11 @@ export class Trainer {
           this.exportTo(path.join(cfg.runDir, 'best'), { step: this.state.step, devWer: dev.wer, devCer: dev.cer });
         }
       }
-      if (this.state.step % cfg.checkpointEvery === 0 || done) this.checkpoint();
-      if (this.parallel && stepsHere === 1) await this.logMemory();
+      if (this.state.step % cfg.checkpointEvery === 0 || done) {
+        this.checkpoint();
+        // Each worker's memory once the run is under way (a helper's wasm heap grows with its first slices) and at the end.
+        if (this.parallel) await this.logMemory();
+      }
       if (outOfTime) {
         timedOut = true;
         break;
@@ -332,7 +335,7 @@ export class Trainer {
     }
   }
 
-  /** Logs (and records in metrics.jsonl) the memory of every data-parallel participant. */
+  /** Logs (and records in metrics.jsonl) the memory of every data-parallel participant, at every checkpoint. */
   private async logMemory(): Promise<void> {
     const mem = await this.parallel!.memory();
     const mb = (b: number | undefined) => (b === undefined ? 'n/a' : `${(b / 2 ** 20).toFixed(0)} MB`);
