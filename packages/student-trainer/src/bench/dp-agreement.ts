@@ -25,7 +25,6 @@ async function run(name: string, n: number): Promise<{ losses: number[]; weights
   };
   const t0 = performance.now();
   const t = await Trainer.create(cfg, { progress: false, log: () => undefined });
-  // Features are computed once into the first run's cache; the others link to it.
   await t.run();
   const weights = [...t.model.params.vars.values()].map((v) => Float32Array.from(v.dataSync()));
   t.dispose();
