@@ -207,7 +207,9 @@ export class CharNgramLm {
   /** Shallow fusion for `prefixBeamSearch`: `weight * log P(next | prefix) + bonus` per emitted label. */
   scorer(fusion: LmFusionOptions): PrefixScorer {
     const { weight, bonus } = checkFusion(fusion);
-    return (prefix, next) => weight * this.logProb(prefix, next) + bonus;
+    const scorer: PrefixScorer = (prefix, next) => weight * this.logProb(prefix, next) + bonus;
+    scorer.contextLength = this.order - 1; // logProb reads no further back
+    return scorer;
   }
 }
 

@@ -6,9 +6,10 @@ import type { FrameScores } from './scores.js';
 
 /**
  * Optional label-level language model: log-score (already weighted) of appending `next` to `prefix`.
- * Called once per new prefix, so it may be slow-ish (e.g. a character n-gram).
+ * Called once per new prefix, so it may be slow-ish (e.g. a character n-gram). A scorer that reads only the
+ * last `contextLength` labels says so: it is then given only those (the whole prefix when shorter).
  */
-export type PrefixScorer = (prefix: readonly number[], next: number) => number;
+export type PrefixScorer = ((prefix: readonly number[], next: number) => number) & { contextLength?: number };
 
 /** Options of `prefixBeamSearch`. */
 export interface PrefixBeamSearchOptions {
@@ -77,9 +78,11 @@ function searchOne(lp: ArrayLike<number>, base: number, frames: number, vocab: n
         }
       }
     }
-    beams = [...next.values()].filter((b) => b.blankEnd > -Infinity || b.labelEnd > -Infinity);
-    beams.sort((a, b) => logAdd2(b.blankEnd, b.labelEnd) - logAdd2(a.blankEnd, a.labelEnd) || a.node - b.node);
-    if (beams.length > beamSize) beams.length = beamSize;
+    const scored: Array<{ beam: Beam; total: number }> = [];
+    for (const b of next.values()) if (b.blankEnd > -Infinity || b.labelEnd > -Infinity) scored.push({ beam: b, total: logAdd2(b.blankEnd, b.labelEnd) });
+    scored.sort((a, b) => b.total - a.total || a.beam.node - b.beam.node);
+    if (scored.length > beamSize) scored.length = beamSize;
+    beams = scored.map((x) => x.beam);
   }
   return beams.slice(0, nBest).map((b) => ({ labels: trie.labels(b.node), logProb: logAdd2(b.blankEnd, b.labelEnd) }));
 }

@@ -8,6 +8,8 @@ export class PrefixTrie {
   readonly label: number[] = [-1];
   /** Scorer term for reaching the node from its parent (0 without a scorer). */
   readonly score: number[] = [0];
+  /** Labels from the root to the node. */
+  readonly depth: number[] = [0];
   private readonly children = new Map<number, number>();
 
   constructor(
@@ -23,10 +25,24 @@ export class PrefixTrie {
       id = this.parent.length;
       this.parent.push(node);
       this.label.push(c);
-      this.score.push(this.scorer ? this.scorer(this.labels(node), c) : 0);
+      this.depth.push(this.depth[node] + 1);
+      this.score.push(this.scorer ? this.scorer(this.context(node), c) : 0);
       this.children.set(key, id);
     }
     return id;
+  }
+
+  /**
+   * What the scorer sees of a node's prefix: all of it, or only its last `scorer.contextLength` labels when the
+   * scorer says it reads no further back (an n-gram LM): building the whole prefix for every new node made
+   * LM decoding quadratic in the transcript's length.
+   */
+  private context(node: number): number[] {
+    const k = this.scorer?.contextLength;
+    if (k === undefined || this.depth[node] <= k) return this.labels(node);
+    const out = new Array<number>(k);
+    for (let i = k - 1, n = node; i >= 0; i--, n = this.parent[n]) out[i] = this.label[n];
+    return out;
   }
 
   /** Label sequence of a node, root first. */
