@@ -77,9 +77,15 @@ async function release(flags: Record<string, string>, argv: string[]): Promise<n
   if (!Number.isInteger(check) || check < 1) throw new PipelineConfigError(`--check=${own.check}: must be an integer >= 1`);
   const cfg = resolvePipelineConfig(preset, flags);
   process.stderr.write(`[speechkd] config: ${JSON.stringify(cfg)}\n`);
-  const r = await releaseTeachers(cfg, { out: own.out, check, commit: own.commit, command: ['node apps/speechkd/dist/cli.js', ...argv].join(' ') });
+  const r = await releaseTeachers(cfg, { out: own.out, check, commit: own.commit, command: reproduction(argv) });
   process.stdout.write(`released: ${r.speech}\n          ${r.text}\n`);
   return 0;
+}
+
+/** The command line that retrains a release: the settings, without the packaging-only flags (--out, --check, --commit). */
+function reproduction(argv: readonly string[]): string {
+  const kept = argv.filter((a) => !/^--(out|check|commit)(=|$)/.test(a));
+  return ['node apps/speechkd/dist/cli.js', ...kept.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`))].join(' ');
 }
 
 /** A comma list of numbers from a flag, each checked. */

@@ -14,3 +14,5 @@ export { releaseTeachers, textTowerCheck } from './release.js';
 export type { ReleaseOptions } from './release.js';
 export { compareStudents, leadSentence } from './report.js';
 export type { Comparison } from './report.js';
+export { openBundle } from './open-bundle.js';
+export type { BundleRecognizer } from './open-bundle.js';

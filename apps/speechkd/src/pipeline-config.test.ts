@@ -20,7 +20,7 @@ describe('resolvePipelineConfig', () => {
   });
 
   it('checks every setting before anything runs, and says every problem in one message naming the flags', () => {
-    const bad = { lr: '-1', decay: 'bogus', trainer: 'stepz=3', realSubsets: 'test-clean,test-dirty', dropout: '2', teacherModel: 'teacher-xl', distill: 'kdWeight=abc', warmupSteps: '-5', backend: 'tpu' };
+    const bad = { lr: '-1', decay: 'bogus', trainer: 'stepz=3', realSubsets: 'test-clean,test-dirty', dropout: '2', teacherModel: 'teacher-xl', distill: 'kdWeight=abc', warmupSteps: '-5', backend: 'tpu', speechTeacher: 'train' };
     let message = '';
     try {
       resolvePipelineConfig('default', bad);
@@ -34,17 +34,18 @@ describe('resolvePipelineConfig', () => {
       /--distill=kdWeight=abc: /]) expect(message).toMatch(re);
     // A key=value list is checked against the config it sets, naming the flag; ranges of the resolved trainings too.
     expect(() => resolvePipelineConfig('default', { studentTrainer: 'decay=bogus' })).toThrow(/--studentTrainer: "decay" must be one of/);
-    expect(() => resolvePipelineConfig('default', { teacherTrainer: 'emaDecay=1.5' })).toThrow(/speech teacher: "emaDecay" must be a number >= 0 < 1, got 1.5 \(settings from .*--teacherTrainer\)/);
-    expect(() => resolvePipelineConfig('default', { speechLayers: '1,9' })).toThrow(/--speechLayers=1,9: use uniformK or a comma list of layers in 0..6/);
+    expect(() => resolvePipelineConfig('default', { speechTeacher: 'train', teacherTrainer: 'emaDecay=1.5' })).toThrow(/speech teacher: "emaDecay" must be a number >= 0 < 1, got 1.5 \(settings from .*--teacherTrainer\)/);
+    expect(() => resolvePipelineConfig('default', { speechLayers: '1,9' })).toThrow(/--speechLayers=1,9: use uniformK or a comma list of layers in 0..4/ ); // the released teacher has 4 layers
   });
 
   it('hands each training cores / jobs data-parallel workers (at least 1, at most 8)', () => {
     const budget = (flags: Record<string, string>) => coreBudget(resolvePipelineConfig('default', flags));
-    expect(budget({ cores: '2' })).toEqual({ cores: 2, workersPerTraining: 2 });
+    expect(budget({ cores: '2', jobs: '1' })).toEqual({ cores: 2, workersPerTraining: 2 });
+    expect(budget({ cores: '2' })).toEqual({ cores: 2, workersPerTraining: 1 }); // the default trains two students at once
     expect(budget({ cores: '2', jobs: '2' })).toEqual({ cores: 2, workersPerTraining: 1 });
     expect(budget({ cores: '3', jobs: '2' })).toEqual({ cores: 3, workersPerTraining: 1 });
     expect(budget({ cores: '1', jobs: '4' })).toEqual({ cores: 1, workersPerTraining: 1 });
-    expect(budget({ cores: '64' })).toEqual({ cores: 64, workersPerTraining: 8 });
+    expect(budget({ cores: '64', jobs: '1' })).toEqual({ cores: 64, workersPerTraining: 8 });
     expect(budget({}).cores).toBe(os.availableParallelism());
     expect(() => resolvePipelineConfig('default', { cores: '-1' })).toThrow(/--cores=-1: must be an integer >= 0/);
   });
@@ -107,7 +108,7 @@ describe('resolvePipelineConfig', () => {
     expect(teacherExtraCorpus({ ...cfg, seed: 2 })!.seed).not.toBe(x.seed);
     expect(runPaths(cfg).teacherCorpus).toMatch(/data\/synth-small-seed1-teacher180$/);
     expect(teacherExtraCorpus(resolvePipelineConfig('micro', { teacherExtraSpeakers: '3' }))!.preset.firstSpeakerId).toBe(1011);
-    expect(() => resolvePipelineConfig('default', { teacherExtraSpeakers: '5' })).toThrow(/--teacherExtraSpeakers=5: .*set --teacherFinetuneSteps too/);
+    expect(() => resolvePipelineConfig('default', { speechTeacher: 'train', teacherExtraSpeakers: '5' })).toThrow(/--teacherExtraSpeakers=5: .*set --teacherFinetuneSteps too/);
     expect(() => resolvePipelineConfig('full', { teacherExtraSpeakers: '2.5' })).toThrow(/must be an integer >= 0/);
   });
 
@@ -132,7 +133,7 @@ describe('changedSettings', () => {
     const before: Record<string, unknown> = { ...cfg, jobs: 4 };
     delete before.teacherFinetuneSteps;
     expect(changedSettings(before, cfg)).toEqual([]);
-    expect(changedSettings({ ...before, studentSteps: 16 }, cfg)).toEqual(['studentSteps: 16 -> 600']);
+    expect(changedSettings({ ...before, studentSteps: 16 }, cfg)).toEqual(['studentSteps: 16 -> 1000']);
     expect(changedSettings(before, { ...cfg, teacherFinetuneSteps: 5 })).toEqual(['teacherFinetuneSteps: 0 -> 5']);
   });
 });

@@ -151,7 +151,7 @@ async function releaseSpeechTeacher(cfg: PipelineConfig, paths: RunPaths, corpus
   const score = scoreCorpus(new Map(devEntries.map((e) => [e.id, e.text])), new Map(devEntries.map((e, i) => [e.id, hyps[i]])));
 
   const preset = corpusPreset(cfg);
-  const extra = readStage<ExtraStage>(paths.run, 'synth-teacher')?.result;
+  const extra = cfg.teacherExtraSpeakers > 0 ? readStage<ExtraStage>(paths.run, 'synth-teacher')?.result : undefined;
   const trainTexts = new Set(readManifest(corpus.train).map((e) => e.text));
   const heldOutTexts = [...readManifest(corpus.dev), ...readManifest(corpus.test)].map((e) => e.text);
   const first = preset.firstSpeakerId ?? 1001;
