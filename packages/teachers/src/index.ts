@@ -4,13 +4,19 @@ export {
   TeachersArgumentError, TeacherLoadError,
 } from './errors.js';
 export { float32ToFloat16, float16ToFloat32 } from './cache/float16.js';
-export { parseShardSpec, shardOfId, shardDirName } from './cache/partition.js';
-export type { ShardSpec } from './cache/partition.js';
+export { parseShardSpec, shardOfId, shardDirName, resolveShard, slurmShard, kubernetesShard, expandSlurmArray } from './cache/partition.js';
+export type { ShardSpec, ResolvedShard } from './cache/partition.js';
+export { DEFAULT_STORAGE, resolveStorage, encodeInt8Rows, decodeInt8Rows, encodeTopK, decodeTopK, poolFrames, projectionMatrix, projectRows } from './cache/storage.js';
+export type { StorageOptions } from './cache/storage.js';
+export { mergeTeacherCache } from './cache/merge-cache.js';
+export type { MergeCacheOptions, MergeCacheResult } from './cache/merge-cache.js';
+export { acquireShardLock, newWriterId } from './cache/shard-lock.js';
+export type { ShardLock, ShardLockOptions, LockHolder } from './cache/shard-lock.js';
 export {
-  CACHE_FORMAT, CACHE_VERSION, HEADER_FILE, MERGED_INDEX_FILE, SPEECH_LOGITS, TEXT_IDS, speechHiddenName, textHiddenName, makeHeader,
+  CACHE_FORMAT, CACHE_VERSION, READABLE_CACHE_VERSIONS, HEADER_FILE, MERGED_INDEX_FILE, SPEECH_LOGITS, TEXT_IDS, speechHiddenName, textHiddenName, makeHeader,
 } from './cache/format.js';
 export type {
-  CacheHeader, IndexEntry, TensorEntry, StoredDType, FloatDType, SpeechCacheKey, TextCacheKey,
+  CacheHeader, IndexEntry, TensorEntry, StoredDType, FloatDType, HiddenDType, SpeechCacheKey, SpeechStorageKey, TextCacheKey,
 } from './cache/format.js';
 export { encodeRecord, decodeRecord } from './cache/record.js';
 export type { TensorInput, DecodedTensor, EncodedRecord } from './cache/record.js';
@@ -22,7 +28,7 @@ export { mergeCacheIndex } from './cache/merge-index.js';
 export type { MergeResult } from './cache/merge-index.js';
 export { openTeacherCache } from './cache/read-cache.js';
 export type { TeacherCache, CachedTargets, CachedTensor, OpenCacheOptions, CacheReadStats } from './cache/read-cache.js';
-export { loadOnnxSpeechTeacher } from './onnx/onnx-speech-teacher.js';
+export { loadOnnxSpeechTeacher, readCtcVocab } from './onnx/onnx-speech-teacher.js';
 export type { OnnxSpeechTeacherOptions } from './onnx/onnx-speech-teacher.js';
 export { convFrameCount, convFrameRate, zeroMeanUnitVariance, readPreprocessorConfig, readModelConfig } from './onnx/wav2vec2-config.js';
 export type { ConvLayerSpec, Wav2vec2Preprocessor, Wav2vec2ModelConfig } from './onnx/wav2vec2-config.js';

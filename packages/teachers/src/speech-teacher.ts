@@ -39,6 +39,8 @@ export interface SpeechTeacher {
   readonly numLayers: number;
   /** CTC vocabulary size, or null without a CTC head. */
   readonly vocabSize: number | null;
+  /** CTC labels by class index (e.g. from a Hugging Face `vocab.json`); absent when they are the students' character vocabulary. */
+  readonly vocab?: readonly string[];
   /** Runs the teacher on mono `samples` at `sampleRate` Hz (values in [-1, 1]). */
   extract(samples: Float32Array, options?: SpeechExtractOptions): Promise<SpeechTeacherOutput>;
   /** Frees the model. */

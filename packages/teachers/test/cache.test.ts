@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  CacheChecksumError, CacheFingerprintError, CacheLockedError, CacheMissError, buildTeacherCache, mergeCacheIndex,
+  CacheChecksumError, CacheFingerprintError, CacheLockedError, CacheMissError, acquireShardLock, buildTeacherCache, mergeCacheIndex,
   openTeacherCache, padCachedBatch, shardOfId,
 } from '../src/index.js';
 import type { BuildCacheOptions } from '../src/index.js';
@@ -112,23 +112,25 @@ describe('teacher cache', () => {
     const out = tmpDir();
     const crashing = new FakeSpeechTeacher(6, 3, 'fake-speech-v1', 9);
     await expect(buildTeacherCache(base(out, { speech: crashing }))).rejects.toThrow(/simulated crash on call 9/);
-    // Chunks of 4: utterances 0-7 committed, 8 was in the aborted chunk.
-    expect(fs.readdirSync(path.join(out, 'shard-0-of-1')).sort()).toEqual([
-      'chunk-000000.bin', 'chunk-000000.index.jsonl', 'chunk-000001.bin', 'chunk-000001.index.jsonl',
-    ]);
-    // What a kill -9 would leave: a temp data file, an uncommitted chunk without index, a dead writer's LOCK.
+    // Chunks of 4: utterances 0-7 committed (their files carry the writer's id), 8 was in the aborted chunk.
     const shardDir = path.join(out, 'shard-0-of-1');
-    fs.writeFileSync(path.join(shardDir, 'chunk-000002.bin.tmp-424242'), 'partial');
-    fs.writeFileSync(path.join(shardDir, 'chunk-000002.bin'), 'uncommitted');
-    fs.writeFileSync(path.join(shardDir, 'LOCK'), '999999999');
+    expect(fs.readdirSync(shardDir).sort().map((f) => f.replace(/\.[\w-]+(\.bin|\.index\.jsonl)$/, '.W$1'))).toEqual([
+      'chunk-000000.W.bin', 'chunk-000000.W.index.jsonl', 'chunk-000001.W.bin', 'chunk-000001.W.index.jsonl',
+    ]);
+    // What a kill -9 of a writer on this host would leave: its temp data file, an uncommitted chunk without index, its LOCK.
+    const dead = 'thishost-999999999-0badc0de';
+    fs.writeFileSync(path.join(shardDir, `chunk-000002.${dead}.bin.tmp-999999999`), 'partial');
+    fs.writeFileSync(path.join(shardDir, `chunk-000003.${dead}.bin`), 'uncommitted');
+    fs.writeFileSync(path.join(shardDir, 'LOCK'), JSON.stringify({ writer: dead, host: os.hostname(), pid: 999999999, beat: 3, started: '' }));
     const again = new FakeSpeechTeacher();
-    const r = await buildTeacherCache(base(out, { speech: again }));
-    expect(fs.readdirSync(shardDir).filter((f) => f.includes('tmp') || f === 'LOCK')).toEqual([]);
+    const r = await buildTeacherCache(base(out, { speech: again, merge: false }));
+    expect(fs.readdirSync(shardDir).filter((f) => f.includes(dead) || f === 'LOCK')).toEqual([]);
     expect(r).toMatchObject({ skipped: 8, computed: 4 });
     expect(again.calls).toBe(4);
     const third = new FakeSpeechTeacher();
-    expect(await buildTeacherCache(base(out, { speech: third }))).toMatchObject({ skipped: 12, computed: 0 });
+    expect(await buildTeacherCache(base(out, { speech: third }))).toMatchObject({ skipped: 12, computed: 0, merged: { utterances: 12, dataDir: 'data-1' } });
     expect(third.calls).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['cache.json', 'data-1', 'index.jsonl']); // merged: the shard folder is gone
     const cache = await openTeacherCache(out, { expectFingerprint: { speech: 'fake-speech-v1' } });
     expect(cache.size).toBe(12);
     const e = fakeEntries(12)[8];
@@ -177,7 +179,7 @@ describe('teacher cache', () => {
     cache.prefetch(next);
     for (const n of next) await cache.get(n);
     expect(cache.stats()).toMatchObject({ recordsRead: 7, hits: 7 });
-    const total = fs.readdirSync(path.join(out, 'shard-0-of-1')).filter((f) => f.endsWith('.bin')).reduce((s, f) => s + fs.statSync(path.join(out, 'shard-0-of-1', f)).size, 0);
+    const total = fs.readdirSync(path.join(out, 'data-1')).filter((f) => f.endsWith('.bin')).reduce((s, f) => s + fs.statSync(path.join(out, 'data-1', f)).size, 0);
     expect(cache.stats().bytesRead).toBeLessThan(total / 4);
     await cache.close();
   });
@@ -198,12 +200,34 @@ describe('teacher cache', () => {
     await cache.close();
   });
 
-  it('refuses a shard locked by a live process', async () => {
+  it('waits for a live writer of the same shard; takes over a dead one\'s lock (an older version\'s bare pid too)', async () => {
     const out = tmpDir();
-    fs.mkdirSync(path.join(out, 'shard-0-of-1'), { recursive: true });
-    fs.writeFileSync(path.join(out, 'shard-0-of-1', 'LOCK'), String(process.ppid));
-    await expect(buildTeacherCache(base(out))).rejects.toThrow(CacheLockedError);
-    fs.writeFileSync(path.join(out, 'shard-0-of-1', 'LOCK'), '999999999'); // dead pid: taken over
-    expect((await buildTeacherCache(base(out))).computed).toBe(12);
+    const shardDir = path.join(out, 'shard-0-of-1');
+    fs.mkdirSync(shardDir, { recursive: true });
+    const held = await acquireShardLock(shardDir, 'other-writer', { heartbeatMs: 50 });
+    const waits: string[] = [];
+    const building = buildTeacherCache(base(out, { lockHeartbeatMs: 50, onLockWait: (h) => waits.push(h.writer) }));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(waits.length).toBeGreaterThan(0); // still waiting: the heartbeat moves
+    expect(new Set(waits)).toEqual(new Set(['other-writer']));
+    held.release();
+    expect((await building).computed).toBe(12);
+    const out2 = tmpDir();
+    fs.mkdirSync(path.join(out2, 'shard-0-of-1'), { recursive: true });
+    fs.writeFileSync(path.join(out2, 'shard-0-of-1', 'LOCK'), '999999999'); // a dead pid on this host: taken over at once
+    expect((await buildTeacherCache(base(out2))).computed).toBe(12);
+    // A holder on another machine whose heartbeat stopped (a pod that was killed): taken over once stale.
+    const out3 = tmpDir();
+    fs.mkdirSync(path.join(out3, 'shard-0-of-1'), { recursive: true });
+    fs.writeFileSync(path.join(out3, 'shard-0-of-1', 'LOCK'), JSON.stringify({ writer: 'pod-a-1-00000000', host: 'pod-a', pid: 1, beat: 7, started: '' }));
+    const t0 = Date.now();
+    expect((await buildTeacherCache(base(out3, { lockHeartbeatMs: 50, lockStaleMs: 300 }))).computed).toBe(12);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+    const free = tmpDir();
+    await expect(acquireShardLock(free, 'x', { wait: false }).then((l) => l.release())).resolves.toBeUndefined();
+    const live = await acquireShardLock(free, 'y', { heartbeatMs: 50 });
+    await expect(acquireShardLock(free, 'z', { wait: false })).rejects.toThrow(/being written by writer y/);
+    live.release();
+    expect(fs.readdirSync(free)).toEqual([]);
   });
 });

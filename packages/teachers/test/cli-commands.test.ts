@@ -136,9 +136,11 @@ describe('speechkd-cache commands', () => {
     const out = path.join(root, 'cache3');
     await expect(runBuild(flags(out, { layers: '1,9' }), () => undefined)).rejects.toThrow(/--layers "1,9": "9" is not a hidden-state index 0\.\.3/);
     await expect(runBuild(flags(out, { shard: '2/2' }), () => undefined)).rejects.toThrow(TeachersArgumentError);
-    await expect(runBuild(flags(out, { dtype: 'int8' }), () => undefined)).rejects.toThrow(/--dtype "int8"/);
+    await expect(runBuild(flags(out, { dtype: 'int4' }), () => undefined)).rejects.toThrow(/--dtype "int4": use float16, float32 or int8/);
+    await expect(runBuild(flags(out, { pool: 0 }), () => undefined)).rejects.toThrow(/--pool 0/);
+    await expect(runBuild(flags(out, { shard: 'k8s' }), () => undefined)).rejects.toThrow(/JOB_COMPLETION_INDEX is not set/);
     await expect(runBuild(flags(out, { speechTeacher: 'onnx:/nowhere' }), () => undefined)).rejects.toThrow(/--speech-teacher \/nowhere: no such folder, and not a hub id/);
-    await expect(runBuild(flags(out, { dtype: 'q8' }), () => undefined)).rejects.toThrow(/--dtype "q8": use float16 or float32 \(--dtype is the cache's storage type; pick the ONNX variant with --model-dtype q8\)/);
+    await expect(runBuild(flags(out, { dtype: 'q8' }), () => undefined)).rejects.toThrow(/--dtype "q8": use float16, float32 or int8 \(--dtype is the cache's storage type; pick the ONNX variant with --model-dtype q8\)/);
     await expect(runBuild(flags(out, { modelDtype: 'int4' }), () => undefined)).rejects.toThrow(/--model-dtype "int4": not a model dtype; use one of fp32, fp16/);
   });
 });

@@ -2,16 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TeachersArgumentError } from '../errors.js';
 import type { CacheTextTeacher, SpeechTeacher } from '../speech-teacher.js';
-import { cleanShardDir, listChunkIndexes, lockShardDir, parseIndex } from './chunk-files.js';
+import { cleanShardDir, listChunkIndexes, parseIndex } from './chunk-files.js';
 import { ChunkWriter } from './chunk-writer.js';
-import { MERGED_INDEX_FILE, SPEECH_LOGITS, TEXT_IDS, makeHeader, speechHiddenName, textHiddenName } from './format.js';
-import type { CacheHeader, FloatDType, SpeechCacheKey, TextCacheKey } from './format.js';
+import { MERGED_INDEX_FILE, makeHeader } from './format.js';
+import type { CacheHeader, HiddenDType, SpeechCacheKey, TextCacheKey } from './format.js';
 import { ensureHeader } from './header.js';
-import { mergeCacheIndex } from './merge-index.js';
+import { mergeTeacherCache } from './merge-cache.js';
+import type { MergeCacheResult } from './merge-cache.js';
 import { shardDirName, shardOfId } from './partition.js';
 import type { ShardSpec } from './partition.js';
 import { encodeRecord } from './record.js';
 import type { TensorInput } from './record.js';
+import { acquireShardLock, newWriterId } from './shard-lock.js';
+import type { LockHolder } from './shard-lock.js';
+import { floatTypeOf, resolveStorage } from './storage.js';
+import type { StorageOptions } from './storage.js';
+import { SpeechTensorWriter, speechKeyFor, textTensors } from './stored-tensors.js';
 
 /** The manifest fields the cache needs. */
 export interface CacheUtterance {
@@ -47,8 +53,10 @@ export interface BuildCacheOptions {
   speechLogits?: boolean;
   text?: CacheTextTeacher;
   textLayers?: readonly number[];
-  /** Float storage type (default float16). */
-  dtype?: FloatDType;
+  /** Storage of the hidden states (default float16); the same as `storage.hidden`. */
+  dtype?: HiddenDType;
+  /** Storage reductions: int8 hidden states, top-K logits, frame pooling, random projection (default: none). */
+  storage?: Partial<StorageOptions>;
   /** This machine's part of the corpus (default 0/1). */
   shard?: ShardSpec;
   /** Commit a chunk after this many utterances (default 64) ... */
@@ -58,6 +66,13 @@ export interface BuildCacheOptions {
   /** Utterances per text-teacher batch (default 16). */
   textBatch?: number;
   onProgress?: (p: BuildProgress) => void;
+  /** Heartbeat of the shard lock (default 10 s); a writer whose heartbeat stands still for `lockStaleMs` (default 6 beats) is taken for dead. */
+  lockHeartbeatMs?: number;
+  lockStaleMs?: number;
+  /** Told while this build waits for another live writer of the same shard. */
+  onLockWait?: (holder: LockHolder, waitedMs: number) => void;
+  /** Merge into the canonical layout at the end of a one-shard build (default true). */
+  merge?: boolean;
 }
 
 /** Summary of one `buildTeacherCache` run. */
@@ -75,6 +90,10 @@ export interface BuildCacheResult {
   elapsedSeconds: number;
   /** Where the time went (seconds): waiting for decoded audio, the speech teacher, the text teacher, encoding + writing. */
   timing: { load: number; speech: number; text: number; write: number };
+  /** The merge that ended a one-shard build, or null. */
+  merged: MergeCacheResult | null;
+  /** This build's writer id (in its chunk file names). */
+  writer: string;
 }
 
 function checkLayers(what: string, layers: readonly number[], numLayers: number): number[] {
@@ -87,22 +106,18 @@ function checkLayers(what: string, layers: readonly number[], numLayers: number)
 }
 
 /** Header describing what a build with these teachers and options stores. */
-export function headerFor(opts: Pick<BuildCacheOptions, 'speech' | 'speechLayers' | 'speechLogits' | 'text' | 'textLayers' | 'dtype'>): CacheHeader {
+export function headerFor(opts: Pick<BuildCacheOptions, 'speech' | 'speechLayers' | 'speechLogits' | 'text' | 'textLayers' | 'dtype' | 'storage'>): CacheHeader {
+  const storage = resolveStorage({ ...opts.storage, ...(opts.dtype ? { hidden: opts.dtype } : {}) });
   const sp = opts.speech;
   const speech: SpeechCacheKey | null = sp
-    ? {
-        name: sp.name, fingerprint: sp.fingerprint,
-        layers: checkLayers('speech', opts.speechLayers ?? [sp.numLayers], sp.numLayers),
-        logits: (opts.speechLogits ?? true) && sp.vocabSize !== null,
-        frameRate: sp.frameRate, dim: sp.dim, numLayers: sp.numLayers, vocabSize: sp.vocabSize,
-      }
+    ? speechKeyFor(sp, checkLayers('speech', opts.speechLayers ?? [sp.numLayers], sp.numLayers), opts.speechLogits ?? true, storage)
     : null;
   const tx = opts.text;
   const text: TextCacheKey | null = tx
     ? { name: tx.name, fingerprint: tx.fingerprint, layers: checkLayers('text', opts.textLayers ?? [tx.numLayers], tx.numLayers), dim: tx.dim, numLayers: tx.numLayers }
     : null;
   if (!speech && !text) throw new TeachersArgumentError('give at least one teacher (--speech-teacher or --text-teacher)');
-  return makeHeader(opts.dtype ?? 'float16', speech, text);
+  return makeHeader(storage.hidden, speech, text);
 }
 
 /** Ids already committed anywhere in the cache, and the next free chunk number of `shardRel`. */
@@ -118,9 +133,11 @@ function scanDone(dir: string, shardRel: string): { done: Set<string>; nextSeq: 
 }
 
 /**
- * Runs the teachers once over this shard's utterances and appends their outputs to the cache in `outDir`.
- * Resumable: utterances already committed (by any shard) are skipped; a crash loses at most one chunk.
- * With a single shard the merged index is rewritten at the end; otherwise run `mergeCacheIndex` after all shards.
+ * Runs the teachers once over this shard's utterances (in id order) and appends their outputs to the cache in
+ * `outDir`. Resumable: utterances already committed (by any shard) are skipped; a crash loses at most one chunk.
+ * Another writer of the same shard (a replacement pod beside the old one) is waited for while its heartbeat
+ * moves; chunk files carry the writer's id, so two writers never share a file. A one-shard build ends by
+ * merging into the canonical layout (`mergeTeacherCache`); after a sharded build, merge once all shards are done.
  */
 export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildCacheResult> {
   const t0 = performance.now();
@@ -133,19 +150,25 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
   const shardRel = shardDirName(shard);
   const shardDir = path.join(opts.outDir, shardRel);
   fs.mkdirSync(shardDir, { recursive: true });
-  const unlock = lockShardDir(shardDir);
+  const writer = newWriterId();
+  const heartbeatMs = opts.lockHeartbeatMs ?? 10_000;
+  const staleMs = opts.lockStaleMs ?? 6 * heartbeatMs;
+  const lock = await acquireShardLock(shardDir, writer, { heartbeatMs, staleMs, onWait: opts.onLockWait });
   const mine = opts.entries.filter((e) => shardOfId(e.id, shard.count) === shard.index);
   const result: BuildCacheResult = {
     header, shard, total: mine.length, skipped: 0, computed: 0, chunksWritten: 0, bytesWritten: 0, audioSeconds: 0, elapsedSeconds: 0,
-    timing: { load: 0, speech: 0, text: 0, write: 0 },
+    timing: { load: 0, speech: 0, text: 0, write: 0 }, merged: null, writer,
   };
+  const floatType = floatTypeOf(header.dtype);
+  const speechOut = header.speech ? new SpeechTensorWriter(header.speech, header.dtype) : null;
   const tm = result.timing;
   const since = (t: number): number => (performance.now() - t) / 1000;
-  let writer: ChunkWriter | undefined;
+  let chunk: ChunkWriter | undefined;
   try {
-    cleanShardDir(shardDir);
+    cleanShardDir(shardDir, [writer, ...(lock.tookOverFrom ? [lock.tookOverFrom.writer] : [])], staleMs);
     const { done, nextSeq } = scanDone(opts.outDir, shardRel);
-    const todo = mine.filter((e) => !done.has(e.id));
+    // Id order: a fresh one-shard build then writes the merged layout's chunks as they are (the merge links them).
+    const todo = mine.filter((e) => !done.has(e.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     result.skipped = mine.length - todo.length;
     if (todo.length) fs.rmSync(path.join(opts.outDir, MERGED_INDEX_FILE), { force: true }); // stale once chunks are added
     let seq = nextSeq;
@@ -184,54 +207,39 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
           t = performance.now();
           const out = await sp.extract(samples, { layers: header.speech.layers, logits: header.speech.logits });
           tm.speech += since(t);
-          for (const l of header.speech.layers) {
-            const h = out.hiddenStates[l];
-            if (!h) throw new TeachersArgumentError(`speech teacher ${sp.name} returned no hidden state ${l} for "${e.id}"`);
-            tensors.push({ name: speechHiddenName(l), data: h, shape: [out.numFrames, out.dim] });
-          }
-          if (header.speech.logits && out.logits) {
-            tensors.push({ name: SPEECH_LOGITS, data: out.logits, shape: [out.numFrames, out.logits.length / out.numFrames] });
-          }
-        }
-        if (header.text) {
-          const t = texts[j];
-          tensors.push({ name: TEXT_IDS, data: t.ids, shape: [t.ids.length] });
-          for (const l of header.text.layers) {
-            const h = t.hiddenStates[l];
-            if (!h) throw new TeachersArgumentError(`text teacher ${header.text.name} returned no hidden state ${l} for "${e.id}"`);
-            tensors.push({ name: textHiddenName(l), data: h, shape: [t.ids.length, header.text.dim] });
-          }
+          tensors.push(...speechOut!.tensors(e.id, out));
         }
         t = performance.now();
-        writer ??= new ChunkWriter(shardDir, shardRel, seq++, header.fingerprint);
-        writer.append(e.id, duration, encodeRecord(tensors, header.dtype));
+        if (header.text) tensors.push(...textTensors(e.id, header.text, texts[j], header.dtype));
+        chunk ??= new ChunkWriter(shardDir, shardRel, seq++, header.fingerprint, writer);
+        chunk.append(e.id, duration, encodeRecord(tensors, floatType));
         result.computed++;
         result.audioSeconds += duration;
-        if (writer.count >= chunkUtts || writer.size >= chunkBytes) {
-          result.bytesWritten += writer.size;
-          writer.commit();
+        if (chunk.count >= chunkUtts || chunk.size >= chunkBytes) {
+          result.bytesWritten += chunk.size;
+          chunk.commit();
           result.chunksWritten++;
-          writer = undefined;
+          chunk = undefined;
         }
         tm.write += since(t);
         report();
       }
     }
-    if (writer) {
+    if (chunk) {
       const t = performance.now();
-      result.bytesWritten += writer.size;
-      writer.commit();
+      result.bytesWritten += chunk.size;
+      chunk.commit();
       tm.write += since(t);
       result.chunksWritten++;
-      writer = undefined;
+      chunk = undefined;
     }
   } catch (err) {
-    writer?.abort();
+    chunk?.abort();
     throw err;
   } finally {
-    unlock();
+    lock.release();
   }
-  if (shard.count === 1) mergeCacheIndex(opts.outDir);
+  if (shard.count === 1 && opts.merge !== false) result.merged = await mergeTeacherCache(opts.outDir, { chunkUtterances: chunkUtts, chunkBytes, staleMs });
   result.elapsedSeconds = (performance.now() - t0) / 1000;
   return result;
 }

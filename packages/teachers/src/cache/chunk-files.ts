@@ -1,22 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic as writeAtomic } from '@speechkd/safe-io';
-import { CacheFormatError, CacheLockedError } from '../errors.js';
-import { CACHE_FORMAT, CACHE_VERSION } from './format.js';
+import { CacheFormatError } from '../errors.js';
+import { CACHE_FORMAT, CACHE_VERSION, READABLE_CACHE_VERSIONS } from './format.js';
 import type { IndexEntry, IndexHeaderLine } from './format.js';
 
-const CHUNK_INDEX_RE = /^chunk-(\d{6})\.index\.jsonl$/;
+// `chunk-000042.index.jsonl` (merged data folders) or `chunk-000042.<writer>.index.jsonl` (shard folders: the
+// writer's id keeps two writers of one shard, e.g. an old and a replacement pod, out of each other's files).
+const CHUNK_INDEX_RE = /^chunk-(\d{6})(?:\.([\w-]+))?\.index\.jsonl$/;
 const SHARD_DIR_RE = /^shard-(\d+)-of-(\d+)$/;
+const DATA_DIR_RE = /^data-(\d+)$/;
 
-/** File names of chunk `seq`: `chunk-000042.bin` and its committed index `chunk-000042.index.jsonl`. */
-export function chunkNames(seq: number): { data: string; index: string } {
-  const s = String(seq).padStart(6, '0');
+/** File names of chunk `seq` (of `writer` in a shard folder): `chunk-000042[.<writer>].bin` and its committed `.index.jsonl`. */
+export function chunkNames(seq: number, writer?: string): { data: string; index: string } {
+  const s = `${String(seq).padStart(6, '0')}${writer ? `.${writer}` : ''}`;
   return { data: `chunk-${s}.bin`, index: `chunk-${s}.index.jsonl` };
 }
 
-/** Writes `text` to `file` durably and atomically: temp file, fsync, rename (the temp file is removed on failure). */
-export function writeFileAtomic(file: string, text: string): void {
-  writeAtomic(file, text, { fsync: true });
+/** Name of a merged data folder: `data-<generation>`. */
+export const dataDirName = (generation: number): string => `data-${generation}`;
+
+/** Writes `text` to `file` atomically (temp file of this process and thread, rename), durably (fsync) unless `durable` is false. */
+export function writeFileAtomic(file: string, text: string, durable = true): void {
+  writeAtomic(file, text, { fsync: durable });
 }
 
 /** Formats an index (header line, then one entry per line). */
@@ -35,8 +41,8 @@ export function parseIndex(text: string, where: string): { fingerprint: string; 
     throw new CacheFormatError(`${where}: first line is not JSON; not a speechkd teacher-cache index`);
   }
   if (!head?.header || head.header.format !== CACHE_FORMAT) throw new CacheFormatError(`${where}: missing "${CACHE_FORMAT}" header line`);
-  if (head.header.version !== CACHE_VERSION) {
-    throw new CacheFormatError(`${where}: format version ${head.header.version}, this reader handles ${CACHE_VERSION}`);
+  if (!READABLE_CACHE_VERSIONS.includes(head.header.version)) {
+    throw new CacheFormatError(`${where}: format version ${head.header.version}, this reader handles ${READABLE_CACHE_VERSIONS.join(' and ')}`);
   }
   const entries: IndexEntry[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -53,20 +59,47 @@ export function parseIndex(text: string, where: string): { fingerprint: string; 
 export interface ChunkIndexFile {
   /** Path relative to the cache directory. */
   file: string;
-  shard: { index: number; count: number };
+  /** The shard folder it lies in, or null for a merged `data-<generation>` folder. */
+  shard: { index: number; count: number } | null;
+  /** Generation of its merged data folder (0 for shard folders). */
+  generation: number;
   seq: number;
+  /** Writer id in the file name (shard folders), or null. */
+  writer: string | null;
 }
 
-/** Lists the committed chunk indexes of every `shard-i-of-N` folder of a cache, sorted by path. */
+/** Generations of the merged `data-<n>` folders of a cache, newest first. */
+export function listDataGenerations(dir: string): number[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).flatMap((d) => {
+    const m = DATA_DIR_RE.exec(d);
+    return m ? [Number(m[1])] : [];
+  }).sort((a, b) => b - a);
+}
+
+/** Shard folders (`shard-i-of-N`) of a cache, sorted by name. */
+export function listShardDirs(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => SHARD_DIR_RE.test(d)).sort() : [];
+}
+
+/**
+ * Lists the committed chunk indexes of a cache: the merged `data-<n>` folders, newest first, then every
+ * `shard-i-of-N` folder by name (the order in which a duplicate id's first copy wins).
+ */
 export function listChunkIndexes(dir: string): ChunkIndexFile[] {
   const out: ChunkIndexFile[] = [];
   if (!fs.existsSync(dir)) return out;
-  for (const sub of fs.readdirSync(dir).sort()) {
-    const m = SHARD_DIR_RE.exec(sub);
-    if (!m) continue;
+  const folders = [
+    ...listDataGenerations(dir).map((g) => ({ sub: dataDirName(g), shard: null, generation: g })),
+    ...listShardDirs(dir).map((sub) => {
+      const m = SHARD_DIR_RE.exec(sub)!;
+      return { sub, shard: { index: Number(m[1]), count: Number(m[2]) }, generation: 0 };
+    }),
+  ];
+  for (const { sub, shard, generation } of folders) {
     for (const f of fs.readdirSync(path.join(dir, sub)).sort()) {
       const c = CHUNK_INDEX_RE.exec(f);
-      if (c) out.push({ file: `${sub}/${f}`, shard: { index: Number(m[1]), count: Number(m[2]) }, seq: Number(c[1]) });
+      if (c) out.push({ file: `${sub}/${f}`, shard, generation, seq: Number(c[1]), writer: c[2] ?? null });
     }
   }
   return out;
@@ -86,40 +119,24 @@ export function readChunkIndexes(dir: string, fingerprint: string): IndexEntry[]
   return all;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Takes the write lock of a shard folder (a `LOCK` file holding the pid); a dead holder's lock is taken over. */
-export function lockShardDir(shardDir: string): () => void {
-  const lock = path.join(shardDir, 'LOCK');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(lock, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(fs.readFileSync(lock, 'utf8'));
-      if (holder && holder !== process.pid && pidAlive(holder)) {
-        throw new CacheLockedError(`${shardDir} is being written by process ${holder}; wait for it or use another --shard`);
-      }
-      fs.rmSync(lock, { force: true }); // stale lock of a crashed run
-    }
-  }
-  throw new CacheLockedError(`${shardDir}: could not take the write lock`);
-}
-
-/** Removes temp files and uncommitted chunk data (no index beside it) left by a crashed run. */
-export function cleanShardDir(shardDir: string): void {
+/**
+ * Removes what crashed writers left in a shard folder: temp files and chunk data without a committed index.
+ * Files of `writers` (this one, and a dead holder whose lock it took over) go at once; other writers' only
+ * when untouched for `staleMs` (one may still be writing them: a replacement pod running beside the old one).
+ */
+export function cleanShardDir(shardDir: string, writers: readonly string[], staleMs: number): void {
   const names = new Set(fs.readdirSync(shardDir));
+  const now = Date.now();
   for (const f of names) {
     const isTmp = f.includes('.tmp-');
     const orphan = f.endsWith('.bin') && !names.has(f.replace(/\.bin$/, '.index.jsonl'));
-    if (isTmp || orphan) fs.rmSync(path.join(shardDir, f), { force: true });
+    if (!isTmp && !orphan) continue;
+    const file = path.join(shardDir, f);
+    const mine = writers.some((w) => f.includes(`.${w}.`));
+    try {
+      if (mine || now - fs.statSync(file).mtimeMs >= staleMs) fs.rmSync(file, { force: true });
+    } catch {
+      // removed by another writer meanwhile
+    }
   }
 }

@@ -17,10 +17,10 @@ export class ChunkWriter {
   private entries: IndexEntry[] = [];
   private bytes = 0;
 
-  /** Opens chunk `seq` in `shardDir`; `relShard` is the shard folder relative to the cache directory. */
-  constructor(shardDir: string, relShard: string, seq: number, private readonly fingerprint: string) {
+  /** Opens chunk `seq` of `writer` (omitted in merged folders) in `shardDir`; `relShard` is that folder relative to the cache directory. */
+  constructor(shardDir: string, relShard: string, seq: number, private readonly fingerprint: string, writer?: string) {
     this.seq = seq;
-    const names = chunkNames(seq);
+    const names = chunkNames(seq, writer);
     this.dataFile = path.join(shardDir, names.data);
     this.indexFile = path.join(shardDir, names.index);
     this.relData = `${relShard}/${names.data}`;

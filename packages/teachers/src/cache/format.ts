@@ -2,17 +2,24 @@ import { createHash } from 'node:crypto';
 
 /** Value of the `format` field of `cache.json`. */
 export const CACHE_FORMAT = 'speechkd-teacher-cache';
-/** Version of the on-disk layout described in the package README. */
-export const CACHE_VERSION = 1;
+/** Version of the on-disk layout described in the package README (written by this package). */
+export const CACHE_VERSION = 2;
+/** Versions this package reads: 1 (float16/float32, shard folders only) is a subset of 2. */
+export const READABLE_CACHE_VERSIONS: readonly number[] = [1, 2];
 /** Name of the cache header file inside a cache directory. */
 export const HEADER_FILE = 'cache.json';
 /** Name of the merged index written by the `index` step. */
 export const MERGED_INDEX_FILE = 'index.jsonl';
 
-/** Element type of a stored tensor. */
-export type StoredDType = 'float16' | 'float32' | 'int32';
+/**
+ * Element type of a stored tensor: `int8-rows` = float32 scale per row then int8 values (`x ≈ q * scale`),
+ * `topk` = the K most likely classes per frame as float16 log-probabilities (see `encodeTopK`).
+ */
+export type StoredDType = 'float16' | 'float32' | 'int32' | 'int8-rows' | 'topk';
 /** Storage type for floating-point tensors of a cache. */
 export type FloatDType = 'float16' | 'float32';
+/** Storage type of a cache's hidden states (`cache.json` `dtype`); logits of an int8 cache are float16. */
+export type HiddenDType = FloatDType | 'int8';
 
 /** Where one tensor of a record lies: byte `offset` relative to the record start, `bytes` long. */
 export interface TensorEntry {
@@ -23,6 +30,8 @@ export interface TensorEntry {
   shape: number[];
   offset: number;
   bytes: number;
+  /** Classes kept per frame (`topk` only). */
+  k?: number;
 }
 
 /** One utterance of an index: its record's location in a data file and the CRC32 of the record bytes. */
@@ -51,6 +60,22 @@ export interface SpeechCacheKey {
   dim: number;
   numLayers: number;
   vocabSize: number | null;
+  /** CTC labels of the logits by class index (a teacher's `vocab.json`), when the teacher has them; absent = the students' character vocabulary. */
+  vocab?: string[];
+  /** How speech tensors were reduced before storing; absent = as the teacher returned them. */
+  storage?: SpeechStorageKey;
+}
+
+/** Reductions of stored speech tensors (v2). `frameRate` and `dim` of the key are the stored ones. */
+export interface SpeechStorageKey {
+  /** Teacher frames averaged per stored frame. */
+  pool: number;
+  /** The teacher's own frame rate (frames/s). */
+  teacherFrameRate: number;
+  /** Random projection of the hidden states from the teacher's `teacherDim` (seeded Gaussian, `projectionMatrix`), or null. */
+  projection: { teacherDim: number; seed: number } | null;
+  /** Classes kept per frame of the logits (0 = all). */
+  logitsTopK: number;
 }
 
 /** What was cached from the text teacher, and which teacher it was. */
@@ -66,7 +91,7 @@ export interface TextCacheKey {
 export interface CacheHeader {
   format: typeof CACHE_FORMAT;
   version: number;
-  dtype: FloatDType;
+  dtype: HiddenDType;
   speech: SpeechCacheKey | null;
   text: TextCacheKey | null;
   /** sha1 of the canonical JSON of dtype + speech + text keys. */
@@ -79,7 +104,7 @@ export interface IndexHeaderLine {
 }
 
 /** Builds a header and its combined fingerprint. */
-export function makeHeader(dtype: FloatDType, speech: SpeechCacheKey | null, text: TextCacheKey | null): CacheHeader {
+export function makeHeader(dtype: HiddenDType, speech: SpeechCacheKey | null, text: TextCacheKey | null): CacheHeader {
   const fingerprint = createHash('sha1').update(JSON.stringify({ dtype, speech, text })).digest('hex');
   return { format: CACHE_FORMAT, version: CACHE_VERSION, dtype, speech, text, fingerprint };
 }

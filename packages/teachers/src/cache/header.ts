@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CacheFingerprintError, CacheFormatError } from '../errors.js';
 import { writeFileAtomic } from './chunk-files.js';
-import { CACHE_FORMAT, CACHE_VERSION, HEADER_FILE } from './format.js';
+import { CACHE_FORMAT, HEADER_FILE, READABLE_CACHE_VERSIONS } from './format.js';
 import type { CacheHeader } from './format.js';
 
 /** Teacher fingerprints a reader or writer expects: the combined cache fingerprint, or per tower. */
@@ -23,7 +23,9 @@ export function readHeader(dir: string): CacheHeader {
     );
   }
   if (h.format !== CACHE_FORMAT) throw new CacheFormatError(`${file}: format "${String(h.format)}" is not "${CACHE_FORMAT}"`);
-  if (h.version !== CACHE_VERSION) throw new CacheFormatError(`${file}: format version ${h.version}, this package handles ${CACHE_VERSION}`);
+  if (!READABLE_CACHE_VERSIONS.includes(h.version)) {
+    throw new CacheFormatError(`${file}: format version ${h.version}, this package handles ${READABLE_CACHE_VERSIONS.join(' and ')}; rebuild the cache with this version`);
+  }
   return h;
 }
 

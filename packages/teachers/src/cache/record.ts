@@ -2,12 +2,17 @@ import { crc32 } from 'node:zlib';
 import { CacheChecksumError, CacheFormatError } from '../errors.js';
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
 import type { FloatDType, IndexEntry, StoredDType, TensorEntry } from './format.js';
+import { decodeInt8Rows, decodeTopK, encodeInt8Rows, encodeTopK } from './storage.js';
 
 /** A tensor to store: row-major data and its shape. */
 export interface TensorInput {
   name: string;
   data: Float32Array | Int32Array;
   shape: number[];
+  /** Store a float tensor as `int8-rows` (per-row scale) or as `topk` (`[frames, vocab]` logits, `k` classes) instead of the record's float type. */
+  as?: 'int8-rows' | 'topk';
+  /** Classes kept per frame with `as: 'topk'`. */
+  k?: number;
 }
 
 /** A decoded tensor: float tensors come back as Float32Array whatever their stored type. */
@@ -40,9 +45,18 @@ export function encodeRecord(inputs: readonly TensorInput[], dtype: FloatDType):
     }
     let stored: StoredDType;
     let view: Uint8Array;
+    const rows = t.shape[0] ?? 1;
+    const cols = rows > 0 ? size / rows : 0;
     if (t.data instanceof Int32Array) {
       stored = 'int32';
       view = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    } else if (t.as === 'int8-rows') {
+      stored = 'int8-rows';
+      view = encodeInt8Rows(t.data, rows, cols);
+    } else if (t.as === 'topk') {
+      if (t.shape.length !== 2 || !t.k) throw new CacheFormatError(`tensor "${t.name}": top-k storage needs [frames, vocab] logits and k`);
+      stored = 'topk';
+      view = encodeTopK(t.data, rows, cols, t.k, float32ToFloat16);
     } else if (dtype === 'float16') {
       stored = 'float16';
       const h = float32ToFloat16(t.data);
@@ -51,7 +65,7 @@ export function encodeRecord(inputs: readonly TensorInput[], dtype: FloatDType):
       stored = 'float32';
       view = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     }
-    tensors.push({ name: t.name, dtype: stored, shape: [...t.shape], offset, bytes: view.byteLength });
+    tensors.push({ name: t.name, dtype: stored, shape: [...t.shape], offset, bytes: view.byteLength, ...(stored === 'topk' ? { k: t.k } : {}) });
     parts.push(view);
     offset = align4(offset + view.byteLength);
   }
@@ -76,10 +90,13 @@ export function decodeRecord(bytes: Uint8Array, entry: IndexEntry, where: string
   return entry.tensors.map((t) => {
     const start = bytes.byteOffset + t.offset;
     const n = t.shape.reduce((a, b) => a * b, 1);
+    const rows = t.shape[0] ?? 1;
     let data: Float32Array | Int32Array;
     if (t.dtype === 'float16') data = float16ToFloat32(new Uint16Array(bytes.buffer, start, n));
     else if (t.dtype === 'float32') data = new Float32Array(bytes.buffer, start, n);
     else if (t.dtype === 'int32') data = new Int32Array(bytes.buffer, start, n);
+    else if (t.dtype === 'int8-rows') data = decodeInt8Rows(new Uint8Array(bytes.buffer, start, t.bytes), rows, rows > 0 ? n / rows : 0);
+    else if (t.dtype === 'topk') data = decodeTopK(new Uint8Array(bytes.buffer, start, t.bytes), rows, t.shape[1], t.k ?? 0, float16ToFloat32);
     else throw new CacheFormatError(`${where}: tensor "${t.name}" of "${entry.id}" has unknown dtype "${String(t.dtype)}"`);
     return { name: t.name, storedDType: t.dtype, shape: t.shape, data };
   });

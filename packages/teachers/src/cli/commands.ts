@@ -5,7 +5,10 @@ import type { ModelDtype } from '@speechkd/onnx-graph';
 import { initBackend } from '@speechkd/tensor-backend';
 import { buildTeacherCache } from '../cache/build-cache.js';
 import { mergeCacheIndex } from '../cache/merge-index.js';
-import { parseShardSpec } from '../cache/partition.js';
+import { mergeTeacherCache } from '../cache/merge-cache.js';
+import { resolveShard } from '../cache/partition.js';
+import { describeHolder } from '../cache/shard-lock.js';
+import { resolveStorage } from '../cache/storage.js';
 import { openTeacherCache } from '../cache/read-cache.js';
 import { TeachersArgumentError } from '../errors.js';
 import type { CacheTextTeacher, SpeechTeacher } from '../speech-teacher.js';
@@ -22,8 +25,23 @@ export interface BuildFlags {
   textTeacher?: string;
   layers: string;
   textLayers: string;
+  /** `i/N`, `slurm`, `k8s` or `auto`. */
   shard: string;
+  /** Shards of a Kubernetes Indexed Job (its completions). */
+  shardCount?: number;
+  /** A sparse Slurm array's `--array` value. */
+  slurmArray?: string;
+  /** Hidden-state storage: float16, float32 or int8. */
   dtype: string;
+  /** Logits: classes kept per frame (0 = all). */
+  logitsTopK?: number;
+  /** Speech frames averaged per stored frame. */
+  pool?: number;
+  /** Random projection width of the speech hidden states (0 = none) and its seed. */
+  project?: number;
+  projectSeed?: number;
+  /** Heartbeat of the shard lock in seconds (default 10). */
+  heartbeatSeconds?: number;
   logits: boolean;
   chunkUtterances: number;
   limit?: number;
@@ -48,14 +66,16 @@ const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 /** `build`: runs the teachers over (this shard of) the manifest and appends to the cache. */
 export async function runBuild(f: BuildFlags, log: (line: string) => void): Promise<void> {
-  if (f.dtype !== 'float16' && f.dtype !== 'float32') {
+  if (f.dtype !== 'float16' && f.dtype !== 'float32' && f.dtype !== 'int8') {
     const hint = f.dtype in MODEL_DTYPE_SUFFIXES ? ` (--dtype is the cache's storage type; pick the ONNX variant with --model-dtype ${f.dtype})` : '';
-    throw new TeachersArgumentError(`--dtype "${f.dtype}": use float16 or float32${hint}`);
+    throw new TeachersArgumentError(`--dtype "${f.dtype}": use float16, float32 or int8${hint}`);
   }
   if (!f.speechTeacher && !f.textTeacher) throw new TeachersArgumentError('give --speech-teacher and/or --text-teacher');
+  const storage = resolveStorage({ hidden: f.dtype, logitsTopK: f.logitsTopK ?? 0, pool: f.pool ?? 1, projectDim: f.project ?? 0, projectSeed: f.projectSeed ?? 0 });
   const speechDtype = modelDtypeFlag('--model-dtype', f.modelDtype);
   const textDtype = modelDtypeFlag('--text-model-dtype', f.textModelDtype) ?? speechDtype;
-  const shard = parseShardSpec(f.shard);
+  const shard = resolveShard(f.shard, process.env, { count: f.shardCount, slurmArray: f.slurmArray });
+  if (shard.count > 1 || f.shard !== '0/1') log(`shard ${shard.index}/${shard.count} (${shard.source})`);
   let entries = readManifest(f.manifest);
   if (f.limit !== undefined) entries = entries.slice(0, f.limit);
   await initBackend(); // text towers and in-project teachers compute with tfjs
@@ -75,11 +95,13 @@ export async function runBuild(f: BuildFlags, log: (line: string) => void): Prom
     if (speech) log(`speech teacher ${speech.name}: ${speech.numLayers} layers, dim ${speech.dim}, ${speech.frameRate} frames/s, fingerprint ${speech.fingerprint}`);
     if (text) log(`text teacher ${text.name}: ${text.numLayers} layers, dim ${text.dim}, fingerprint ${text.fingerprint}`);
     const bar = progressReporter(`cache ${shard.index}/${shard.count}`);
+    const heartbeatMs = 1000 * (f.heartbeatSeconds ?? 10);
     const res = await buildTeacherCache({
-      entries, outDir: f.out, loadAudio: loadAudioAt, speech, text, dtype: f.dtype, shard,
+      entries, outDir: f.out, loadAudio: loadAudioAt, speech, text, storage, shard: { index: shard.index, count: shard.count },
       speechLayers: speech ? parseLayerList('--layers', f.layers, speech.numLayers) : undefined,
       textLayers: text ? parseLayerList('--text-layers', f.textLayers, text.numLayers) : undefined,
-      speechLogits: f.logits, chunkUtterances: f.chunkUtterances, onProgress: bar.update,
+      speechLogits: f.logits, chunkUtterances: f.chunkUtterances, onProgress: bar.update, lockHeartbeatMs: heartbeatMs,
+      onLockWait: (h, ms) => log(`shard ${shard.index}/${shard.count} is being written by ${describeHolder(h)}; waiting (${(ms / 1000).toFixed(0)} s) until it finishes or its heartbeat stops`),
     });
     bar.stop();
     const rt = res.elapsedSeconds > 0 ? res.audioSeconds / res.elapsedSeconds : 0;
@@ -89,7 +111,8 @@ export async function runBuild(f: BuildFlags, log: (line: string) => void): Prom
         `(${(res.audioSeconds / 3600).toFixed(3)} h audio) in ${res.elapsedSeconds.toFixed(1)} s = ${rt.toFixed(1)}x realtime; ` +
         `${mb(res.bytesWritten)} MiB written${perHour ? `, ${mb(perHour)} MiB per hour of audio` : ''}; fingerprint ${res.header.fingerprint}`,
     );
-    if (shard.count > 1) log(`after all ${shard.count} shards finish: speechkd-cache index --dir ${f.out} --manifest ${f.manifest}`);
+    if (res.merged) log(`merged: ${res.merged.utterances} utterances in ${res.merged.dataDir ?? '(nothing to merge)'} (${res.merged.chunks} chunks)`);
+    if (shard.count > 1) log(`after all ${shard.count} shards finish: speechkd-cache merge --dir ${f.out} --manifest ${f.manifest}`);
   } finally {
     await speech?.dispose();
     await text?.dispose();
@@ -105,6 +128,26 @@ export async function runIndex(dir: string, manifest: string | undefined, log: (
   if (r.duplicates.length) log(`warning: ${r.duplicates.length} ids found in more than one chunk (first kept), e.g. ${r.duplicates.slice(0, 3).join(', ')}`);
   if (r.missing.length) log(`missing ${r.missing.length} of the manifest's utterances (e.g. ${r.missing.slice(0, 3).join(', ')}): run the build for the remaining shards`);
   return r.missing.length ? 1 : 0;
+}
+
+/** `merge`: rewrites every shard's records into the canonical layout (sorted, one copy per id, `data-<n>/`). */
+export async function runMerge(dir: string, manifest: string | undefined, opts: { allowMissing: boolean; chunkUtterances: number }, log: (line: string) => void): Promise<number> {
+  const expectIds = manifest ? readManifest(manifest).map((e) => e.id) : undefined;
+  const bar = progressReporter('merge');
+  const t0 = performance.now();
+  const r = await mergeTeacherCache(dir, {
+    expectIds, allowMissing: opts.allowMissing, chunkUtterances: opts.chunkUtterances,
+    onProgress: (done, total) => bar.update({ done, total, audioSeconds: 0, elapsedSeconds: (performance.now() - t0) / 1000 }),
+  });
+  bar.stop();
+  if (r.missing.length) {
+    log(`missing ${r.missing.length} of the manifest's utterances (e.g. ${r.missing.slice(0, 3).join(', ')})${opts.allowMissing ? '' : ': nothing merged; run the build for the remaining shards (or pass --allow-missing)'}`);
+    if (!opts.allowMissing) return 1;
+  }
+  if (r.duplicates) log(`${r.duplicates} utterances were written more than once (overlapping writers of a shard); one copy kept${r.conflicts.length ? `; ${r.conflicts.length} copies differ in bytes, e.g. ${r.conflicts.slice(0, 3).join(', ')}` : ''}`);
+  const perHour = r.audioSeconds > 0 ? r.bytes / (r.audioSeconds / 3600) : 0;
+  log(`${dir}: ${r.unchanged ? 'already merged' : `merged into ${r.dataDir}`}: ${r.utterances} utterances, ${r.chunks} chunks (${r.linkedChunks} linked, not copied), ${(r.audioSeconds / 3600).toFixed(3)} h audio, ${mb(r.bytes)} MiB (${mb(perHour)} MiB per hour)`);
+  return 0;
 }
 
 /** `verify`: reads every record and checks its CRC32; returns the number of bad records. */

@@ -38,6 +38,7 @@ class OnnxSpeechTeacher implements SpeechTeacher {
     readonly frameRate: number,
     readonly dim: number,
     readonly vocabSize: number | null,
+    readonly vocab?: readonly string[],
   ) {
     this.sampleRate = pre.samplingRate;
     this.numLayers = info.hiddenTensors.length - 1;
@@ -87,7 +88,7 @@ export async function loadOnnxSpeechTeacher(source: string, options: OnnxSpeechT
   let folder;
   try {
     folder = options.modelFile ? { dir: source, modelFile: path.join(source, options.modelFile), label: path.basename(path.resolve(source)) }
-      : await resolveModelFolder(source, { ...options, files: ['preprocessor_config.json'], optionalFiles: ['config.json'] });
+      : await resolveModelFolder(source, { ...options, files: ['preprocessor_config.json'], optionalFiles: ['config.json', 'vocab.json'] });
   } catch (err) {
     if (err instanceof OnnxGraphError) throw new TeacherLoadError(err.message);
     throw err;
@@ -136,5 +137,25 @@ export async function loadOnnxSpeechTeacher(source: string, options: OnnxSpeechT
   const modelType = mc.modelType ?? 'wav2vec2';
   const dtype = options.modelFile ? path.basename(file) : (options.modelDtype ?? 'fp32');
   const name = `onnx:${modelType}(${folder.label}${dtype === 'fp32' ? '' : `, ${dtype}`})`;
-  return new OnnxSpeechTeacher(name, fingerprint, session, info, pre, frameRate, dim, vocabSize);
+  return new OnnxSpeechTeacher(name, fingerprint, session, info, pre, frameRate, dim, vocabSize, vocabSize === null ? undefined : readCtcVocab(dir, vocabSize));
+}
+
+/**
+ * The CTC labels of a Hugging Face speech model (`vocab.json`: label -> class id) by class index, when the
+ * file is there and names every class of the logits once; otherwise undefined.
+ */
+export function readCtcVocab(dir: string, vocabSize: number): string[] | undefined {
+  const file = path.join(dir, 'vocab.json');
+  if (!fs.existsSync(file)) return undefined;
+  let map: Record<string, unknown>;
+  try {
+    map = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new TeacherLoadError(`${file}: not JSON (${(err as Error).message})`);
+  }
+  const labels: Array<string | undefined> = Array.from({ length: vocabSize }, () => undefined);
+  for (const [label, id] of Object.entries(map)) {
+    if (typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < vocabSize) labels[id] = label;
+  }
+  return labels.every((l) => l !== undefined) && Object.keys(map).length === vocabSize ? (labels as string[]) : undefined;
 }
