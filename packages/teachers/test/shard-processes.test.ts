@@ -1,0 +1,113 @@
+// Shards on the engines users run: N real `speechkd-cache build` processes that learn their shard from the
+// Slurm job-array or Kubernetes Indexed-Job variables, a `merge`, and the result compared byte for byte with
+// a one-process build. Real ONNX teachers (the small Wav2Vec2ForCTC and BERT exports) on the real sample.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIBRISPEECH_SAMPLE_ROOT, compiledCli, hfExportDir } from '@speechkd/fixtures';
+import { buildManifest, writeManifest } from '@speechkd/librispeech';
+import { expandSlurmArray, resolveShard, shardOfId } from '../src/index.js';
+
+const CLI = compiledCli(path.join(import.meta.dirname, '..'));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-shards-'));
+const manifest = path.join(root, 'manifest.jsonl');
+let ids: string[] = [];
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  const entries = [];
+  for (const subset of ['dev-clean', 'test-clean', 'test-other']) entries.push(...(await buildManifest(LIBRISPEECH_SAMPLE_ROOT, subset)).entries);
+  writeManifest(manifest, entries);
+  ids = entries.map((e) => e.id);
+});
+
+/** A process's environment without any scheduler variables of the machine running the tests. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SLURM_') && k !== 'JOB_COMPLETION_INDEX') env[k] = v;
+  return { ...env, ...extra };
+}
+
+const run = (args: string[], env: Record<string, string> = {}) =>
+  promisify(execFile)(process.execPath, [CLI, ...args], { env: cleanEnv(env), maxBuffer: 1 << 24 });
+
+const build = (out: string, shard: string, env: Record<string, string> = {}, extra: string[] = []) => run([
+  'build', '--manifest', manifest, '--out', out, '--speech-teacher', `onnx:${hfExportDir('wav2vec2-ctc', 14)}`,
+  '--text-teacher', `onnx:${hfExportDir('bert-uncased', 14)}`, '--layers', '1,2', '--text-layers', 'last', '--dtype', 'int8',
+  '--chunk-utterances', '4', '--threads', '1', '--shard', shard, ...extra,
+], env);
+
+/** Every file under `dir`: relative path -> bytes. */
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out.set(path.relative(dir, path.join(e.parentPath, e.name)), fs.readFileSync(path.join(e.parentPath, e.name)));
+  }
+  return out;
+}
+
+function expectSameBytes(dir: string, reference: string): void {
+  const [a, b] = [tree(dir), tree(reference)];
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  for (const [k, v] of a) expect(v.equals(b.get(k)!), `${k} differs`).toBe(true);
+}
+
+describe('shard index from the scheduler', () => {
+  it('Slurm: the task\'s position among the array ids, contiguous, stepped or (with its --array list) sparse', () => {
+    const slurm = (id: number, min: number, max: number, count: number, step = 1) => ({
+      SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: String(min), SLURM_ARRAY_TASK_MAX: String(max), SLURM_ARRAY_TASK_COUNT: String(count), SLURM_ARRAY_TASK_STEP: String(step),
+    });
+    expect(resolveShard('slurm', slurm(3, 0, 7, 8))).toMatchObject({ index: 3, count: 8 });
+    expect(resolveShard('slurm', slurm(9, 1, 13, 4, 4))).toMatchObject({ index: 2, count: 4, source: 'Slurm array task 9 (position 2 of 4)' }); // --array=1-13:4
+    // --array=1,3,7-9: Slurm says step 1, 5 tasks, ids 1..9; the id list is needed.
+    expect(() => resolveShard('slurm', slurm(7, 1, 9, 5))).toThrow(/the array is sparse .*--slurm-array/);
+    expect(resolveShard('slurm', slurm(7, 1, 9, 5), { slurmArray: '1,3,7-9' })).toMatchObject({ index: 2, count: 5 });
+    expect(() => resolveShard('slurm', slurm(7, 1, 9, 5), { slurmArray: '1,3,7-10' })).toThrow(/is not this job's array: SLURM_ARRAY_TASK_COUNT=5 but it lists 6 ids/);
+    expect(expandSlurmArray('0-15:4%2')).toEqual([0, 4, 8, 12]);
+    expect(() => resolveShard('slurm', {})).toThrow(/SLURM_ARRAY_TASK_ID is not set/);
+    expect(() => resolveShard('auto', {})).toThrow(/neither SLURM_ARRAY_TASK_ID .* nor JOB_COMPLETION_INDEX/);
+  });
+
+  it('Kubernetes: JOB_COMPLETION_INDEX of the count passed in', () => {
+    expect(resolveShard('k8s', { JOB_COMPLETION_INDEX: '2' }, { count: 4 })).toMatchObject({ index: 2, count: 4 });
+    expect(resolveShard('auto', { JOB_COMPLETION_INDEX: '1', SPEECHKD_SHARD_COUNT: '3' })).toMatchObject({ index: 1, count: 3 });
+    expect(() => resolveShard('k8s', { JOB_COMPLETION_INDEX: '2' })).toThrow(/Kubernetes gives no shard count; pass --shard-count/);
+    expect(() => resolveShard('k8s', { JOB_COMPLETION_INDEX: '4' }, { count: 4 })).toThrow(/outside 0\.\.3/);
+  });
+});
+
+describe('sharded cache builds in separate processes', () => {
+  const single = path.join(root, 'single');
+
+  beforeAll(async () => {
+    await build(single, '0/1');
+  }, 120_000);
+
+  it('a Slurm array (--array=1-5:2): three tasks, then merge, equal the one-process cache byte for byte', async () => {
+    const out = path.join(root, 'slurm');
+    const env = (id: number) => ({ SLURM_ARRAY_JOB_ID: '4242', SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '5', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '3' });
+    const results = await Promise.all([1, 3, 5].map((id) => build(out, 'slurm', env(id))));
+    results.forEach((r, i) => expect(r.stderr).toContain(`shard ${i}/3 (Slurm array task ${2 * i + 1} (position ${i} of 3))`));
+    expect(fs.readdirSync(out).sort()).toEqual(['cache.json', 'shard-0-of-3', 'shard-1-of-3', 'shard-2-of-3']);
+    for (let i = 0; i < 3; i++) expect(results[i].stderr).toContain(`${ids.filter((id) => shardOfId(id, 3) === i).length} computed`);
+    const merged = await run(['merge', '--dir', out, '--manifest', manifest, '--chunk-utterances', '4']);
+    expect(merged.stderr).toMatch(new RegExp(`merged into data-1: ${ids.length} utterances`));
+    expectSameBytes(out, single);
+  }, 120_000);
+
+  it('a Kubernetes Indexed Job (2 completions) with a replacement pod overlapping the old one: equal too', async () => {
+    const out = path.join(root, 'k8s');
+    const pod = (index: number) => build(out, 'k8s', { JOB_COMPLETION_INDEX: String(index) }, ['--shard-count', '2', '--heartbeat-seconds', '1']);
+    // Pod 1 and its replacement run at the same time: one waits for the other's lock, finds its work done.
+    const [p0, p1, p1b] = await Promise.all([pod(0), pod(1), pod(1)]);
+    expect(p0.stderr).toContain('Kubernetes completion index 0 of 2');
+    const both = [p1.stderr, p1b.stderr].join('\n');
+    expect(both).toMatch(/is being written by writer .*waiting/);
+    expect(both).toContain(`${ids.filter((id) => shardOfId(id, 2) === 1).length} already cached, 0 computed`);
+    await run(['merge', '--dir', out, '--manifest', manifest, '--chunk-utterances', '4']);
+    expectSameBytes(out, single);
+  }, 120_000);
+});
