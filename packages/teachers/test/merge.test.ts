@@ -18,7 +18,7 @@ afterEach(() => {
 
 const base = (outDir: string, extra: Partial<BuildCacheOptions> = {}): BuildCacheOptions => ({
   entries: fakeEntries(23), outDir, loadAudio: fakeLoadAudio, speech: new FakeSpeechTeacher(), speechLayers: [1, 3],
-  text: new FakeTextTeacher(), textLayers: [2], chunkUtterances: 4, textBatch: 5, ...extra,
+  text: new FakeTextTeacher(), textLayers: [2], chunkUtterances: 4, mergeChunkUtterances: 4, textBatch: 5, ...extra,
 });
 
 /** Every file under `dir` (relative path -> bytes). */

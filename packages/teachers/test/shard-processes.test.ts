@@ -1,17 +1,23 @@
-// Shards on the engines users run: N real `speechkd-cache build` processes that learn their shard from the
-// Slurm job-array or Kubernetes Indexed-Job variables, a `merge`, and the result compared byte for byte with
-// a one-process build. Real ONNX teachers (the small Wav2Vec2ForCTC and BERT exports) on the real sample.
+// Shards on the engines users run: N real processes that learn their shard from the Slurm job-array or
+// Kubernetes Indexed-Job variables (started the way those engines start them: the shipped sbatch script run
+// by bash, the Job's container command with its environment), a merge, and the result compared byte for
+// byte with a one-process build. Real ONNX teachers (the small Wav2Vec2ForCTC and BERT exports) on the
+// real LibriSpeech sample.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { LIBRISPEECH_SAMPLE_ROOT, compiledCli, hfExportDir } from '@speechkd/fixtures';
 import { buildManifest, writeManifest } from '@speechkd/librispeech';
 import { expandSlurmArray, resolveShard, shardOfId } from '../src/index.js';
 
 const CLI = compiledCli(path.join(import.meta.dirname, '..'));
+const REPO = path.resolve(import.meta.dirname, '../../..');
+const SPEECH = `onnx:${hfExportDir('wav2vec2-ctc', 14)}`;
+const TEXT = `onnx:${hfExportDir('bert-uncased', 14)}`;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-shards-'));
 const manifest = path.join(root, 'manifest.jsonl');
 let ids: string[] = [];
@@ -31,14 +37,22 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-const run = (args: string[], env: Record<string, string> = {}) =>
-  promisify(execFile)(process.execPath, [CLI, ...args], { env: cleanEnv(env), maxBuffer: 1 << 24 });
+const exec = (file: string, args: string[], env: Record<string, string> = {}) =>
+  promisify(execFile)(file, args, { env: cleanEnv(env), maxBuffer: 1 << 24, cwd: REPO });
 
-const build = (out: string, shard: string, env: Record<string, string> = {}, extra: string[] = []) => run([
-  'build', '--manifest', manifest, '--out', out, '--speech-teacher', `onnx:${hfExportDir('wav2vec2-ctc', 14)}`,
-  '--text-teacher', `onnx:${hfExportDir('bert-uncased', 14)}`, '--layers', '1,2', '--text-layers', 'last', '--dtype', 'int8',
-  '--chunk-utterances', '4', '--threads', '1', '--shard', shard, ...extra,
-], env);
+/** The Job's container: its command and args with the container env's `$(VAR)` references expanded as Kubernetes does. */
+function jobContainer(file: string, overrides: Record<string, string>): { argv: string[]; env: Record<string, string> } {
+  const job = parseYaml(fs.readFileSync(file, 'utf8')) as {
+    spec: { completions?: number; template: { spec: { containers: Array<{ command: string[]; args: string[]; env: Array<{ name: string; value: string }> }> } } };
+  };
+  const c = job.spec.template.spec.containers[0];
+  const env: Record<string, string> = { ...Object.fromEntries(c.env.map((e) => [e.name, e.value])), ...overrides };
+  const argv = [...c.command, ...c.args].map((a) => a.replace(/\$\((\w+)\)/g, (_, v: string) => env[v] ?? `$(${v})`));
+  return { argv, env };
+}
+
+// Settings both tests share with the one-process reference build (small layers, int8 storage, commits every 4 utterances).
+const FLAGS = ['--layers', '1,2', '--text-layers', 'last', '--dtype', 'int8', '--chunk-utterances', '4'];
 
 /** Every file under `dir`: relative path -> bytes. */
 function tree(dir: string): Map<string, Buffer> {
@@ -83,31 +97,42 @@ describe('sharded cache builds in separate processes', () => {
   const single = path.join(root, 'single');
 
   beforeAll(async () => {
-    await build(single, '0/1');
+    await exec(process.execPath, [CLI, 'build', '--manifest', manifest, '--out', single, '--speech-teacher', SPEECH, '--text-teacher', TEXT, ...FLAGS, '--threads', '1']);
   }, 120_000);
 
-  it('a Slurm array (--array=1-5:2): three tasks, then merge, equal the one-process cache byte for byte', async () => {
+  it('deploy/slurm/cache.sbatch as a job array (--array=1-5:2): three tasks, then its merge, equal the one-process cache byte for byte', async () => {
     const out = path.join(root, 'slurm');
-    const env = (id: number) => ({ SLURM_ARRAY_JOB_ID: '4242', SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '5', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '3' });
-    const results = await Promise.all([1, 3, 5].map((id) => build(out, 'slurm', env(id))));
+    const script = path.join(REPO, 'deploy/slurm/cache.sbatch');
+    const common = { MANIFEST: manifest, OUT: out, SPEECH_TEACHER: SPEECH, TEXT_TEACHER: TEXT, CACHE_FLAGS: FLAGS.join(' '), SPEECHKD_ROOT: REPO, SLURM_CPUS_PER_TASK: '1' };
+    const task = (id: number) => ({
+      ...common, SLURM_ARRAY_JOB_ID: '4242', SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '5', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '3',
+    });
+    const results = await Promise.all([1, 3, 5].map((id) => exec('bash', [script], task(id))));
     results.forEach((r, i) => expect(r.stderr).toContain(`shard ${i}/3 (Slurm array task ${2 * i + 1} (position ${i} of 3))`));
     expect(fs.readdirSync(out).sort()).toEqual(['cache.json', 'shard-0-of-3', 'shard-1-of-3', 'shard-2-of-3']);
     for (let i = 0; i < 3; i++) expect(results[i].stderr).toContain(`${ids.filter((id) => shardOfId(id, 3) === i).length} computed`);
-    const merged = await run(['merge', '--dir', out, '--manifest', manifest, '--chunk-utterances', '4']);
+    const merged = await exec('bash', [script, 'merge'], common);
     expect(merged.stderr).toMatch(new RegExp(`merged into data-1: ${ids.length} utterances`));
     expectSameBytes(out, single);
   }, 120_000);
 
-  it('a Kubernetes Indexed Job (2 completions) with a replacement pod overlapping the old one: equal too', async () => {
+  it('deploy/k8s/cache-job.yaml\'s pods (2 completions) with a replacement pod overlapping the old one, then the merge Job: equal too', async () => {
     const out = path.join(root, 'k8s');
-    const pod = (index: number) => build(out, 'k8s', { JOB_COMPLETION_INDEX: String(index) }, ['--shard-count', '2', '--heartbeat-seconds', '1']);
-    // Pod 1 and its replacement run at the same time: one waits for the other's lock, finds its work done.
+    const overrides = { MANIFEST: manifest, OUT: out, SPEECH_TEACHER: SPEECH, TEXT_TEACHER: TEXT, SPEECHKD_SHARD_COUNT: '2' };
+    const job = jobContainer(path.join(REPO, 'deploy/k8s/cache-job.yaml'), overrides);
+    expect(job.argv.slice(0, 2)).toEqual(['node', 'packages/teachers/bin/speechkd-cache.js']);
+    expect(job.argv).toEqual(expect.arrayContaining(['--shard', 'k8s', '--shard-count', '2']));
+    // The Job's own teacher settings are for wav2vec2-base; the small test teacher takes the shared FLAGS instead.
+    const argv = () => [...job.argv.slice(1, job.argv.indexOf('--layers')), '--shard', 'k8s', '--shard-count', '2', ...FLAGS, '--threads', '1', '--heartbeat-seconds', '1'];
+    const pod = (index: number) => exec(process.execPath, argv(), { ...job.env, JOB_COMPLETION_INDEX: String(index) });
+    // Pod 1 and its replacement run at the same time: one waits for the other's lock, then finds the work done.
     const [p0, p1, p1b] = await Promise.all([pod(0), pod(1), pod(1)]);
     expect(p0.stderr).toContain('Kubernetes completion index 0 of 2');
     const both = [p1.stderr, p1b.stderr].join('\n');
     expect(both).toMatch(/is being written by writer .*waiting/);
     expect(both).toContain(`${ids.filter((id) => shardOfId(id, 2) === 1).length} already cached, 0 computed`);
-    await run(['merge', '--dir', out, '--manifest', manifest, '--chunk-utterances', '4']);
+    const merge = jobContainer(path.join(REPO, 'deploy/k8s/cache-merge-job.yaml'), { MANIFEST: manifest, OUT: out });
+    await exec(process.execPath, merge.argv.slice(1), merge.env);
     expectSameBytes(out, single);
   }, 120_000);
 });

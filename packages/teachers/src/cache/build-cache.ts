@@ -71,8 +71,10 @@ export interface BuildCacheOptions {
   lockStaleMs?: number;
   /** Told while this build waits for another live writer of the same shard. */
   onLockWait?: (holder: LockHolder, waitedMs: number) => void;
-  /** Merge into the canonical layout at the end of a one-shard build (default true). */
+  /** Merge into the canonical layout at the end of a one-shard build (default true) ... */
   merge?: boolean;
+  /** ... with this many utterances per merged chunk (default 64, as `speechkd-cache merge`). */
+  mergeChunkUtterances?: number;
 }
 
 /** Summary of one `buildTeacherCache` run. */
@@ -167,7 +169,7 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
   try {
     cleanShardDir(shardDir, [writer, ...(lock.tookOverFrom ? [lock.tookOverFrom.writer] : [])], staleMs);
     const { done, nextSeq } = scanDone(opts.outDir, shardRel);
-    // Id order: a fresh one-shard build then writes the merged layout's chunks as they are (the merge links them).
+    // Id order: a fresh one-shard build with the merge's chunk size writes the merged chunks as they are (linked, not copied).
     const todo = mine.filter((e) => !done.has(e.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     result.skipped = mine.length - todo.length;
     if (todo.length) fs.rmSync(path.join(opts.outDir, MERGED_INDEX_FILE), { force: true }); // stale once chunks are added
@@ -239,7 +241,7 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
   } finally {
     lock.release();
   }
-  if (shard.count === 1 && opts.merge !== false) result.merged = await mergeTeacherCache(opts.outDir, { chunkUtterances: chunkUtts, chunkBytes, staleMs });
+  if (shard.count === 1 && opts.merge !== false) result.merged = await mergeTeacherCache(opts.outDir, { chunkUtterances: opts.mergeChunkUtterances, staleMs });
   result.elapsedSeconds = (performance.now() - t0) / 1000;
   return result;
 }

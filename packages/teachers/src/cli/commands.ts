@@ -2,7 +2,6 @@ import path from 'node:path';
 import { readManifest } from '@speechkd/librispeech';
 import { MODEL_DTYPE_SUFFIXES, OnnxGraphError, parseModelDtype } from '@speechkd/onnx-graph';
 import type { ModelDtype } from '@speechkd/onnx-graph';
-import { initBackend } from '@speechkd/tensor-backend';
 import { buildTeacherCache } from '../cache/build-cache.js';
 import { mergeCacheIndex } from '../cache/merge-index.js';
 import { mergeTeacherCache } from '../cache/merge-cache.js';
@@ -14,7 +13,6 @@ import { TeachersArgumentError } from '../errors.js';
 import type { CacheTextTeacher, SpeechTeacher } from '../speech-teacher.js';
 import { parseLayerList } from './layers.js';
 import { loadAudioAt } from './load-audio.js';
-import { loadSpeechTeacherFlag, loadTextTeacherFlag } from './load-teachers.js';
 import { downloadProgress, progressReporter } from './progress.js';
 
 /** Parsed flags of `speechkd-cache build`. */
@@ -78,6 +76,9 @@ export async function runBuild(f: BuildFlags, log: (line: string) => void): Prom
   if (shard.count > 1 || f.shard !== '0/1') log(`shard ${shard.index}/${shard.count} (${shard.source})`);
   let entries = readManifest(f.manifest);
   if (f.limit !== undefined) entries = entries.slice(0, f.limit);
+  // Loaded here, not at the top: tfjs and transformers.js take seconds to import, and merge/index/info/verify need neither.
+  const { initBackend } = await import('@speechkd/tensor-backend');
+  const { loadSpeechTeacherFlag, loadTextTeacherFlag } = await import('./load-teachers.js');
   await initBackend(); // text towers and in-project teachers compute with tfjs
   let speech: SpeechTeacher | undefined;
   let text: CacheTextTeacher | undefined;
