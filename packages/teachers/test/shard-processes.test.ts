@@ -3,7 +3,7 @@
 // by bash, the Job's container command with its environment), a merge, and the result compared byte for
 // byte with a one-process build. Real ONNX teachers (the small Wav2Vec2ForCTC and BERT exports) on the
 // real LibriSpeech sample.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -124,13 +124,28 @@ describe('sharded cache builds in separate processes', () => {
     expect(job.argv).toEqual(expect.arrayContaining(['--shard', 'k8s', '--shard-count', '2']));
     // The Job's own teacher settings are for wav2vec2-base; the small test teacher takes the shared FLAGS instead.
     const argv = () => [...job.argv.slice(1, job.argv.indexOf('--layers')), '--shard', 'k8s', '--shard-count', '2', ...FLAGS, '--threads', '1', '--heartbeat-seconds', '1'];
-    const pod = (index: number) => exec(process.execPath, argv(), { ...job.env, JOB_COMPLETION_INDEX: String(index) });
-    // Pod 1 and its replacement run at the same time: one waits for the other's lock, then finds the work done.
-    const [p0, p1, p1b] = await Promise.all([pod(0), pod(1), pod(1)]);
-    expect(p0.stderr).toContain('Kubernetes completion index 0 of 2');
-    const both = [p1.stderr, p1b.stderr].join('\n');
-    expect(both).toMatch(/is being written by writer .*waiting/);
-    expect(both).toContain(`${ids.filter((id) => shardOfId(id, 2) === 1).length} already cached, 0 computed`);
+    const podEnv = (index: number) => cleanEnv({ ...job.env, JOB_COMPLETION_INDEX: String(index) });
+    const p0 = exec(process.execPath, argv(), { ...job.env, JOB_COMPLETION_INDEX: '0' });
+    // Pod 1 takes its shard's lock, then its node stops answering (SIGSTOP: the process lives, its heartbeat
+    // stands still). Kubernetes starts a replacement with the same index beside it.
+    const old = spawn(process.execPath, argv(), { env: podEnv(1), cwd: REPO });
+    let oldErr = '';
+    old.stderr.on('data', (d: Buffer) => void (oldErr += d.toString()));
+    const oldDone = new Promise<number | null>((resolve) => old.on('close', resolve));
+    const lock = path.join(out, 'shard-1-of-2', 'LOCK');
+    while (!fs.existsSync(lock)) await new Promise((r) => setTimeout(r, 10));
+    old.kill('SIGSTOP');
+    const t0 = Date.now();
+    const fresh = await exec(process.execPath, argv(), { ...job.env, JOB_COMPLETION_INDEX: '1' });
+    // It waited while the old lock's heartbeat stood still (6 beats of 1 s), then took over and did the shard.
+    expect(fresh.stderr).toMatch(/is being written by writer .*waiting/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(5000);
+    expect(fresh.stderr).toMatch(/ 0 already cached, \d+ computed/);
+    // The old pod comes back and finishes too; its files carry its own writer id, nothing collides.
+    old.kill('SIGCONT');
+    expect(await oldDone).toBe(0);
+    expect(oldErr).toMatch(/another writer took over this shard's lock/);
+    expect((await p0).stderr).toContain('Kubernetes completion index 0 of 2');
     const merge = jobContainer(path.join(REPO, 'deploy/k8s/cache-merge-job.yaml'), { MANIFEST: manifest, OUT: out });
     await exec(process.execPath, merge.argv.slice(1), merge.env);
     expectSameBytes(out, single);

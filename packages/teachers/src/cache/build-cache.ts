@@ -96,6 +96,8 @@ export interface BuildCacheResult {
   merged: MergeCacheResult | null;
   /** This build's writer id (in its chunk file names). */
   writer: string;
+  /** True when another writer took this shard's lock over while this build ran (it judged this one dead). */
+  lockLost: boolean;
 }
 
 function checkLayers(what: string, layers: readonly number[], numLayers: number): number[] {
@@ -159,7 +161,7 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
   const mine = opts.entries.filter((e) => shardOfId(e.id, shard.count) === shard.index);
   const result: BuildCacheResult = {
     header, shard, total: mine.length, skipped: 0, computed: 0, chunksWritten: 0, bytesWritten: 0, audioSeconds: 0, elapsedSeconds: 0,
-    timing: { load: 0, speech: 0, text: 0, write: 0 }, merged: null, writer,
+    timing: { load: 0, speech: 0, text: 0, write: 0 }, merged: null, writer, lockLost: false,
   };
   const floatType = floatTypeOf(header.dtype);
   const speechOut = header.speech ? new SpeechTensorWriter(header.speech, header.dtype) : null;
@@ -239,6 +241,7 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
     chunk?.abort();
     throw err;
   } finally {
+    result.lockLost = lock.lost();
     lock.release();
   }
   if (shard.count === 1 && opts.merge !== false) result.merged = await mergeTeacherCache(opts.outDir, { chunkUtterances: opts.mergeChunkUtterances, staleMs });

@@ -160,7 +160,10 @@ function heldLock(file: string, me: LockHolder, heartbeatMs: number, tookOverFro
   return {
     holder: me,
     tookOverFrom,
-    lost: () => lost,
+    lost: () => {
+      if (!lost && !released && readLockHolder(file)?.writer !== me.writer) lost = true;
+      return lost;
+    },
     release: () => {
       if (released) return;
       released = true;

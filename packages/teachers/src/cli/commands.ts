@@ -112,6 +112,7 @@ export async function runBuild(f: BuildFlags, log: (line: string) => void): Prom
         `(${(res.audioSeconds / 3600).toFixed(3)} h audio) in ${res.elapsedSeconds.toFixed(1)} s = ${rt.toFixed(1)}x realtime; ` +
         `${mb(res.bytesWritten)} MiB written${perHour ? `, ${mb(perHour)} MiB per hour of audio` : ''}; fingerprint ${res.header.fingerprint}`,
     );
+    if (res.lockLost) log(`warning: another writer took over this shard's lock while this one ran (its heartbeat stood still, e.g. a paused node); both wrote their own files, the merge keeps one copy of each utterance`);
     if (res.merged) log(`merged: ${res.merged.utterances} utterances in ${res.merged.dataDir ?? '(nothing to merge)'} (${res.merged.chunks} chunks)`);
     if (shard.count > 1) log(`after all ${shard.count} shards finish: speechkd-cache merge --dir ${f.out} --manifest ${f.manifest}`);
   } finally {
