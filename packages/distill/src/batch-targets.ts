@@ -2,6 +2,7 @@ import { tf } from '@speechkd/tensor-backend';
 import { padCachedBatch } from '@speechkd/teachers';
 import type { CachedTargets, CachedTensor, PaddedBatch } from '@speechkd/teachers';
 import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
+import { gatherColumns } from './ctc-label-map.js';
 
 /** Anything that returns cached teacher targets by utterance id (a `TeacherCache` does). */
 export interface TargetSource {
@@ -51,6 +52,8 @@ export interface TargetRequest {
   speechLayers: readonly number[];
   /** Text layer number to stack, or null. */
   textLayer: number | null;
+  /** Teacher logit column of each student class (`teacherLogitColumns`), or null when they already agree. */
+  logitColumns?: Int32Array | null;
 }
 
 /** Reads the batch's targets from the cache and pads them into tensors. */
@@ -65,7 +68,10 @@ export async function loadBatchTargets(source: TargetSource, ids: readonly strin
     speechLogits = padStack(all.map((t, i) => {
       const s = speech(ids[i], t);
       if (!s.logits) throw new TargetError(`teacher cache has no speech logits for "${ids[i]}"; rebuild it with logits or set kdWeight=0`);
-      return s.logits;
+      const cols = req.logitColumns;
+      if (!cols) return s.logits;
+      const [frames, vocab] = s.logits.shape;
+      return { ...s.logits, shape: [frames, cols.length], data: gatherColumns(s.logits.data as Float32Array, frames, vocab, cols) };
     }), 'speech logits');
   }
   const speechLayers = new Map<number, PaddedStack>();

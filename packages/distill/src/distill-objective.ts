@@ -6,14 +6,15 @@ import {
 import type { AttentionAligner, LayerPair, Projector, TemperatureSchedule, UncertaintyWeighting } from '@speechkd/alignment';
 import { ctcTerm } from '@speechkd/student-trainer';
 import type { LossContext, LossTerms, Objective, TrainBatch } from '@speechkd/student-trainer';
-import { openTeacherCache } from '@speechkd/teachers';
-import type { CacheHeader } from '@speechkd/teachers';
+import { openLiveTargets, openTeacherCache } from '@speechkd/teachers';
+import type { CacheHeader, OpenLiveTargetsOptions } from '@speechkd/teachers';
 import type { Scalar, Tensor, Tensor2D, Tensor3D, Variable } from '@tensorflow/tfjs-core';
 import { disposeBatchTargets, loadBatchTargets } from './batch-targets.js';
 import type { BatchTargets, PaddedStack, TargetSource } from './batch-targets.js';
 import { DistillConfigError } from './distill-config.js';
 import type { DistillConfig } from './distill-config.js';
 import { resolveLayerPairs } from './layer-pairs.js';
+import { teacherLogitColumns } from './ctc-label-map.js';
 
 /** What the objective must know about the student (not the model itself: it never touches its weights). */
 export interface StudentShape {
@@ -60,6 +61,7 @@ export function createDistillObjective(source: TargetSource, header: CacheHeader
   if (useKd && !header.speech?.logits) throw new DistillConfigError('kdWeight > 0 but the teacher cache holds no speech logits');
   if (useText && !header.text) throw new DistillConfigError('textWeight/contrastiveWeight > 0 but the teacher cache has no text teacher');
 
+  const logitColumns = useKd ? teacherLogitColumns(header.speech!.vocab, header.speech!.vocabSize) : null;
   const pairs = useSpeech ? resolveLayerPairs(c.speechLayers, student.numLayers, header.speech!.layers) : [];
   const textLayers = header.text ? [...header.text.layers].sort((a, b) => a - b) : [];
   const textLayer = useText ? (c.textTeacherLayer < 0 ? textLayers[textLayers.length - 1] : c.textTeacherLayer) : null;
@@ -175,6 +177,7 @@ export function createDistillObjective(source: TargetSource, header: CacheHeader
         logits: useKd,
         speechLayers: [...new Set(pairs.map((p) => p.teacher))],
         textLayer,
+        logitColumns,
       });
       pending.set(keyOf(batch.ids), t);
     },
@@ -194,27 +197,44 @@ export function createDistillObjective(source: TargetSource, header: CacheHeader
 }
 
 /** Options of `openDistillObjective` (plain data, so a worker thread can rebuild the same objective). */
-export interface OpenDistillObjectiveOptions {
-  /** A teacher cache folder (`speechkd-cache build`). */
-  cacheDir: string;
+export type OpenDistillObjectiveOptions = {
   student: StudentShape;
   config: DistillConfig;
-}
+} & (
+  | {
+      /** A teacher cache folder (`speechkd-cache build`). */
+      cacheDir: string;
+      live?: undefined;
+    }
+  | {
+      cacheDir?: undefined;
+      /** On the fly: the teachers run on each batch, nothing is cached; each (worker) thread loads its own teachers. */
+      live: OpenLiveTargetsOptions;
+    }
+);
 
 /**
- * Opens a teacher cache and builds the distillation objective over it; `dispose` also closes the cache.
- * This is the factory data-parallel training names in its objective spec
- * (`{ module: '@speechkd/distill', factory: 'openDistillObjective', options }`).
+ * Opens a teacher cache, or the teachers themselves for targets computed on the fly, and builds the
+ * distillation objective over it; `dispose` also closes the cache or frees the teachers. This is the factory
+ * data-parallel training names in its objective spec (`{ module: '@speechkd/distill', factory:
+ * 'openDistillObjective', options }`): every worker thread opens its own cache reader, or its own teacher
+ * sessions (threads `live.threads` each).
  */
 export async function openDistillObjective(o: OpenDistillObjectiveOptions): Promise<DistillObjective> {
-  const cache = await openTeacherCache(o.cacheDir);
-  const objective = createDistillObjective(cache, cache.header, o.student, o.config);
+  const source = o.live ? await openLiveTargets(o.live) : await openTeacherCache(o.cacheDir);
+  let objective: DistillObjective;
+  try {
+    objective = createDistillObjective(source, source.header, o.student, o.config);
+  } catch (err) {
+    await ('close' in source ? source.close() : source.dispose());
+    throw err;
+  }
   const free = objective.dispose;
   return {
     ...objective,
     dispose: () => {
       free();
-      void cache.close();
+      void ('close' in source ? source.close() : source.dispose());
     },
   };
 }

@@ -5,3 +5,4 @@ export { loadBatchTargets, disposeBatchTargets, padStack, TargetError } from './
 export type { BatchTargets, PaddedStack, TargetRequest, TargetSource } from './batch-targets.js';
 export { createDistillObjective, openDistillObjective } from './distill-objective.js';
 export type { DistillObjective, OpenDistillObjectiveOptions, StudentShape } from './distill-objective.js';
+export { teacherLogitColumns, gatherColumns } from './ctc-label-map.js';

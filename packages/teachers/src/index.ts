@@ -48,3 +48,6 @@ export type { PaddedBatch } from './cache/pad-batch.js';
 export { parseTeacherSpec, loadSpeechTeacherFlag, loadTextTeacherFlag } from './cli/load-teachers.js';
 export type { TeacherSpec, TeacherLoadOptions } from './cli/load-teachers.js';
 export { downloadProgress } from './cli/progress.js';
+export { createLiveTargets, openLiveTargets } from './live/live-targets.js';
+export type { LiveTargets, LiveTargetsOptions, OpenLiveTargetsOptions } from './live/live-targets.js';
+export { recordTargets } from './cache/read-cache.js';

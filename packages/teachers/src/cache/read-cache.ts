@@ -69,7 +69,8 @@ export interface TeacherCache {
   close(): Promise<void>;
 }
 
-function toTargets(entry: IndexEntry, bytes: Uint8Array, where: string, header: CacheHeader): CachedTargets {
+/** Decodes one record (checked against its index entry) into the targets a reader returns. */
+export function recordTargets(entry: IndexEntry, bytes: Uint8Array, where: string, header: CacheHeader): CachedTargets {
   const speechLayers = new Map<number, CachedTensor>();
   const textLayers = new Map<number, CachedTensor>();
   let logits: CachedTensor | null = null;
@@ -141,7 +142,7 @@ export async function openTeacherCache(dir: string, options: OpenCacheOptions = 
       .read(file, entry.offset, entry.length)
       .then((bytes) => {
         st.recordsRead++;
-        const t = toTargets(entry, bytes, file, header);
+        const t = recordTargets(entry, bytes, file, header);
         remember(t);
         return t;
       })

@@ -41,13 +41,16 @@ export interface TeacherLoadOptions {
   revision?: string;
   onProgress?: (p: HubProgress) => void;
   onNotice?: (line: string) => void;
+  /** Engine of an in-project speech teacher (default tfjs; onnx runs its exported graph in onnxruntime with `threads`). */
+  inProjectEngine?: 'tfjs' | 'onnx';
 }
 
 /** Loads the speech teacher named by `--speech-teacher`. */
 export async function loadSpeechTeacherFlag(value: string, options: TeacherLoadOptions = {}): Promise<SpeechTeacher> {
   const spec = parseTeacherSpec('--speech-teacher', value);
-  if (spec.kind === 'in-project') return loadInProjectSpeechTeacher(spec.source);
-  return loadOnnxSpeechTeacher(spec.source, { ...options, allowRemote: spec.kind === 'hub' });
+  if (spec.kind === 'in-project') return loadInProjectSpeechTeacher(spec.source, { engine: options.inProjectEngine, threads: options.threads });
+  const { inProjectEngine: _, ...onnx } = options;
+  return loadOnnxSpeechTeacher(spec.source, { ...onnx, allowRemote: spec.kind === 'hub' });
 }
 
 /** Loads the text teacher named by `--text-teacher`. */
