@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Teacher-cache benchmark: extraction throughput (x realtime) per teacher and the cost of reading cached
 // targets relative to a student-s distillation step. Usage: node dist/bench/cache-bench.js [--quick] [--json FILE]
+// With --real-size: the full-size exports' benchmark (real-size-bench.ts; its flags there).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,24 @@ import { loadAudioAt } from '../cli/load-audio.js';
 import type { CacheTextTeacher, SpeechTeacher } from '../speech-teacher.js';
 import { benchOnnxBert, benchOnnxWav2vec2, benchTeacherM, benchTextTower } from './bench-teachers.js';
 import { makeStudentStep, readBatchTargets } from './read-vs-step.js';
+import { realSizeBench, realSizeChild } from './real-size-bench.js';
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--real-size-child' || argv[0] === '--real-size-sizes') {
+  await realSizeChild(argv);
+  process.exit(0);
+}
+if (argv.includes('--real-size')) {
+  const { values } = parseArgs({
+    options: {
+      'real-size': { type: 'boolean' }, root: { type: 'string' }, models: { type: 'string' }, text: { type: 'string' }, threads: { type: 'string' },
+      utterances: { type: 'string' }, json: { type: 'string' },
+    },
+    strict: true,
+  });
+  await realSizeBench(values);
+  process.exit(0);
+}
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'string' }, keep: { type: 'boolean' } }, strict: true });
 const backend = await initBackend({ log: null });
