@@ -180,17 +180,27 @@ for (const seed of seeds) {
       } finally {
         trainer.dispose();
       }
-      const metrics = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.type === 'train');
-      const rates = metrics.slice(1).map((m) => m.stepsPerSec).filter(Number.isFinite);
       rec = save(file, {
         option: opt, seed, steps: summary.step, devWer: summary.dev?.wer ?? null, devCer: summary.dev?.cer ?? null, devUtts: summary.dev?.utterances ?? 0,
-        secondsPerStep: rates.length ? 1 / (rates.reduce((x, y) => x + y, 0) / rates.length) : null, wallSeconds: (performance.now() - t0) / 1000,
-        lastLoss: summary.lastLoss,
+        wallSeconds: (performance.now() - t0) / 1000, lastLoss: summary.lastLoss,
       });
     }
+    rec.secondsPerStep = secondsPerStep(runDir);
     rows.push(rec);
     log(`[student ${opt} seed ${seed}] dev WER ${(100 * rec.devWer).toFixed(2)}% CER ${(100 * rec.devCer).toFixed(2)}% (${rec.secondsPerStep?.toFixed(3)} s/step)`);
   }
+}
+
+/**
+ * Median seconds per step between consecutive logged steps (wall clock in metrics.jsonl): robust to the run
+ * having been paused, e.g. while a benchmark had the machine.
+ */
+function secondsPerStep(runDir) {
+  const rows = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.type === 'train');
+  const d = [];
+  for (let i = 1; i < rows.length; i++) d.push((Date.parse(rows[i].time) - Date.parse(rows[i - 1].time)) / 1000 / (rows[i].step - rows[i - 1].step));
+  d.sort((x, y) => x - y);
+  return d.length ? d[Math.floor(d.length / 2)] : null;
 }
 
 /** The text tower's last layer (the one the caches store). */

@@ -9,6 +9,7 @@ import { LM_DECODING_DEFAULTS } from '@speechkd/recognizer';
 import { readModelManifest, resolveModelConfig } from '@speechkd/student-trainer';
 import { TOWER_PRESETS } from '@speechkd/text-encoders';
 import { checkTrainerSettings, parsePairs, parseSpeechLayers, studentDistillSettings } from './stage-configs.js';
+import { checkRecipeSettings, isInProjectFolder, onnxTeacherValue } from './librispeech-recipe.js';
 import type { PresetConfig } from '@speechkd/synth';
 
 /** Every setting of the main job (plain values; a preset overrides them, then `--key=value` flags). */
@@ -123,6 +124,25 @@ export interface PipelineConfig {
    * set), so it cannot recall a transcript it is asked for. Needs `lmOrder`.
    */
   transferLm: string;
+  /**
+   * LibriSpeech training subsets, comma-separated (e.g. `train-clean-100`): the job downloads them and the dev
+   * and test sets below and trains and evaluates on real speech instead of the synthetic corpus ('' = synthetic).
+   */
+  librispeechTrain: string;
+  /** LibriSpeech dev subset of such a run (the trainer's dev set). */
+  librispeechDev: string;
+  /** LibriSpeech test subsets of such a run, comma-separated. */
+  librispeechTest: string;
+  /** Base URL of the LibriSpeech archives (`<url>/<subset>.tar.gz`; '' = OpenSLR). */
+  librispeechUrl: string;
+  /** `subset=md5` pairs for archives that are not the official ones (a mirror's own); '' = OpenSLR's checksums. */
+  librispeechMd5: string;
+  /** Teacher targets of the distilled students: `cache` (computed once, stored) or `on-the-fly` (the teachers run in every training step; no disk). */
+  teacherTargets: string;
+  /** Storage of the teacher cache: `dtype=float16|float32|int8,topk=K,pool=F,project=D,projectSeed=S` (speechkd-cache build's options). */
+  cacheStorage: string;
+  /** transformers.js variant of ONNX (hub id or export folder) teachers: fp32, fp16, q8, ... */
+  teacherModelDtype: string;
 }
 
 /**
@@ -176,6 +196,14 @@ export const DEFAULT_PIPELINE: Readonly<PipelineConfig> = Object.freeze({
   lmBonus: LM_DECODING_DEFAULTS.lmBonus,
   beamSize: LM_DECODING_DEFAULTS.beamSize,
   transferLm: 'false',
+  librispeechTrain: '',
+  librispeechDev: 'dev-clean',
+  librispeechTest: 'test-clean,test-other',
+  librispeechUrl: '',
+  librispeechMd5: '',
+  teacherTargets: 'cache',
+  cacheStorage: 'dtype=float16',
+  teacherModelDtype: 'fp32',
 } satisfies PipelineConfig);
 
 /** The `full` preset (documented at its entry in `PIPELINE_PRESETS`); `full-kd3` builds on it. */
@@ -186,6 +214,14 @@ const FULL: Partial<PipelineConfig> = Object.freeze({
   studentModel: 'student-xs', studentSteps: 2000,
   warmupSteps: 100, textTower: 'tiny', textSteps: 1000, textSentences: 0, ablations: 'true', distill: '', jobs: 1,
   trainer: 'emaDecay=0.995,evalEvery=500,evalMaxUtts=40,checkpointEvery=100',
+});
+
+/** The `librispeech-100` preset (documented at its entry in `PIPELINE_PRESETS`). */
+const LIBRISPEECH_100: Partial<PipelineConfig> = Object.freeze({
+  name: 'librispeech-100', librispeechTrain: 'train-clean-100', librispeechDev: 'dev-clean', librispeechTest: 'test-clean,test-other',
+  speechTeacher: 'Xenova/wav2vec2-base-960h', textTeacher: 'Xenova/bert-base-uncased', cacheStorage: 'dtype=int8,pool=2',
+  studentModel: 'student-s', studentSteps: 60000, lr: 1e-3, warmupSteps: 1000, decay: 'inverse-sqrt', batchFrames: 8000, specAugment: 'true',
+  trainer: 'emaDecay=0.9995,evalEvery=5000,evalMaxUtts=400,checkpointEvery=500', realSubsets: '', lmOrder: 0,
 });
 
 /** Named presets over the defaults. */
@@ -210,6 +246,15 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   'full-kd3': {
     ...FULL, name: 'full-kd3', studentTrainer: 'residualInitScale=0.1', distill: 'kdWeight=3', ablations: 'false',
   },
+  /**
+   * Real speech: download LibriSpeech train-clean-100, dev-clean, test-clean and test-other, distil from
+   * pretrained ONNX teachers (hub ids, downloaded into the Hugging Face cache; override with --speechTeacher /
+   * --textTeacher: a hub id or an export folder), their outputs cached as int8 at the students' 25 frames/s
+   * (train-clean-100: about 28 GB instead of 110 GB in float16; --teacherTargets=on-the-fly needs no disk),
+   * train student-s CTC-only and distilled, evaluate on the real dev and test sets. What it needs (disk, hours
+   * on N cores) is in the README.
+   */
+  'librispeech-100': LIBRISPEECH_100,
   /** A few steps of everything (integration tests). */
   micro: {
     name: 'micro', corpus: 'micro', speechTeacher: 'train', textTeacher: 'train', textTower: 'tiny', textSteps: 6, textSentences: 2000, teacherModel: 'test-tiny', teacherSteps: 8, studentModel: 'test-tiny',
@@ -317,6 +362,7 @@ export function checkPipelineConfig(c: PipelineConfig): string[] {
   if (c.transferLm === 'true' && (c.studentTransfer !== 'true' || c.lmOrder === 0)) {
     problems.push('--transferLm=true: labels the transfer set with the LM; set --studentTransfer=true and an --lmOrder too');
   }
+  problems.push(...checkRecipeSettings(c));
   for (const k of ['specAugment', 'ablations', 'studentTransfer', 'transferLm'] as const) {
     if (c[k] !== 'true' && c[k] !== 'false') problems.push(`--${k}=${c[k]}: use true or false`);
   }
@@ -344,7 +390,8 @@ export function checkPipelineConfig(c: PipelineConfig): string[] {
     }
   }
   try {
-    const layers = speechTrained ? resolveModelConfig(c.teacherModel).numLayers : sources && !sources.speech.train ? readModelManifest(sources.speech.dir).modelConfig.numLayers : null;
+    // An ONNX teacher's depth is known once it is loaded (its stage checks the layers then).
+    const layers = speechTrained ? resolveModelConfig(c.teacherModel).numLayers : sources && !sources.speech.train && !sources.speech.onnx ? readModelManifest(sources.speech.dir).modelConfig.numLayers : null;
     if (layers !== null) parseSpeechLayers(c.speechLayers, layers);
   } catch (err) {
     if (!problems.some((x) => x.startsWith('--teacherModel'))) problems.push(`--speechLayers=${c.speechLayers}: ${(err as Error).message.replace(/^--speechLayers=\S+: /, '')}`);
@@ -352,8 +399,11 @@ export function checkPipelineConfig(c: PipelineConfig): string[] {
   return [...new Set(problems)];
 }
 
-/** Where a teacher comes from: trained by the job, or a model folder (with its release record when it is a release). */
-export type TeacherSource = { train: true } | { train: false; dir: string; release: ReleaseInfo | null };
+/**
+ * Where a teacher comes from: trained by the job, a model folder (with its release record when it is a release),
+ * or an ONNX export (`onnx`: the flag value that loads it, a hub id or `onnx:DIR`; `dir` is the setting as given).
+ */
+export type TeacherSource = { train: true } | { train: false; dir: string; release: ReleaseInfo | null; onnx?: string };
 
 /**
  * The run's speech and text teachers. A folder must hold the model (`model.json`; a text tower's `config.json`
@@ -364,9 +414,11 @@ export function teacherSources(c: PipelineConfig): { speech: TeacherSource; text
   const source = (flag: 'speechTeacher' | 'textTeacher', markers: string[]): TeacherSource => {
     const v = c[flag];
     if (v === 'train') return { train: true };
+    const onnx = onnxTeacherValue(v, (x) => isInProjectFolder(releasedModelDir(x), markers));
+    if (onnx) return { train: false, dir: v, release: null, onnx };
     const dir = releasedModelDir(v);
     if (!markers.some((m) => fs.existsSync(path.join(dir, m)))) {
-      throw new PipelineConfigError(`--${flag}=${v}: ${dir} holds no ${markers.join(' or ')}; give 'train', a released model (${Object.values(RELEASED).join(', ')}) or a model folder`);
+      throw new PipelineConfigError(`--${flag}=${v}: ${dir} holds no ${markers.join(' or ')}; give 'train', a released model (${Object.values(RELEASED).join(', ')}), a model folder, a Hugging Face ONNX export folder or a hub id (owner/name)`);
     }
     let release: ReleaseInfo | null;
     try {
