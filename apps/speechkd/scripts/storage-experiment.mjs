@@ -160,7 +160,7 @@ for (const seed of seeds) {
     if (!rec) {
       const cfg = resolveTrainConfig(undefined, {
         model: 'student-xs', steps, runDir, workers: threads, train: corpus.train, dev: corpus.dev, seed, lr: 1e-3, warmupSteps: 20, decay: 'constant',
-        batchFrames: 1000, specAugment: false, dropout: 0, evalEvery: 0, evalMaxUtts: 0, checkpointEvery: steps, backend: 'wasm', logEvery: 10,
+        batchFrames: 1000, specAugment: false, dropout: 0, evalEvery: 0, evalMaxUtts: 0, checkpointEvery: Math.min(100, steps), backend: 'wasm', logEvery: 10,
         emaDecay: Math.max(0, Math.min(0.999, 1 - 10 / steps)),
       });
       const { numLayers, dim } = resolveModelConfig('student-xs');
@@ -186,8 +186,9 @@ for (const seed of seeds) {
       });
     }
     rec.secondsPerStep = secondsPerStep(runDir);
+    rec.tailCtcLoss = tailCtcLoss(runDir, steps);
     rows.push(rec);
-    log(`[student ${opt} seed ${seed}] dev WER ${(100 * rec.devWer).toFixed(2)}% CER ${(100 * rec.devCer).toFixed(2)}% (${rec.secondsPerStep?.toFixed(3)} s/step)`);
+    log(`[student ${opt} seed ${seed}] dev WER ${(100 * rec.devWer).toFixed(2)}% CER ${(100 * rec.devCer).toFixed(2)}%, CTC loss of the last quarter ${rec.tailCtcLoss?.toFixed(3)} (${rec.secondsPerStep?.toFixed(3)} s/step)`);
   }
 }
 
@@ -203,6 +204,17 @@ function secondsPerStep(runDir) {
   return d.length ? d[Math.floor(d.length / 2)] : null;
 }
 
+/**
+ * Mean CTC loss of the logged training steps in the last quarter of the run: with the same seed every student
+ * sees the same batches, so this compares the options where a short run's dev WER is still ~100% for all.
+ */
+function tailCtcLoss(runDir, total) {
+  const rows = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    .filter((m) => m.type === 'train' && m.step > 0.75 * total);
+  const xs = rows.map((m) => m['loss/ctc'] ?? m.loss).filter(Number.isFinite);
+  return xs.length ? xs.reduce((x, y) => x + y, 0) / xs.length : null;
+}
+
 /** The text tower's last layer (the one the caches store). */
 function readTowerLayers(dir) {
   return JSON.parse(fs.readFileSync(path.join(resolveCheckpointDir(dir), 'config.json'), 'utf8')).model.layers;
@@ -212,11 +224,11 @@ function readTowerLayers(dir) {
 const pct = (x) => (x === null || x === undefined ? 'n/a' : (100 * x).toFixed(2));
 const mean = (xs) => xs.reduce((x, y) => x + y, 0) / xs.length;
 console.log(`\nteacher ${a.teacher} (layers ${speechLayers.join(',')} + logits cached), text tower ${towerDir}; student-xs, ${steps} steps, seeds ${seeds.join(',')}, ${threads} core(s)\n`);
-console.log('| option | cache MiB / h | hidden rel. L2 vs float16 | KL(T=3) vs float16 | dev WER % per seed | dev CER % per seed | mean WER / CER % | s / step |');
-console.log('|---|---:|---:|---:|---|---|---:|---:|');
+console.log('| option | cache MiB / h | hidden rel. L2 vs float16 | KL(T=3) vs float16 | dev WER % per seed | dev CER % per seed | mean WER / CER % | train CTC loss, last quarter, per seed | s / step |');
+console.log('|---|---:|---:|---:|---|---|---:|---|---:|');
 for (const opt of options) {
   const rs = rows.filter((r) => r.option === opt);
   const c = caches[opt];
-  console.log(`| ${opt} | ${c ? c.mibPerHour.toFixed(1) : '-'} | ${c?.fidelity?.hiddenRelL2?.toExponential(2) ?? '-'} | ${c?.fidelity?.logitsKlT3?.toExponential(2) ?? '-'} | ${rs.map((r) => pct(r.devWer)).join(' / ')} | ${rs.map((r) => pct(r.devCer)).join(' / ')} | ${pct(mean(rs.map((r) => r.devWer)))} / ${pct(mean(rs.map((r) => r.devCer)))} | ${mean(rs.map((r) => r.secondsPerStep ?? NaN)).toFixed(3)} |`);
+  console.log(`| ${opt} | ${c ? c.mibPerHour.toFixed(1) : '-'} | ${c?.fidelity?.hiddenRelL2?.toExponential(2) ?? '-'} | ${c?.fidelity?.logitsKlT3?.toExponential(2) ?? '-'} | ${rs.map((r) => pct(r.devWer)).join(' / ')} | ${rs.map((r) => pct(r.devCer)).join(' / ')} | ${pct(mean(rs.map((r) => r.devWer)))} / ${pct(mean(rs.map((r) => r.devCer)))} | ${rs.map((r) => r.tailCtcLoss?.toFixed(3) ?? 'n/a').join(' / ')} | ${mean(rs.map((r) => r.secondsPerStep ?? NaN)).toFixed(3)} |`);
 }
 if (a.json) fs.writeFileSync(a.json, `${JSON.stringify({ steps, seeds, speechLayers, caches, rows }, null, 2)}\n`);
