@@ -45,8 +45,10 @@ export interface SystemResult extends SystemSpec {
 
 /** Options of `evaluateSystems`. */
 export interface EvaluateSystemsOptions {
-  /** `<out>/SynthLibri` of the synthetic corpus (its `test` subset is evaluated). */
+  /** `<out>/SynthLibri` of the synthetic corpus (its `test` and `dev` subsets are evaluated). */
   synthRoot: string;
+  /** Sets evaluated instead of the synthetic test and dev sets (a LibriSpeech run's test and dev subsets). */
+  sets?: Array<{ set: string; root: string; subset: string }>;
   /** Subsets of the bundled real LibriSpeech sample. */
   realSubsets: string[];
   outDir: string;
@@ -62,10 +64,10 @@ export interface EvaluateSystemsOptions {
 /** Set name of the LM-decoded evaluation of a set. */
 export const withLm = (set: string): string => `${set} (LM)`;
 
-/** Evaluates every system with wer-eval on the synthetic test and dev sets and the real LibriSpeech sample. */
+/** Evaluates every system with wer-eval on the synthetic test and dev sets (or `sets`) and the real LibriSpeech sample. */
 export async function evaluateSystems(systems: readonly SystemSpec[], opts: EvaluateSystemsOptions): Promise<SystemResult[]> {
   const { statSync } = await import('node:fs');
-  const synth = [
+  const synth = opts.sets ?? [
     { set: 'synthetic test', root: opts.synthRoot, subset: 'test' },
     { set: 'synthetic dev', root: opts.synthRoot, subset: 'dev' },
   ];

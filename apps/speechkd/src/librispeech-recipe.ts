@@ -34,6 +34,16 @@ export function librispeechSubsets(cfg: PipelineConfig): { train: string[]; dev:
   return { train: list(cfg.librispeechTrain), dev: cfg.librispeechDev.trim(), test: list(cfg.librispeechTest) };
 }
 
+/** A throttled progress line in MiB for a download (one line at the end, not one per chunk once the rounded size is reached). */
+function byteProgress(log: Log, label: string): (bytes: number, total: number) => void {
+  const line = progressLine(log, label, 'MiB');
+  const mib = (b: number): number => Math.round(b / 2 ** 19) / 2;
+  return (bytes, total) => {
+    if (bytes < total && mib(bytes) >= mib(total)) return;
+    line(bytes < total ? mib(bytes) : mib(total), mib(total));
+  };
+}
+
 /** `subset=md5` pairs of `librispeechMd5` (archives other than the official ones, e.g. a mirror's). */
 function md5Overrides(spec: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -131,11 +141,8 @@ export async function librispeechCorpus(cfg: PipelineConfig, log: Log): Promise<
   const seconds: Record<string, number> = {};
   let failures = 0;
   for (const subset of [...train, dev, ...test]) {
-    const progress = progressLine(log, `download ${subset}`, 'MiB');
-    await downloadLibriSpeech({
-      subset, dir, baseUrl: cfg.librispeechUrl || undefined, md5: md5[subset],
-      onProgress: (bytes, total) => progress(Math.round(bytes / 2 ** 20), total === null ? Math.round(bytes / 2 ** 20) : Math.round(total / 2 ** 20), ''),
-    });
+    const progress = byteProgress(log, `download ${subset}`);
+    await downloadLibriSpeech({ subset, dir, baseUrl: cfg.librispeechUrl || undefined, md5: md5[subset], onProgress: (bytes, total) => progress(bytes, total ?? bytes) });
     const file = path.join(dir, 'manifests', `${subset}.jsonl`);
     let entries: ManifestEntry[];
     if (fs.existsSync(file)) entries = readManifest(file);
@@ -164,4 +171,42 @@ export async function librispeechCorpus(cfg: PipelineConfig, log: Log): Promise<
 export function librispeechEvalSets(cfg: PipelineConfig, root: string): Array<{ set: string; root: string; subset: string }> {
   const { dev, test } = librispeechSubsets(cfg);
   return [...test, dev].map((subset) => ({ set: `LibriSpeech ${subset}`, root, subset }));
+}
+
+/** What the `teachers` stage records about ONNX (hub or export-folder) teachers: enough to plan the other stages without loading them. */
+export interface OnnxTeachersRecord {
+  speech: { value: string; name: string; fingerprint: string; numLayers: number; dim: number; frameRate: number; vocabSize: number | null } | null;
+  text: { value: string; name: string; fingerprint: string; numLayers: number; dim: number } | null;
+}
+
+/**
+ * Downloads (into the Hugging Face cache; reused when there) and loads the run's ONNX teachers once, with
+ * progress per file, and returns what the cache and the on-the-fly students need to know about them.
+ */
+export async function fetchOnnxTeachers(speechValue: string | null, textValue: string | null, modelDtype: string, log: Log): Promise<OnnxTeachersRecord> {
+  const { loadSpeechTeacherFlag, loadTextTeacherFlag } = await import('@speechkd/teachers');
+  const { parseModelDtype } = await import('@speechkd/onnx-graph');
+  const dtype = parseModelDtype(modelDtype, 'teacherModelDtype');
+  const progress = (label: string) => {
+    const lines = new Map<string, ReturnType<typeof byteProgress>>();
+    return (p: { file: string; bytes: number; total: number; cached?: boolean }) => {
+      if (p.cached) return log(`[teachers] ${label} ${p.file}: ${(p.total / 2 ** 20).toFixed(1)} MiB, in the cache`);
+      if (!lines.has(p.file)) lines.set(p.file, byteProgress(log, `download ${label} ${p.file}`));
+      lines.get(p.file)!(p.bytes, p.total);
+    };
+  };
+  const out: OnnxTeachersRecord = { speech: null, text: null };
+  if (speechValue) {
+    const t = await loadSpeechTeacherFlag(speechValue, { threads: 1, modelDtype: dtype, onProgress: progress('speech teacher'), onNotice: log });
+    out.speech = { value: speechValue, name: t.name, fingerprint: t.fingerprint, numLayers: t.numLayers, dim: t.dim, frameRate: t.frameRate, vocabSize: t.vocabSize };
+    await t.dispose();
+    log(`[teachers] speech teacher ${t.name}: ${t.numLayers} layers, dim ${t.dim}, ${t.frameRate} frames/s`);
+  }
+  if (textValue) {
+    const t = await loadTextTeacherFlag(textValue, { threads: 1, modelDtype: dtype, onProgress: progress('text teacher'), onNotice: log });
+    out.text = { value: textValue, name: t.name, fingerprint: t.fingerprint, numLayers: t.numLayers, dim: t.dim };
+    await t.dispose();
+    log(`[teachers] text teacher ${t.name}: ${t.numLayers} layers, dim ${t.dim}`);
+  }
+  return out;
 }

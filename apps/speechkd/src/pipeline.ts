@@ -6,11 +6,13 @@ import { initBackend } from '@speechkd/tensor-backend';
 import type { BackendName } from '@speechkd/tensor-backend';
 import { synthesizeCorpus } from '@speechkd/synth';
 import { readManifest, writeManifest } from '@speechkd/librispeech';
-import { TOWER_PRESETS, loadBrownSentences, readExcludeSet, trainTextTower } from '@speechkd/text-encoders';
+import { TOWER_PRESETS, loadBrownSentences, readExcludeSet, resolveCheckpointDir, trainTextTower } from '@speechkd/text-encoders';
 import { Trainer, listCheckpoints, readModelManifest, resolveModelConfig, resolveTrainConfig } from '@speechkd/student-trainer';
 import { openBundle } from './open-bundle.js';
 import type { ObjectiveSpec, TrainConfig } from '@speechkd/student-trainer';
-import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher } from '@speechkd/teachers';
+import { buildTeacherCache, loadAudioAt, loadInProjectSpeechTeacher, loadInProjectTextTeacher, loadSpeechTeacherFlag, loadTextTeacherFlag } from '@speechkd/teachers';
+import type { CacheTextTeacher, SpeechTeacher } from '@speechkd/teachers';
+import { parseModelDtype } from '@speechkd/onnx-graph';
 import { resolveDistillConfig } from '@speechkd/distill';
 import type { DistillObjective, OpenDistillObjectiveOptions } from '@speechkd/distill';
 import type { PipelineConfig } from './pipeline-config.js';
@@ -28,6 +30,8 @@ import { compareStudents, fmtPct, readDevCurve, writeReports } from './report.js
 import type { Comparison } from './report.js';
 import { labelWithTeacher } from './transfer-labels.js';
 import { trainBrownLm } from './brown-lm.js';
+import { fetchOnnxTeachers, librispeechCorpus, librispeechEvalSets, librispeechSubsets, parseCacheStorage, usesLibriSpeech } from './librispeech-recipe.js';
+import type { CorpusRecord, OnnxTeachersRecord } from './librispeech-recipe.js';
 
 /** Where each artifact of a run lives. */
 export interface RunPaths {
@@ -78,7 +82,7 @@ export function runPaths(cfg: PipelineConfig): RunPaths {
     teacherBundle: sources.speech.train ? path.join(trainedTeacher, 'final') : sources.speech.dir,
     textTeacher: sources.text.train ? path.join(run, 'text-tower') : sources.text.dir,
     run,
-    corpus: path.resolve(cfg.dataDir, corpusName),
+    corpus: usesLibriSpeech(cfg) ? path.resolve(cfg.dataDir, 'librispeech') : path.resolve(cfg.dataDir, corpusName),
     textTower: path.join(run, 'text-tower'),
     teacher: path.join(run, 'teacher'),
     teacherFinetune: path.join(run, 'teacher-finetune'),
@@ -149,7 +153,7 @@ interface StageDef {
   run: () => Promise<unknown>;
 }
 
-type CorpusResult = { root: string; train: string; dev: string; test: string; utterances: Record<string, number>; seconds: Record<string, number>; failures: number };
+type CorpusResult = CorpusRecord;
 type TeacherDataResult = { train: string; root: string; speakers: number; utterances: number; heldOut: number; seconds: number; failures: number };
 /** `decoder` is absent in records written before `transferLm` existed (greedy); `lmOrder` is the labelling LM's. */
 type TransferResult = { train: string; utterances: number; dropped: number; seconds: number; labelWer: number | null; labelCer: number | null; decoder?: 'greedy' | 'lm'; lmOrder?: number };
@@ -195,10 +199,25 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const sources = teacherSources(cfg);
   const speechTrained = sources.speech.train;
   const textTrained = sources.text.train;
-  const teacherLayers = parseSpeechLayers(cfg.speechLayers, speechTrained ? resolveModelConfig(cfg.teacherModel).numLayers : readModelManifest(paths.teacherBundle).modelConfig.numLayers);
+  const onnxSpeech = !sources.speech.train && sources.speech.onnx ? sources.speech.onnx : null;
+  const onnxText = !sources.text.train && sources.text.onnx ? sources.text.onnx : null;
+  // ONNX teachers (hub ids, export folders) are known once downloaded and loaded: the `teachers` stage records them.
+  const onnxTeachers = (): OnnxTeachersRecord => need<OnnxTeachersRecord>('teachers');
+  const teacherLayers = (): number[] =>
+    parseSpeechLayers(cfg.speechLayers, speechTrained ? resolveModelConfig(cfg.teacherModel).numLayers : onnxSpeech ? onnxTeachers().speech!.numLayers : readModelManifest(paths.teacherBundle).modelConfig.numLayers);
+  const textLayers = (): number[] => [onnxText ? onnxTeachers().text!.numLayers : readTowerLayers(paths.textTeacher)];
+  /** The `--*-teacher` value that loads each teacher (an ONNX one as given, an in-project one by its folder). */
+  const speechValue = (): string => onnxSpeech ?? paths.teacherBundle;
+  const textValue = (): string => onnxText ?? paths.textTeacher;
+  const storage = parseCacheStorage(cfg.cacheStorage);
+  const onTheFly = cfg.teacherTargets === 'on-the-fly';
+  const librispeech = usesLibriSpeech(cfg);
+  /** The first stage: the synthetic corpus, or the LibriSpeech subsets downloaded (or found). */
+  const corpusStage = librispeech ? 'librispeech' : 'synth';
 
   const synthStage = (): Promise<CorpusResult> =>
-    runStage(paths.run, 'synth', log, async () => {
+    runStage(paths.run, corpusStage, log, async () => {
+      if (librispeech) return librispeechCorpus(cfg, log);
       const progress = progressLine(log, 'synth', 'utterances');
       const r = await synthesizeCorpus({
         preset: corpusPreset(cfg), out: paths.corpus, seed: cfg.seed,
@@ -211,7 +230,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const teacherDataStage = (): Promise<TeacherDataResult> =>
     runStage(paths.run, 'synth-teacher', log, async () => {
       if (!extra) throw new PipelineConfigError('synth-teacher: --teacherExtraSpeakers is 0');
-      const corpus = need<CorpusResult>('synth');
+      const corpus = need<CorpusResult>(corpusStage);
       const progress = progressLine(log, 'synth-teacher', 'utterances');
       const r = await synthesizeCorpus({
         preset: extra.preset, out: paths.teacherCorpus, seed: extra.seed,
@@ -233,7 +252,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
    * utterances it transcribes as nothing are dropped.
    */
   const transferStage = async (): Promise<TransferResult> => {
-    const corpus = need<CorpusResult>('synth');
+    const corpus = need<CorpusResult>(corpusStage);
     const corpusTrain = readManifest(corpus.train);
     const own = new Set(corpusTrain.map((e) => e.id));
     const teacherTrain = need<TeacherDataResult>('synth-teacher').train;
@@ -252,20 +271,20 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
     };
   };
   const studentData = (distilled: boolean) => {
-    const corpus = need<CorpusResult>('synth');
+    const corpus = need<CorpusResult>(corpusStage);
     return distilled && transfer ? { train: need<TransferResult>('transfer-labels').train, dev: corpus.dev } : corpus;
   };
 
   const trainedTeacherStages: StageDef[] = [
     {
-      name: 'teacher', deps: ['synth'],
-      run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>('synth'), cfg.teacherModel, cfg.teacherSteps, paths.teacher, [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }], workers), log),
+      name: 'teacher', deps: [corpusStage],
+      run: () => trainSpeechModel(trainConfig(cfg, need<CorpusResult>(corpusStage), cfg.teacherModel, cfg.teacherSteps, paths.teacher, [{ flag: 'teacherTrainer', pairs: cfg.teacherTrainer }], workers), log),
     },
     ...(cfg.teacherFinetuneSteps > 0
       ? [{
           name: 'teacher-finetune', deps: ['teacher', ...(extra ? ['synth-teacher'] : [])],
           run: () => {
-            const corpus = need<CorpusResult>('synth');
+            const corpus = need<CorpusResult>(corpusStage);
             const data = extra ? { train: need<TeacherDataResult>('synth-teacher').train, dev: corpus.dev } : corpus;
             // The teacher stage ends with a checkpoint of its last step; an interrupted phase 2 resumes its own.
             const initFrom = listCheckpoints(path.join(paths.teacher, 'checkpoints')).at(-1);
@@ -279,17 +298,21 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
         }]
       : []),
   ];
+  /** What the teachers' outputs need: the corpus, the teachers (trained, or fetched when ONNX), the transfer labels. */
+  const teacherDeps = [
+    corpusStage, ...(speechTrained ? [teacherStage] : []), ...(textTrained ? ['text-tower'] : []), ...(onnxSpeech || onnxText ? ['teachers'] : []), ...(transfer ? ['transfer-labels'] : []),
+  ];
   const stages: StageDef[] = [
     ...(speechTrained ? trainedTeacherStages : []),
     ...(textTrained ? [{
-      name: 'text-tower', deps: ['synth'],
+      name: 'text-tower', deps: [corpusStage],
       run: async () => {
-        const corpus = need<CorpusResult>('synth');
+        const corpus = need<CorpusResult>(corpusStage);
         const all = loadBrownSentences({ exclude: readExcludeSet([corpus.dev, corpus.test]) });
         // An evenly spaced subset keeps every genre of the corpus when the run is time-boxed.
         const stride = cfg.textSentences > 0 ? Math.max(1, Math.floor(all.sentences.length / cfg.textSentences)) : 1;
         const sentences = all.sentences.filter((_, i) => i % stride === 0).slice(0, cfg.textSentences || undefined);
-        log(`[text-tower] ${sentences.length} Brown sentences (${all.excluded} excluded: synthetic dev/test transcripts)`);
+        log(`[text-tower] ${sentences.length} Brown sentences (${all.excluded} excluded: ${librispeech ? 'LibriSpeech' : 'synthetic'} dev/test transcripts)`);
         const arch = TOWER_PRESETS[cfg.textTower];
         if (!arch) throw new PipelineConfigError(`--textTower=${cfg.textTower}: use one of ${Object.keys(TOWER_PRESETS).join(', ')}`);
         const progress = progressLine(log, 'text-tower', 'steps');
@@ -302,39 +325,66 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
       },
     }] : []),
     ...(transfer ? [{ name: 'transfer-labels', deps: [...(speechTrained ? [teacherStage] : []), 'synth-teacher'], run: transferStage }] : []),
-    {
-      name: 'teacher-cache', deps: ['synth', ...(speechTrained ? [teacherStage] : []), ...(textTrained ? ['text-tower'] : []), ...(transfer ? ['transfer-labels'] : [])],
+    ...(onnxSpeech || onnxText ? [{ name: 'teachers', deps: [], run: () => fetchOnnxTeachers(onnxSpeech, onnxText, cfg.teacherModelDtype, log) }] : []),
+    ...(onTheFly ? [] : [{
+      name: 'teacher-cache', deps: teacherDeps,
       run: async () => {
+        const threads = coreBudget(cfg).cores;
+        const modelDtype = parseModelDtype(cfg.teacherModelDtype, 'teacherModelDtype');
         // A trained teacher's final/ bundle (the one the report evaluates), never best/: a young run's best can be an early checkpoint.
         // Through the exported graph in onnxruntime (all of the job's cores) unless --engine=tfjs: several times faster.
-        const speech = await loadInProjectSpeechTeacher(paths.teacherBundle, { engine: cfg.engine as 'onnx' | 'tfjs', threads: coreBudget(cfg).cores });
-        const text = await loadInProjectTextTeacher(paths.textTeacher);
-        const entries = readManifest(studentData(true).train);
-        const progress = progressLine(log, 'cache', 'utterances');
-        const r = await buildTeacherCache({
-          entries, outDir: paths.cache, loadAudio: loadAudioAt, speech, speechLayers: teacherLayers, speechLogits: true, text,
-          textLayers: [text.numLayers],
-          onProgress: (p) => progress(p.done, p.total, `${(p.audioSeconds / Math.max(p.elapsedSeconds, 1e-9)).toFixed(1)}x realtime`),
-        });
-        return { utterances: r.total, bytes: r.bytesWritten, audioSeconds: r.audioSeconds, fingerprint: r.header.fingerprint };
+        const speech: SpeechTeacher = onnxSpeech
+          ? await loadSpeechTeacherFlag(onnxSpeech, { threads, modelDtype })
+          : await loadInProjectSpeechTeacher(paths.teacherBundle, { engine: cfg.engine as 'onnx' | 'tfjs', threads });
+        let text: CacheTextTeacher;
+        try {
+          text = onnxText ? await loadTextTeacherFlag(onnxText, { threads, modelDtype }) : await loadInProjectTextTeacher(paths.textTeacher);
+        } catch (err) {
+          await speech.dispose();
+          throw err;
+        }
+        try {
+          const entries = readManifest(studentData(true).train);
+          const progress = progressLine(log, 'cache', 'utterances');
+          const r = await buildTeacherCache({
+            entries, outDir: paths.cache, loadAudio: loadAudioAt, speech, speechLayers: teacherLayers(), speechLogits: true, text,
+            textLayers: [text.numLayers], storage,
+            onProgress: (p) => progress(p.done, p.total, `${(p.audioSeconds / Math.max(p.elapsedSeconds, 1e-9)).toFixed(1)}x realtime`),
+          });
+          log(`[cache] ${r.total} utterances, ${(r.bytesWritten / 2 ** 20).toFixed(1)} MiB written, ${(r.bytesWritten / 2 ** 20 / Math.max(r.audioSeconds / 3600, 1e-9)).toFixed(0)} MiB per hour of audio (${cfg.cacheStorage}) -> ${paths.cache}`);
+          return { utterances: r.total, bytes: r.bytesWritten, audioSeconds: r.audioSeconds, fingerprint: r.header.fingerprint };
+        } finally {
+          await speech.dispose();
+          await text.dispose();
+        }
       },
-    },
+    }]),
     ...variants.map((v): StageDef => ({
-      name: v.key, deps: v.distill === null ? ['synth'] : ['teacher-cache'],
+      name: v.key, deps: v.distill === null ? [corpusStage] : onTheFly ? teacherDeps : ['teacher-cache'],
       run: async () => {
         const tc = trainConfig(cfg, studentData(v.distill !== null), cfg.studentModel, cfg.studentSteps, studentDir(v.key), [{ flag: 'studentTrainer', pairs: cfg.studentTrainer }], workers);
         if (v.distill === null) return trainSpeechModel(tc, log);
         const model = resolveModelConfig(cfg.studentModel);
         const dcfg = resolveDistillConfig({ seed: cfg.seed, ...parsePairs(cfg.distill, 'distill'), ...parsePairs(v.distill, 'distill') });
-        // A spec, not an object: every data-parallel worker thread opens the cache and builds the same objective.
-        const options: OpenDistillObjectiveOptions = { cacheDir: paths.cache, student: { numLayers: model.numLayers, dim: model.dim }, config: dcfg };
+        // A spec, not an object: every data-parallel worker thread opens the cache (or loads its own teachers,
+        // one onnxruntime thread each, on the fly) and builds the same objective.
+        const student = { numLayers: model.numLayers, dim: model.dim };
+        const options: OpenDistillObjectiveOptions = onTheFly
+          ? {
+              live: {
+                speechTeacher: speechValue(), textTeacher: textValue(), manifests: [studentData(true).train], speechLayers: teacherLayers(), speechLogits: true,
+                textLayers: textLayers(), storage, threads: 1, modelDtype: cfg.teacherModelDtype,
+              },
+              student, config: dcfg,
+            }
+          : { cacheDir: paths.cache, student, config: dcfg };
         return trainSpeechModel(tc, log, { module: '@speechkd/distill', factory: 'openDistillObjective', options });
       },
     })),
   ];
 
-  if (opts.only === 'synth' || opts.only === 'synth-teacher') {
-    await (opts.only === 'synth' ? synthStage() : teacherDataStage());
+  if (opts.only === corpusStage || opts.only === 'synth-teacher') {
+    await (opts.only === corpusStage ? synthStage() : teacherDataStage());
     return { paths, systems: [], reports: { markdown: '', html: '', summary: '' }, comparison: null, stageSeconds: {}, wallSeconds: (performance.now() - started) / 1000 };
   }
   if (opts.only) {
@@ -347,19 +397,21 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
 
   const corpus = await synthStage();
   const teacherData = extra ? await teacherDataStage() : null;
-  if (cfg.jobs > 1) await runInWorkers(cfg, stages, paths.run, log);
+  if (cfg.jobs > 1) await runInWorkers(cfg, stages, paths.run, log, corpusStage);
   else for (const st of stages) await runStage(paths.run, st.name, log, st.run);
 
-  const teacher = teacherFacts(cfg, paths, speechTrained ? need<TrainResult>(teacherStage) : null);
+  // An ONNX speech teacher is no recognizer bundle of this project: the report evaluates the students only.
+  const teacher = onnxSpeech ? null : teacherFacts(cfg, paths, speechTrained ? need<TrainResult>(teacherStage) : null);
   const trained = variants.map((v) => ({ v, r: need<TrainResult>(v.key) }));
   const systems = await runStage(paths.run, 'evaluate', log, () =>
     evaluateSystems(
       [
-        { key: 'teacher', label: teacher.label, bundle: paths.teacherBundle, params: teacher.params, steps: teacher.steps },
+        ...(teacher ? [{ key: 'teacher', label: teacher.label, bundle: paths.teacherBundle, params: teacher.params, steps: teacher.steps }] : []),
         ...trained.map(({ v, r }) => ({ key: v.key, label: v.label, bundle: path.join(studentDir(v.key), 'final'), params: r.params, steps: r.step })),
       ],
       {
-        synthRoot: corpus.root, realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit,
+        synthRoot: corpus.root, sets: librispeech ? librispeechEvalSets(cfg, corpus.root) : undefined,
+        realSubsets: cfg.realSubsets.split(',').map((s) => s.trim()).filter(Boolean), outDir: paths.eval, limit: cfg.evalLimit,
         engine: cfg.engine as 'onnx' | 'tfjs', lm: cfg.lmOrder > 0 ? { model: trainBrownLm(cfg.lmOrder, [corpus.dev, corpus.test], corpus.dev, log), weight: cfg.lmWeight, bonus: cfg.lmBonus, beamSize: cfg.beamSize } : null, log,
       },
     ),
@@ -368,25 +420,46 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
   const kdPairs = need<TrainResult>('student-kd').pairs ?? [];
   const devCurves = variants.map((v) => readDevCurve(studentDir(v.key), v.key, v.label));
   const transferData = transfer ? need<TransferResult>('transfer-labels') : null;
-  const stageSeconds = Object.fromEntries(['synth', 'synth-teacher', ...stages.map((st) => st.name), 'evaluate'].flatMap((n) => {
+  const stageSeconds = Object.fromEntries([corpusStage, 'synth-teacher', ...stages.map((st) => st.name), 'evaluate'].flatMap((n) => {
     const r = readStage(paths.run, n);
     return r ? [[n, r.seconds]] : [];
   }));
   const wallSeconds = (performance.now() - started) / 1000;
-  const teacherNote = describeTeachers(cfg, paths, teacher, sources);
-  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, teacherData, transferData, command: opts.command ?? 'npm start', devCurves, teacherNote, stageSeconds, wallSeconds });
-  return { paths, systems, reports, comparison: compareStudents(systems, { wallSeconds, stageSeconds }), stageSeconds, wallSeconds };
+  const teacherNote = describeTeachers(cfg, paths, teacher, sources, onnxSpeech || onnxText ? onnxTeachers() : null);
+  const sets = comparisonSets(cfg);
+  const reports = writeReports(paths.run, cfg, systems, { kdPairs, corpus, teacherData, transferData, command: opts.command ?? 'npm start', devCurves, teacherNote, stageSeconds, wallSeconds, sets });
+  return { paths, systems, reports, comparison: compareStudents(systems, { wallSeconds, stageSeconds }, sets), stageSeconds, wallSeconds };
+}
+
+/** The sets the distilled and CTC-only students are compared on: the synthetic test/dev sets, or a LibriSpeech run's first test subset and its dev subset. */
+export function comparisonSets(cfg: PipelineConfig): { test: string; dev: string; real: boolean } {
+  if (!usesLibriSpeech(cfg)) return { test: 'synthetic test', dev: 'synthetic dev', real: false };
+  const { dev, test } = librispeechSubsets(cfg);
+  return { test: `LibriSpeech ${test[0]}`, dev: `LibriSpeech ${dev}`, real: true };
+}
+
+/** The text tower's number of layers (its checkpoint's config), the layer the cache and on-the-fly targets store. */
+function readTowerLayers(dir: string): number {
+  return (JSON.parse(fs.readFileSync(path.join(resolveCheckpointDir(dir), 'config.json'), 'utf8')) as { model: { layers: number } }).model.layers;
 }
 
 /** One sentence on where the run's teachers came from. */
-function describeTeachers(cfg: PipelineConfig, paths: RunPaths, teacher: { label: string; params: number; steps: number }, sources: ReturnType<typeof teacherSources>): string {
+function describeTeachers(
+  cfg: PipelineConfig, paths: RunPaths, teacher: { label: string; params: number; steps: number } | null, sources: ReturnType<typeof teacherSources>, onnx: OnnxTeachersRecord | null,
+): string {
+  const targets = cfg.teacherTargets === 'on-the-fly' ? ' Teacher targets computed on the fly in every training step (nothing cached).' : ` Teacher outputs cached with ${cfg.cacheStorage}.`;
+  if (onnx?.speech || !teacher) {
+    const text = onnx?.text ? `Text teacher: ${onnx.text.name} (${onnx.text.numLayers} layers, dim ${onnx.text.dim}).` : sources.text.train ? 'Text tower trained by this run.' : `Text tower: the folder ${paths.textTeacher}.`;
+    const speech = onnx?.speech ? `Speech teacher: ${onnx.speech.name} (${onnx.speech.numLayers} layers, dim ${onnx.speech.dim}, ${onnx.speech.frameRate} frames/s; not evaluated here: no recognizer bundle of this project).` : '';
+    return `${speech} ${text}${targets}`;
+  }
   const speech = sources.speech.train
     ? `Speech teacher trained by this run: ${cfg.teacherModel}, ${teacher.steps} steps.`
     : sources.speech.release
       ? `Speech teacher: the released ${sources.speech.release.name} (${(teacher.params / 1e6).toFixed(2)} M parameters, ${teacher.steps} steps on the synthetic ${String(sources.speech.release.data.corpus)} corpus, seed ${String(sources.speech.release.data.seed)}, whose dev/test speakers it never heard; model card ${path.join(paths.teacherBundle, 'README.md')}).`
       : `Speech teacher: the model folder ${paths.teacherBundle}.`;
-  const text = sources.text.train ? 'Text tower trained by this run.' : `Text tower: ${sources.text.release ? `the released ${sources.text.release.name}` : `the folder ${paths.textTeacher}`}.`;
-  return `${speech} ${text}`;
+  const text = onnx?.text ? `Text teacher: ${onnx.text.name} (${onnx.text.numLayers} layers, dim ${onnx.text.dim}).` : sources.text.train ? 'Text tower trained by this run.' : `Text tower: ${sources.text.release ? `the released ${sources.text.release.name}` : `the folder ${paths.textTeacher}`}.`;
+  return `${speech} ${text}${cfg.teacherTargets === 'on-the-fly' ? targets : ''}`;
 }
 
 /** Label, parameters and training steps of the run's speech teacher (trained here, released or exported). */
@@ -406,8 +479,8 @@ const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'di
  * Runs the stages in worker processes, at most `cfg.jobs` at once, each as soon as its prerequisites have
  * finished (stages finished earlier are skipped). A failed stage lets the running ones finish, then throws.
  */
-async function runInWorkers(cfg: PipelineConfig, stages: readonly StageDef[], runDir: string, log: Log): Promise<void> {
-  const done = new Set(['synth', 'synth-teacher', ...stages.filter((s) => readStage(runDir, s.name)).map((s) => s.name)]);
+async function runInWorkers(cfg: PipelineConfig, stages: readonly StageDef[], runDir: string, log: Log, corpusStage: string): Promise<void> {
+  const done = new Set([corpusStage, 'synth-teacher', ...stages.filter((s) => readStage(runDir, s.name)).map((s) => s.name)]);
   for (const s of stages) if (done.has(s.name)) log(`[speechkd] stage ${s.name}: reusing result from ${readStage(runDir, s.name)!.finishedAt}`);
   const pending = stages.filter((s) => !done.has(s.name));
   const running = new Map<string, Promise<void>>();

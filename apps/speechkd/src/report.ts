@@ -23,9 +23,21 @@ export interface ReportContext {
   /** Seconds of every finished stage (reused ones with their recorded time) and of this invocation. */
   stageSeconds?: Record<string, number>;
   wallSeconds?: number;
+  /** The sets the students are compared on (default the synthetic test and dev sets). */
+  sets?: ComparedSets;
 }
 
-/** The run's answer: the distilled student against the CTC-only one on the synthetic test set. */
+/** The test and dev sets of the students' comparison; `real` for a LibriSpeech run. */
+export interface ComparedSets {
+  test: string;
+  dev: string;
+  real: boolean;
+}
+
+/** The synthetic corpus's test and dev sets. */
+export const SYNTHETIC_SETS: ComparedSets = Object.freeze({ test: 'synthetic test', dev: 'synthetic dev', real: false });
+
+/** The run's answer: the distilled student against the CTC-only one on the test set (synthetic, or a LibriSpeech run's first test subset). */
 export interface Comparison {
   set: string;
   /** The decoding compared: the one (greedy or with the LM) with the lower summed dev WER of the two students. */
@@ -152,17 +164,19 @@ export function relativeWerChange(systems: readonly SystemResult[], set = 'synth
  * The comparison the run exists for, with the decoding chosen on dev (lower summed dev WER of the CTC-only and
  * the distilled student), or null when a system or set is missing.
  */
-export function compareStudents(systems: readonly SystemResult[], timing: { wallSeconds?: number; stageSeconds?: Record<string, number> } = {}): Comparison | null {
+export function compareStudents(
+  systems: readonly SystemResult[], timing: { wallSeconds?: number; stageSeconds?: Record<string, number> } = {}, sets: ComparedSets = SYNTHETIC_SETS,
+): Comparison | null {
   const werOn = (key: string, set: string) => systems.find((x) => x.key === key)?.results.find((r) => r.set === set)?.wer ?? null;
   const byDecoding: Comparison['byDecoding'] = {};
   for (const decoding of ['greedy', 'lm'] as const) {
     const name = (set: string) => (decoding === 'lm' ? withLm(set) : set);
-    const ctc = werOn('student-ctc', name('synthetic test'));
-    const kd = werOn('student-kd', name('synthetic test'));
+    const ctc = werOn('student-ctc', name(sets.test));
+    const kd = werOn('student-kd', name(sets.test));
     if (ctc === null || kd === null || ctc === 0) continue;
     byDecoding[decoding] = {
       ctcOnlyWer: ctc, distilledWer: kd, relativeChange: (kd - ctc) / ctc,
-      devCtcOnlyWer: werOn('student-ctc', name('synthetic dev')), devDistilledWer: werOn('student-kd', name('synthetic dev')),
+      devCtcOnlyWer: werOn('student-ctc', name(sets.dev)), devDistilledWer: werOn('student-kd', name(sets.dev)),
     };
   }
   const devSum = (d: 'lm' | 'greedy') => {
@@ -175,7 +189,7 @@ export function compareStudents(systems: readonly SystemResult[], timing: { wall
   const teacher = systems.find((x) => x.key === 'teacher');
   const student = systems.find((x) => x.key === 'student-kd');
   return {
-    set: 'synthetic test', decoding, ctcOnlyWer: chosen.ctcOnlyWer, distilledWer: chosen.distilledWer, relativeChange: chosen.relativeChange, byDecoding,
+    set: sets.test, decoding, ctcOnlyWer: chosen.ctcOnlyWer, distilledWer: chosen.distilledWer, relativeChange: chosen.relativeChange, byDecoding,
     paramsRatio: teacher && student ? student.params / teacher.params : null,
     wallSeconds: timing.wallSeconds ?? null, stageSeconds: timing.stageSeconds ?? {},
   };
@@ -186,7 +200,7 @@ export function leadSentence(c: Comparison): string {
   const verb = c.relativeChange < 0 ? 'lowered' : c.relativeChange > 0 ? 'raised' : 'left';
   const dec = c.decoding === 'lm' ? 'with the character LM' : 'greedy';
   const other = c.byDecoding[c.decoding === 'lm' ? 'greedy' : 'lm'];
-  return `Distillation ${verb} synthetic test WER from ${pct(c.ctcOnlyWer)}% to ${pct(c.distilledWer)}% (${fmtRel(c.relativeChange)}) `
+  return `Distillation ${verb} ${c.set} WER from ${pct(c.ctcOnlyWer)}% to ${pct(c.distilledWer)}% (${fmtRel(c.relativeChange)}) `
     + `with ${c.paramsRatio === null ? 'n/a' : `${(100 * c.paramsRatio).toFixed(1)}%`} of the speech teacher's parameters `
     + `(decoding ${dec}, chosen on dev${other ? `; ${c.decoding === 'lm' ? 'greedy' : 'with the LM'}: ${pct(other.ctcOnlyWer)}% -> ${pct(other.distilledWer)}%, ${fmtRel(other.relativeChange)}` : ''}).`;
 }
@@ -203,15 +217,18 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
   const teacher = systems.find((s) => s.key === 'teacher');
   const student = systems.find((s) => s.key === 'student-kd');
   const ratio = teacher && student ? student.params / teacher.params : null;
-  const rel = relativeWerChange(systems);
+  const sets = ctx.sets ?? SYNTHETIC_SETS;
+  const rel = relativeWerChange(systems, sets.test);
   const command = ctx.command;
-  const hasLm = systems[0]?.results.some((r) => r.set === withLm('synthetic test')) ?? false;
-  const relSets = ['synthetic test', 'synthetic dev', ...(hasLm ? [withLm('synthetic test'), withLm('synthetic dev')] : [])];
-  const comparison = compareStudents(systems, { wallSeconds: ctx.wallSeconds, stageSeconds: ctx.stageSeconds });
+  const hasLm = systems[0]?.results.some((r) => r.set === withLm(sets.test)) ?? false;
+  const relSets = [sets.test, sets.dev, ...(hasLm ? [withLm(sets.test), withLm(sets.dev)] : [])];
+  const comparison = compareStudents(systems, { wallSeconds: ctx.wallSeconds, stageSeconds: ctx.stageSeconds }, sets);
   const lead = comparison ? leadSentence(comparison) : null;
   const notes = [
     ...(ctx.teacherNote ? [ctx.teacherNote] : []),
-    `Corpus: synthetic ${cfg.corpus} (seed ${cfg.seed}): ${Object.entries(ctx.corpus.utterances).map(([k, v]) => `${k} ${v} utts / ${(ctx.corpus.seconds[k] / 60).toFixed(1)} min`).join(', ')}; ${ctx.corpus.failures} synthesis failures.`,
+    sets.real
+      ? `Corpus: LibriSpeech ${Object.entries(ctx.corpus.utterances).map(([k, v]) => `${k} ${v} utts / ${(ctx.corpus.seconds[k] / 3600).toFixed(2)} h`).join(', ')}; ${ctx.corpus.failures} unreadable utterances skipped.`
+      : `Corpus: synthetic ${cfg.corpus} (seed ${cfg.seed}): ${Object.entries(ctx.corpus.utterances).map(([k, v]) => `${k} ${v} utts / ${(ctx.corpus.seconds[k] / 60).toFixed(1)} min`).join(', ')}; ${ctx.corpus.failures} synthesis failures.`,
     ...(ctx.teacherData
       ? [`The speech teacher's second phase also trained on ${ctx.teacherData.speakers} extra synthetic speakers (${ctx.teacherData.utterances} utts / ${(ctx.teacherData.seconds / 60).toFixed(1)} min; ${ctx.teacherData.heldOut} utterances reading dev/test sentences left out); ${ctx.transferData ? 'the CTC-only student never hears them' : 'the students never hear them'}.`]
       : []),
@@ -225,16 +242,16 @@ export function writeReports(runDir: string, cfg: PipelineConfig, systems: reado
       ? [`Sets marked (LM): prefix beam search (beam ${cfg.beamSize}) with a character ${cfg.lmOrder}-gram LM (interpolated Kneser-Ney, discount 0.75) trained on the Brown sentences except the synthetic dev/test transcripts, weight ${cfg.lmWeight}, bonus ${cfg.lmBonus} per character; the other sets are greedy.`]
       : []),
     `Distillation layer pairs: ${ctx.kdPairs.join(', ') || 'none'}. Settings: ${cfg.distill || 'defaults of @speechkd/distill'}.`,
-    'The models are trained only on synthetic speech (espeak-ng voices); they do not transfer to real LibriSpeech audio, whose rows are reported as measured.',
+    ...(sets.real ? [] : ['The models are trained only on synthetic speech (espeak-ng voices); they do not transfer to real LibriSpeech audio, whose rows are reported as measured.']),
   ];
   const curves = ctx.devCurves ?? [];
   const curveTable = devCurveTable(curves);
   const curveUtts = curves.flatMap((c) => c.points.map((p) => p.utterances))[0];
-  const curveTitle = `Dev learning curves (first ${curveUtts} synthetic dev utterances, EMA weights, evaluated during training)`;
+  const curveTitle = `Dev learning curves (first ${curveUtts} ${sets.real ? sets.dev : 'synthetic dev'} utterances, EMA weights, evaluated during training)`;
   const md = [
     `# speechkd run \`${cfg.name}\``, '', ...(lead ? [`**${lead}**`, ''] : []), `Command: \`${command}\``, '', markdownTable(table), '', ...notes.map((n) => `- ${n}`), '',
     ...(ctx.stageSeconds ? [`Stage times: ${stageTimesLine(ctx.stageSeconds, ctx.wallSeconds)}.`, ''] : []),
-    `RTF and ms/utt: recognizer time on the synthetic test set (features + model + greedy decoding, ${cfg.engine === 'onnx' ? 'onnxruntime, 1 thread' : 'tfjs'}), this machine.`, '',
+    `RTF and ms/utt: recognizer time on the ${sets.test} set (features + model + greedy decoding, ${cfg.engine === 'onnx' ? 'onnxruntime, 1 thread' : 'tfjs'}), this machine.`, '',
     ...(curveTable ? [`## ${curveTitle}`, '', markdownTable(curveTable), ''] : []),
   ].join('\n');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>speechkd ${esc(cfg.name)}</title>
