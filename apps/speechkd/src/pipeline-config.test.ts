@@ -6,6 +6,7 @@ import { DEFAULT_PIPELINE, PipelineConfigError, coreBudget, resolvePipelineConfi
 import { changedSettings, parseSpeechLayers, runPaths, studentVariants, trainConfig, withoutHeldOut } from './pipeline.js';
 import { devCurveTable, formatTextTable, readDevCurve, relativeWerChange, resultTable } from './report.js';
 import type { SystemResult } from './evaluate-systems.js';
+import { parseCacheStorage } from './librispeech-recipe.js';
 
 describe('resolvePipelineConfig', () => {
   it('defaults <- preset <- flags', () => {
@@ -204,5 +205,33 @@ describe('report helpers', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('librispeech-100 preset', () => {
+  it('real LibriSpeech with hub teachers (nothing downloaded to check the settings), int8 cache at 25 frames/s', () => {
+    const cfg = resolvePipelineConfig('librispeech-100', { speechTeacher: 'Xenova/hubert-base-ls960', textTeacher: 'hf:Xenova/bert-base-uncased' });
+    expect(cfg).toMatchObject({ librispeechTrain: 'train-clean-100', librispeechDev: 'dev-clean', librispeechTest: 'test-clean,test-other', cacheStorage: 'dtype=int8,pool=2', teacherTargets: 'cache' });
+    expect(runPaths(cfg).corpus).toBe(path.resolve(cfg.dataDir, 'librispeech'));
+    expect(parseCacheStorage(cfg.cacheStorage)).toEqual({ hidden: 'int8', logitsTopK: 0, pool: 2, projectDim: 0, projectSeed: 0 });
+    expect(parseCacheStorage('dtype=float16')).toEqual({ hidden: 'float16', logitsTopK: 0, pool: 1, projectDim: 0, projectSeed: 0 }); // the synthetic runs' cache, unchanged
+  });
+
+  it('names every bad LibriSpeech, storage and teacher-target setting', () => {
+    let message = '';
+    try {
+      resolvePipelineConfig('librispeech-100', {
+        librispeechTrain: 'train-clean-100,test-clean', librispeechDev: 'dev-dirty', librispeechUrl: 'ftp://x', librispeechMd5: 'dev-clean=abc',
+        cacheStorage: 'dtype=int4,pool=2', teacherTargets: 'sometimes', teacherModelDtype: 'fp8', lmOrder: '3', studentTransfer: 'true',
+      });
+    } catch (err) {
+      expect(err).toBeInstanceOf(PipelineConfigError);
+      message = (err as Error).message;
+    }
+    for (const re of [
+      /--librispeechDev: "dev-dirty" is not a LibriSpeech subset/, /--librispeechTrain: "test-clean" is also a dev\/test set/, /--librispeechUrl=ftp:\/\/x: give an http\(s\) URL/,
+      /--librispeechMd5: "dev-clean=abc" is not subset=md5/, /--cacheStorage=dtype=int4,pool=2: --dtype "int4": use float16, float32 or int8/, /--teacherTargets=sometimes: use cache or on-the-fly/,
+      /--teacherModelDtype=fp8: use one of fp32/, /--lmOrder=3: the character LM is trained on Brown sentences/, /--studentTransfer=true: labels the transfer set with an in-project speech teacher/,
+    ]) expect(message).toMatch(re);
   });
 });

@@ -380,6 +380,9 @@ export function checkPipelineConfig(c: PipelineConfig): string[] {
     problems.push((err as Error).message);
   }
   const speechTrained = sources?.speech.train ?? c.speechTeacher === 'train';
+  if (sources && !sources.speech.train && sources.speech.onnx && c.studentTransfer === 'true') {
+    problems.push(`--studentTransfer=true: labels the transfer set with an in-project speech teacher; --speechTeacher=${c.speechTeacher} is an ONNX export`);
+  }
   problems.push(...checkTrainerSettings(c, speechTrained));
   for (const distill of [c.distill, ...studentDistillSettings(c)]) {
     try {
