@@ -27,7 +27,7 @@ if (argv.includes('--real-size')) {
   const { values } = parseArgs({
     options: {
       'real-size': { type: 'boolean' }, root: { type: 'string' }, models: { type: 'string' }, text: { type: 'string' }, threads: { type: 'string' },
-      utterances: { type: 'string' }, json: { type: 'string' },
+      utterances: { type: 'string' }, json: { type: 'string' }, storage: { type: 'string' },
     },
     strict: true,
   });

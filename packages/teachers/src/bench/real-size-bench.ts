@@ -7,7 +7,8 @@
 // written to disk), each the fastest of three passes over the same utterances. Then the bytes per hour of audio
 // of every storage option, from the same teacher outputs encoded by the cache's own record encoder.
 // Usage: node dist/bench/cache-bench.js --real-size [--root /tmp/hf-full] [--models wav2vec2-ctc-full-op14,hubert-ctc-full-op14]
-//        [--text bert-uncased-full-op14] [--threads 1,2] [--utterances 8] [--json FILE]
+//        [--text bert-uncased-full-op14] [--threads 1,2] [--utterances 8] [--storage float16|int8-pool2|...] [--json FILE]
+// --storage: what the timed cache build stores (one of REAL_SIZE_OPTIONS by its short name; default float16).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -67,6 +68,11 @@ export const REAL_SIZE_OPTIONS: ReadonlyArray<{ option: string; storage: Partial
 ];
 
 const LAYERS = [3, 6, 9, 12];
+
+/** Short names of the storage options the timed build can use (`--storage`). */
+export const BUILD_STORAGE: Readonly<Record<string, Partial<StorageOptions>>> = Object.freeze({
+  float16: { hidden: 'float16' }, int8: { hidden: 'int8' }, 'int8-pool2': { hidden: 'int8', pool: 2 }, 'int8-project384': { hidden: 'int8', projectDim: 384, projectSeed: 1 },
+});
 const PASSES = 3;
 const mib = (b: number): number => b / 2 ** 20;
 
@@ -77,7 +83,7 @@ async function utterances(n: number): Promise<ManifestEntry[]> {
 }
 
 /** Child: raw onnxruntime or the cache build over the utterances, three passes after a warm-up, the fastest kept (other jobs only slow runs down). */
-async function child(kind: 'raw' | 'build', dir: string, threads: number, n: number): Promise<{ seconds: number; teacherSeconds: number; audioSeconds: number }> {
+async function child(kind: 'raw' | 'build', dir: string, threads: number, n: number, storage = 'float16'): Promise<{ seconds: number; teacherSeconds: number; audioSeconds: number }> {
   const entries = await utterances(n);
   const audioSeconds = entries.reduce((s, e) => s + e.duration, 0);
   if (kind === 'raw') {
@@ -105,7 +111,7 @@ async function child(kind: 'raw' | 'build', dir: string, threads: number, n: num
   for (let rep = 0; rep < PASSES; rep++) {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-real-size-'));
     try {
-      const r = await buildTeacherCache({ entries, outDir: out, loadAudio: loadAudioAt, speech: teacher, speechLayers: LAYERS, merge: false });
+      const r = await buildTeacherCache({ entries, outDir: out, loadAudio: loadAudioAt, speech: teacher, speechLayers: LAYERS, merge: false, storage: BUILD_STORAGE[storage] });
       if (r.elapsedSeconds < best.seconds) best = { seconds: r.elapsedSeconds, teacherSeconds: r.timing.speech };
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
@@ -147,7 +153,9 @@ async function storageSizes(model: string, dir: string, textDir: string | null, 
 }
 
 /** Runs the whole benchmark (the parent): child processes per model, thread count and kind, then the sizes. */
-export async function realSizeBench(args: { root?: string; models?: string; text?: string; threads?: string; utterances?: string; json?: string }): Promise<void> {
+export async function realSizeBench(args: { root?: string; models?: string; text?: string; threads?: string; utterances?: string; json?: string; storage?: string }): Promise<void> {
+  const storage = args.storage ?? 'float16';
+  if (!BUILD_STORAGE[storage]) throw new Error(`--storage ${storage}: use one of ${Object.keys(BUILD_STORAGE).join(', ')}`);
   const root = args.root ?? '/tmp/hf-full';
   const models = (args.models ?? 'wav2vec2-ctc-full-op14,hubert-ctc-full-op14').split(',');
   const textName = args.text ?? 'bert-uncased-full-op14';
@@ -163,7 +171,7 @@ export async function realSizeBench(args: { root?: string; models?: string; text
   for (const model of models) {
     for (const t of threads) {
       const measure = async (kind: 'raw' | 'build'): Promise<{ seconds: number; teacherSeconds: number; audioSeconds: number; maxRssKiB: number }> => {
-        const { stdout } = await promisify(execFile)(process.execPath, [self, '--real-size-child', kind, path.join(root, model), String(t), String(n)], { maxBuffer: 1 << 24 });
+        const { stdout } = await promisify(execFile)(process.execPath, [self, '--real-size-child', kind, path.join(root, model), String(t), String(n), storage], { maxBuffer: 1 << 24 });
         return JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number; teacherSeconds: number; audioSeconds: number; maxRssKiB: number };
       };
       // One process each (its own peak RSS), back to back on the same utterances.
@@ -184,7 +192,7 @@ export async function realSizeBench(args: { root?: string; models?: string; text
     sizes.push(...(JSON.parse(stdout.trim().split('\n').at(-1)!) as StorageRow[]));
   }
   const audio = rows[0]?.audioSeconds ?? 0;
-  console.log(`\nreal-size cache benchmark: ${n} LibriSpeech sample utterances (${audio.toFixed(1)} s), ${os.cpus().length} CPUs, onnxruntime-node CPU execution provider\n`);
+  console.log(`\nreal-size cache benchmark: ${n} LibriSpeech sample utterances (${audio.toFixed(1)} s), ${os.cpus().length} CPUs, onnxruntime-node CPU execution provider; the build stores ${storage}\n`);
   console.log('| export | threads | raw onnxruntime x realtime | cache build x realtime | build speed / raw | teacher alone x realtime | peak RSS raw / build (MiB) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
@@ -193,13 +201,13 @@ export async function realSizeBench(args: { root?: string; models?: string; text
   console.log(`\n| export | storage (speechkd-cache build flags) | speech MiB / h (layers ${LAYERS.join(',')} + logits) | text MiB / h (${textName}, last layer + ids) | total MiB / h |`);
   console.log('|---|---|---:|---:|---:|');
   for (const s of sizes) console.log(`| ${s.model} | ${s.option} | ${s.speechMiBPerHour.toFixed(1)} | ${s.textMiBPerHour.toFixed(1)} | ${s.totalMiBPerHour.toFixed(1)} |`);
-  if (args.json) fs.writeFileSync(args.json, `${JSON.stringify({ root, utterances: n, audioSeconds: audio, cpus: os.cpus().length, rows, sizes }, null, 2)}\n`);
+  if (args.json) fs.writeFileSync(args.json, `${JSON.stringify({ root, utterances: n, audioSeconds: audio, cpus: os.cpus().length, buildStorage: storage, rows, sizes }, null, 2)}\n`);
 }
 
 /** Entry of the child processes (`--real-size-child KIND DIR THREADS N`, `--real-size-sizes MODEL DIR TEXT_DIR N`). */
 export async function realSizeChild(argv: readonly string[]): Promise<void> {
   if (argv[0] === '--real-size-child') {
-    const r = await child(argv[1] as 'raw' | 'build', argv[2], Number(argv[3]), Number(argv[4]));
+    const r = await child(argv[1] as 'raw' | 'build', argv[2], Number(argv[3]), Number(argv[4]), argv[5]);
     console.log(JSON.stringify({ ...r, maxRssKiB: process.resourceUsage().maxRSS }));
   } else {
     console.log(JSON.stringify(await storageSizes(argv[1], argv[2], argv[3], Number(argv[4]), 1)));
