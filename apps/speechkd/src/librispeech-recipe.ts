@@ -80,9 +80,14 @@ export function hasOnnxExport(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'onnx')) || (fs.existsSync(dir) && fs.statSync(dir).isDirectory() && fs.readdirSync(dir).some((f) => /^model.*\.onnx$/.test(f)));
 }
 
-/** True for an in-project model folder: one of `markers` and no ONNX export (a Hugging Face BERT folder has a config.json too). */
+/**
+ * True for an in-project model folder: one of `markers`, and a tfjs model (`model.json`) or text-tower
+ * checkpoints (`LATEST`), or else no ONNX export (a Hugging Face BERT folder has a config.json too; a
+ * trained bundle may carry its own onnx/ export beside model.json).
+ */
 export function isInProjectFolder(dir: string, markers: readonly string[]): boolean {
-  return markers.some((m) => fs.existsSync(path.join(dir, m))) && !hasOnnxExport(dir);
+  if (!markers.some((m) => fs.existsSync(path.join(dir, m)))) return false;
+  return fs.existsSync(path.join(dir, 'model.json')) || fs.existsSync(path.join(dir, 'LATEST')) || !hasOnnxExport(dir);
 }
 
 /**

@@ -6,7 +6,7 @@ import { DEFAULT_PIPELINE, PipelineConfigError, coreBudget, resolvePipelineConfi
 import { changedSettings, parseSpeechLayers, runPaths, studentVariants, trainConfig, withoutHeldOut } from './pipeline.js';
 import { devCurveTable, formatTextTable, readDevCurve, relativeWerChange, resultTable } from './report.js';
 import type { SystemResult } from './evaluate-systems.js';
-import { parseCacheStorage } from './librispeech-recipe.js';
+import { isInProjectFolder, onnxTeacherValue, parseCacheStorage } from './librispeech-recipe.js';
 
 describe('resolvePipelineConfig', () => {
   it('defaults <- preset <- flags', () => {
@@ -215,6 +215,30 @@ describe('librispeech-100 preset', () => {
     expect(runPaths(cfg).corpus).toBe(path.resolve(cfg.dataDir, 'librispeech'));
     expect(parseCacheStorage(cfg.cacheStorage)).toEqual({ hidden: 'int8', logitsTopK: 0, pool: 2, projectDim: 0, projectSeed: 0 });
     expect(parseCacheStorage('dtype=float16')).toEqual({ hidden: 'float16', logitsTopK: 0, pool: 1, projectDim: 0, projectSeed: 0 }); // the synthetic runs' cache, unchanged
+  });
+
+  it('tells ONNX exports from in-project folders, hub ids from paths', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-teacher-kind-'));
+    try {
+      const mk = (name: string, files: string[]) => {
+        for (const f of files) {
+          fs.mkdirSync(path.dirname(path.join(dir, name, f)), { recursive: true });
+          fs.writeFileSync(path.join(dir, name, f), '{}');
+        }
+        return path.join(dir, name);
+      };
+      const bundle = mk('bundle', ['model.json', 'weights.bin', 'onnx/model.onnx']); // a trained bundle with its own ONNX export
+      const bert = mk('bert', ['config.json', 'tokenizer.json', 'onnx/model.onnx']); // a Hugging Face export
+      const tower = mk('tower', ['LATEST', 'checkpoints/x/config.json']);
+      const inProject = (markers: string[]) => (v: string) => isInProjectFolder(v, markers);
+      expect(onnxTeacherValue(bundle, inProject(['model.json']))).toBeNull();
+      expect(onnxTeacherValue(bert, inProject(['config.json', 'LATEST']))).toBe(`onnx:${bert}`);
+      expect(onnxTeacherValue(tower, inProject(['config.json', 'LATEST']))).toBeNull();
+      expect(onnxTeacherValue('Xenova/wav2vec2-base-960h', inProject(['model.json']))).toBe('Xenova/wav2vec2-base-960h');
+      expect(onnxTeacherValue('train', inProject(['model.json']))).toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names every bad LibriSpeech, storage and teacher-target setting', () => {
