@@ -70,6 +70,9 @@ const softmaxRows = (x, rows, cols) => {
 };
 
 const targets = {};
+// Scale of a time shift: how far the reference's consecutive 50 frames/s hidden states are from each other.
+let adjNum = 0;
+let adjDen = 0;
 for (const [name, storage] of Object.entries(OPTIONS)) {
   const live = createLiveTargets({ entries: utts, loadAudio: loadAudioAt, speech, speechLayers: LAYERS, speechLogits: true, storage });
   targets[name] = [];
@@ -77,6 +80,15 @@ for (const [name, storage] of Object.entries(OPTIONS)) {
     const t = await live.get(u.id);
     const samples = Math.round(t.duration * 16000);
     const student = subsampledLength(1 + Math.floor((samples - 400) / 160)); // Kaldi fbank frames (25 ms / 10 ms), then the students' x4
+    if (name === 'float32 (reference)') {
+      for (const l of LAYERS) {
+        const { shape: [n, d], data } = t.speech.layers.get(l);
+        for (let f = 0; f + 1 < n; f++) for (let c = 0; c < d; c++) {
+          adjNum += (data[(f + 1) * d + c] - data[f * d + c]) ** 2;
+          adjDen += data[f * d + c] ** 2;
+        }
+      }
+    }
     targets[name].push({
       layers: LAYERS.map((l) => onStudentFrames(t.speech.layers.get(l), student)), logits: onStudentFrames(t.speech.logits, student), frames: student,
       vocab: t.speech.logits.shape[1], storedFrames: t.speech.layers.get(LAYERS[0]).shape[0], dim: t.speech.layers.get(LAYERS[0]).shape[1],
@@ -111,8 +123,9 @@ for (const name of Object.keys(OPTIONS)) {
   rows.push({ option: name, storedFramesPerSecond: 50 / (OPTIONS[name].pool ?? 1), hiddenRelL2: got[0].dim === ref[0].dim ? Math.sqrt(num / den) : null, klT3: kl / frames });
 }
 const audio = utts.reduce((s, u) => s + u.duration, 0);
-console.log(`\n${a.speech}, layers ${LAYERS.join(',')} + logits, ${utts.length} LibriSpeech sample utterances (${audio.toFixed(1)} s), on the students' 25 frames/s\n`);
+console.log(`\n${a.speech}, layers ${LAYERS.join(',')} + logits, ${utts.length} LibriSpeech sample utterances (${audio.toFixed(1)} s), on the students' 25 frames/s`);
+console.log(`(consecutive 50 frames/s hidden states of the reference differ by ${Math.sqrt(adjNum / adjDen).toExponential(2)}, relative L2: the scale of a one-teacher-frame, 20 ms, shift)\n`);
 console.log('| storage | stored frames/s | hidden-state rel. L2 error vs float32 | KL(T=3) vs float32, nats per student frame |');
 console.log('|---|---:|---:|---:|');
 for (const r of rows) console.log(`| ${r.option} | ${r.storedFramesPerSecond} | ${r.hiddenRelL2 === null ? 'n/a (other width)' : r.hiddenRelL2.toExponential(2)} | ${r.klT3.toExponential(2)} |`);
-if (a.json) fs.writeFileSync(a.json, `${JSON.stringify({ speech: a.speech, utterances: utts.length, audioSeconds: audio, rows }, null, 2)}\n`);
+if (a.json) fs.writeFileSync(a.json, `${JSON.stringify({ speech: a.speech, utterances: utts.length, audioSeconds: audio, adjacentFrameRelL2: Math.sqrt(adjNum / adjDen), rows }, null, 2)}\n`);
