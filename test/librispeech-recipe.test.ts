@@ -1,12 +1,14 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create } from 'tar';
-import { LIBRISPEECH_SAMPLE_ROOT, hfExportDir } from '@speechkd/fixtures';
+import { LIBRISPEECH_SAMPLE_ROOT, compiledCli, hfExportDir } from '@speechkd/fixtures';
 import { resolvePipelineConfig, runPipeline } from '@speechkd/app';
 import { startHubMirror } from '@speechkd/onnx-graph/hub';
 import type { HubMirror } from '@speechkd/onnx-graph/hub';
@@ -102,6 +104,15 @@ describe('npm start -- --preset=librispeech-100 (miniature, local mirrors)', () 
     expect(md).toMatch(/Corpus: LibriSpeech train-clean-100 24 utts \/ 0\.\d\d h, dev-clean 1 utts/);
     expect(md).toMatch(/Teacher outputs cached with dtype=int8,pool=2/);
     expect(md).not.toMatch(/trained only on synthetic speech/);
+
+    // A cache built outside the job (speechkd-cache, as deploy/'s cluster scripts run it) from the job's manifest with
+    // the same teachers and flags has the job's fingerprint, so the job's cache stage would take it as its own.
+    const out = path.join(root, 'cli-cache');
+    await promisify(execFile)(process.execPath, [compiledCli(path.join(import.meta.dirname, '..', 'packages', 'teachers')), 'build',
+      '--manifest', path.join(lsRoot, 'manifests', 'train-clean-100.jsonl'), '--out', out, '--speech-teacher', 'speechkd/wav2vec2-ctc',
+      '--text-teacher', 'speechkd/bert-uncased', '--layers', '1,2', '--text-layers', 'last', '--dtype', 'int8', '--pool', '2', '--limit', '2']);
+    const header = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'cache.json'), 'utf8')) as { fingerprint: string }).fingerprint;
+    expect(header(out)).toBe(header(r.paths.cache));
   }, 120_000);
 
   it('--teacherTargets=on-the-fly: no cache, the teachers run in the training steps; everything else reused from disk', async () => {
