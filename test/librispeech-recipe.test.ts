@@ -17,8 +17,8 @@ import { openTeacherCache } from '@speechkd/teachers';
 // The `librispeech-100` recipe end to end in miniature, against local mirrors on 127.0.0.1: LibriSpeech-layout
 // archives of the four subsets (train-clean-100 made of the real sample's test speakers; dev-clean, test-clean
 // and test-other the real sample's own), and a hub serving small real-architecture teachers (the committed
-// wav2vec2-CTC and BERT exports of @speechkd/fixtures). Downloads, teacher cache (the preset's int8 at 25
-// frames/s), CTC-only and distilled students, evaluation on the downloaded sets; then the same with targets on
+// wav2vec2-CTC and BERT exports of @speechkd/fixtures). Downloads, teacher cache (the preset's int8 with the
+// speech states projected to 384 dims), CTC-only and distilled students, evaluation on the downloaded sets; then the same with targets on
 // the fly, offline from what the first run fetched.
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'speechkd-ls-recipe-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -74,7 +74,7 @@ const settings = (name: string, extra: Record<string, string> = {}) => resolvePi
 });
 
 describe('npm start -- --preset=librispeech-100 (miniature, local mirrors)', () => {
-  it('downloads the subsets and both teachers, caches int8 at 25 frames/s, trains both students, evaluates on the real sets', async () => {
+  it('downloads the subsets and both teachers, caches int8 projected to 384 dims, trains both students, evaluates on the real sets', async () => {
     const log: string[] = [];
     const r = await runPipeline(settings('ls-mini'), { log: (l) => log.push(l) });
     const lsRoot = path.join(root, 'data', 'librispeech');
@@ -88,7 +88,7 @@ describe('npm start -- --preset=librispeech-100 (miniature, local mirrors)', () 
 
     const cache = await openTeacherCache(r.paths.cache);
     expect(cache.header.dtype).toBe('int8');
-    expect(cache.header.speech).toMatchObject({ layers: [1, 2], frameRate: 25, logits: true });
+    expect(cache.header.speech).toMatchObject({ layers: [1, 2], frameRate: 50, dim: 384, logits: true, storage: { projection: { teacherDim: 16, seed: 0 } } });
     expect(cache.header.text).toMatchObject({ layers: [2] });
     expect(cache.ids()).toHaveLength(24);
     await cache.close();
@@ -102,7 +102,7 @@ describe('npm start -- --preset=librispeech-100 (miniature, local mirrors)', () 
     expect(r.comparison?.set).toBe('LibriSpeech test-clean');
     const md = fs.readFileSync(r.reports.markdown, 'utf8');
     expect(md).toMatch(/Corpus: LibriSpeech train-clean-100 24 utts \/ 0\.\d\d h, dev-clean 1 utts/);
-    expect(md).toMatch(/Teacher outputs cached with dtype=int8,pool=2/);
+    expect(md).toMatch(/Teacher outputs cached with dtype=int8,project=384/);
     expect(md).not.toMatch(/trained only on synthetic speech/);
 
     // A cache built outside the job (speechkd-cache, as deploy/'s cluster scripts run it) from the job's manifest with
@@ -110,7 +110,7 @@ describe('npm start -- --preset=librispeech-100 (miniature, local mirrors)', () 
     const out = path.join(root, 'cli-cache');
     await promisify(execFile)(process.execPath, [compiledCli(path.join(import.meta.dirname, '..', 'packages', 'teachers')), 'build',
       '--manifest', path.join(lsRoot, 'manifests', 'train-clean-100.jsonl'), '--out', out, '--speech-teacher', 'speechkd/wav2vec2-ctc',
-      '--text-teacher', 'speechkd/bert-uncased', '--layers', '1,2', '--text-layers', 'last', '--dtype', 'int8', '--pool', '2', '--limit', '2']);
+      '--text-teacher', 'speechkd/bert-uncased', '--layers', '1,2', '--text-layers', 'last', '--dtype', 'int8', '--project', '384', '--limit', '2']);
     const header = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, 'cache.json'), 'utf8')) as { fingerprint: string }).fingerprint;
     expect(header(out)).toBe(header(r.paths.cache));
   }, 120_000);

@@ -209,11 +209,12 @@ describe('report helpers', () => {
 });
 
 describe('librispeech-100 preset', () => {
-  it('real LibriSpeech with hub teachers (nothing downloaded to check the settings), int8 cache at 25 frames/s', () => {
+  it('real LibriSpeech with hub teachers (nothing downloaded to check the settings), int8 cache projected to 384 dims', () => {
     const cfg = resolvePipelineConfig('librispeech-100', { speechTeacher: 'Xenova/hubert-base-ls960', textTeacher: 'hf:Xenova/bert-base-uncased' });
-    expect(cfg).toMatchObject({ librispeechTrain: 'train-clean-100', librispeechDev: 'dev-clean', librispeechTest: 'test-clean,test-other', cacheStorage: 'dtype=int8,pool=2', teacherTargets: 'cache' });
+    expect(cfg).toMatchObject({ librispeechTrain: 'train-clean-100', librispeechDev: 'dev-clean', librispeechTest: 'test-clean,test-other', cacheStorage: 'dtype=int8,project=384', teacherTargets: 'cache' });
     expect(runPaths(cfg).corpus).toBe(path.resolve(cfg.dataDir, 'librispeech'));
-    expect(parseCacheStorage(cfg.cacheStorage)).toEqual({ hidden: 'int8', logitsTopK: 0, pool: 2, projectDim: 0, projectSeed: 0 });
+    expect(parseCacheStorage(cfg.cacheStorage)).toEqual({ hidden: 'int8', logitsTopK: 0, pool: 1, projectDim: 384, projectSeed: 0 });
+    expect(parseCacheStorage('dtype=int8,pool=2,topk=8')).toEqual({ hidden: 'int8', logitsTopK: 8, pool: 2, projectDim: 0, projectSeed: 0 });
     expect(parseCacheStorage('dtype=float16')).toEqual({ hidden: 'float16', logitsTopK: 0, pool: 1, projectDim: 0, projectSeed: 0 }); // the synthetic runs' cache, unchanged
   });
 

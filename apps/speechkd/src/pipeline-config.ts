@@ -139,7 +139,10 @@ export interface PipelineConfig {
   librispeechMd5: string;
   /** Teacher targets of the distilled students: `cache` (computed once, stored) or `on-the-fly` (the teachers run in every training step; no disk). */
   teacherTargets: string;
-  /** Storage of the teacher cache: `dtype=float16|float32|int8,topk=K,pool=F,project=D,projectSeed=S` (speechkd-cache build's options). */
+  /**
+   * Storage of the teacher cache: `dtype=float16|float32|int8,topk=K,pool=F,project=D,projectSeed=S` (speechkd-cache
+   * build's options). On the fly nothing is stored: the students get the teachers' outputs as they are.
+   */
   cacheStorage: string;
   /** transformers.js variant of ONNX (hub id or export folder) teachers: fp32, fp16, q8, ... */
   teacherModelDtype: string;
@@ -219,7 +222,7 @@ const FULL: Partial<PipelineConfig> = Object.freeze({
 /** The `librispeech-100` preset (documented at its entry in `PIPELINE_PRESETS`). */
 const LIBRISPEECH_100: Partial<PipelineConfig> = Object.freeze({
   name: 'librispeech-100', librispeechTrain: 'train-clean-100', librispeechDev: 'dev-clean', librispeechTest: 'test-clean,test-other',
-  speechTeacher: 'Xenova/wav2vec2-base-960h', textTeacher: 'Xenova/bert-base-uncased', cacheStorage: 'dtype=int8,pool=2',
+  speechTeacher: 'Xenova/wav2vec2-base-960h', textTeacher: 'Xenova/bert-base-uncased', cacheStorage: 'dtype=int8,project=384',
   studentModel: 'student-s', studentSteps: 60000, lr: 1e-3, warmupSteps: 1000, decay: 'inverse-sqrt', batchFrames: 8000, specAugment: 'true',
   trainer: 'emaDecay=0.9995,evalEvery=5000,evalMaxUtts=400,checkpointEvery=500', realSubsets: '', lmOrder: 0,
 });
@@ -249,10 +252,10 @@ export const PIPELINE_PRESETS: Readonly<Record<string, Partial<PipelineConfig>>>
   /**
    * Real speech: download LibriSpeech train-clean-100, dev-clean, test-clean and test-other, distil from
    * pretrained ONNX teachers (hub ids, downloaded into the Hugging Face cache; override with --speechTeacher /
-   * --textTeacher: a hub id or an export folder), their outputs cached as int8 at the students' 25 frames/s
-   * (train-clean-100: about 28 GB instead of 110 GB in float16; --teacherTargets=on-the-fly needs no disk),
-   * train student-s CTC-only and distilled, evaluate on the real dev and test sets. What it needs (disk, hours
-   * on N cores) is in the README.
+   * --textTeacher: a hub id or an export folder), their outputs cached as int8 with the speech states projected
+   * to 384 dims (train-clean-100: about 28 GiB instead of 107 GiB in float16; --teacherTargets=on-the-fly needs
+   * no disk), train student-s CTC-only and distilled, evaluate on the real dev and test sets. What it needs
+   * (disk, hours on N cores) is in the README.
    */
   'librispeech-100': LIBRISPEECH_100,
   /** A few steps of everything (integration tests). */

@@ -373,7 +373,7 @@ export async function runPipeline(cfg: PipelineConfig, opts: RunPipelineOptions 
           ? {
               live: {
                 speechTeacher: speechValue(), textTeacher: textValue(), manifests: [studentData(true).train], speechLayers: teacherLayers(), speechLogits: true,
-                textLayers: textLayers(), storage, threads: 1, modelDtype: cfg.teacherModelDtype,
+                textLayers: textLayers(), threads: 1, modelDtype: cfg.teacherModelDtype,
               },
               student, config: dcfg,
             }
