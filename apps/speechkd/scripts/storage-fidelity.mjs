@@ -29,7 +29,7 @@ const OPTIONS = {
   float16: { hidden: 'float16' },
   int8: { hidden: 'int8' },
   'float16 pool 2': { hidden: 'float16', pool: 2 },
-  'int8 pool 2 (librispeech-100 preset)': { hidden: 'int8', pool: 2 },
+  'int8 pool 2': { hidden: 'int8', pool: 2 },
   'int8 pool 2 top-8 logits': { hidden: 'int8', pool: 2, logitsTopK: 8 },
   'int8 pool 2 project 384': { hidden: 'int8', pool: 2, projectDim: 384, projectSeed: 1 },
 };
