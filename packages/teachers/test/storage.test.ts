@@ -92,6 +92,24 @@ describe('storage encodings', () => {
     expect(ratio).toBeLessThan(1.1);
   });
 
+  it('the projection gives the bytes of the plain row-by-row float32 product, zeros and a short last block included', () => {
+    const dim = 40;
+    const outDim = 24;
+    const rows = 11; // two blocks of four and three rows after them
+    const m = projectionMatrix(dim, outDim, 3);
+    const h = values(rows * dim, 11);
+    for (const i of [5, 2 * dim + 7, 9 * dim]) h[i] = 0; // zeros are skipped (a -0 sum stays -0)
+    const want = new Float32Array(rows * outDim);
+    for (let r = 0; r < rows; r++) {
+      for (let d = 0; d < dim; d++) {
+        const x = h[r * dim + d];
+        if (x === 0) continue;
+        for (let j = 0; j < outDim; j++) want[r * outDim + j] += x * m[d * outDim + j];
+      }
+    }
+    expect(Buffer.from(projectRows(h, rows, dim, m, outDim).buffer).equals(Buffer.from(want.buffer))).toBe(true);
+  });
+
   it('rejects bad storage settings naming the flag', () => {
     expect(() => resolveStorage({ pool: 0 })).toThrow(/--pool 0: expected an integer >= 1/);
     expect(() => resolveStorage({ logitsTopK: -1 })).toThrow(/--logits-top-k/);
