@@ -99,7 +99,7 @@ async function measureTraining(o: DataParallelBenchOptions, workers: number): Pr
   const out: TrainMeasure = {
     workers, stepSeconds: median(times), stepSecondsAll: times, gflops: stepFlops / median(times) / 1e9, params: model.numParams(),
     peakRssBytes: process.resourceUsage().maxRSS * 1024, losses,
-    ...(dp ? { phases: { prepare: per('prepare'), ownGradients: per('ownGradients'), helperWait: per('helperWait'), reduce: per('reduce'), update: per('update'), publish: per('publish') } } : {}),
+    ...(dp ? { phases: { prepare: per('prepare'), ownGradients: per('ownGradients'), helperWait: per('helperWait'), helperCompute: per('helperCompute'), reduce: per('reduce'), update: per('update'), publish: per('publish') } } : {}),
   };
   await dp?.close();
   disposeBatch(whole);

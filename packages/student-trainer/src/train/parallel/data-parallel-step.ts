@@ -61,6 +61,8 @@ export interface StepTimings {
   ownGradients: number;
   /** Waiting for the helpers' gradients after this thread's were done. */
   helperWait: number;
+  /** The slowest helper's own time on its slice (weights, forward and backward, gradient copy), as it measured it. */
+  helperCompute: number;
   /** Adding the helpers' gradient vectors to this thread's (one add per helper). */
   reduce: number;
   /** Clipping and the AdamW update (and the EMA). */
@@ -91,7 +93,7 @@ export class DataParallelStep {
   private readonly model: StudentModel;
   private version = 0;
   /** Seconds per phase, summed over the steps so far. */
-  readonly timings: StepTimings = { steps: 0, prepare: 0, ownGradients: 0, helperWait: 0, reduce: 0, update: 0, publish: 0 };
+  readonly timings: StepTimings = { steps: 0, prepare: 0, ownGradients: 0, helperWait: 0, helperCompute: 0, reduce: 0, update: 0, publish: 0 };
 
   private constructor(pool: ReplicaPool, local: SliceWorker, model: StudentModel, vars: Map<string, Variable>, utts: Utterance[], adamw: AdamWOptions) {
     this.pool = pool;
@@ -167,8 +169,10 @@ export class DataParallelStep {
       own = this.local.gradients(scales[mine]);
       writeFlatGradients(this.vars, own.grads, this.sum);
       tm.ownGradients += lap();
-      const results = [...(await helperGrads), { loss: own.loss, terms: own.terms }];
+      const helpers = await helperGrads;
       tm.helperWait += lap();
+      tm.helperCompute += Math.max(0, ...helpers.map((h) => h.seconds ?? 0));
+      const results = [...helpers, { loss: own.loss, terms: own.terms }];
       return this.apply(a, results, scales, lap);
     } finally {
       if (own) tf.dispose([...own.grads.values()]);

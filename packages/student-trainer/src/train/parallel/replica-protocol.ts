@@ -30,4 +30,6 @@ export type ReplicaRequest =
 export interface SliceGradients {
   loss: number;
   terms: Record<string, number>;
+  /** Seconds the helper spent on the call (taking the new weights, forward and backward, writing its gradient). */
+  seconds?: number;
 }

@@ -25,6 +25,7 @@ serveReplica<ReplicaInit>(async ({ init, weights, grad }) => {
     async handle(payload: unknown): Promise<unknown> {
       const req = payload as ReplicaRequest;
       if (req.op === 'prepare') return slices.prepare(req.task);
+      const started = performance.now();
       if (req.weightsVersion !== version) {
         assignFlatWeights(vars, weights);
         version = req.weightsVersion;
@@ -36,7 +37,7 @@ serveReplica<ReplicaInit>(async ({ init, weights, grad }) => {
         for (const g of r.grads.values()) g.dispose();
         slices.release();
       }
-      return { loss: r.loss, terms: r.terms } satisfies SliceGradients;
+      return { loss: r.loss, terms: r.terms, seconds: (performance.now() - started) / 1000 } satisfies SliceGradients;
     },
     memory: () => SliceWorker.backendBytes(),
   };
