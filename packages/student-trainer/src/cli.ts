@@ -13,12 +13,19 @@ import { exportRecognizerFolder } from './export/export-recognizer.js';
 import { loadTfjsRecognizer } from './inference/tfjs-recognizer.js';
 import { loadModel, saveModel } from './model/io.js';
 import type { WeightPrecision } from './model/quantize.js';
-import { parseKeyValueFlags, resolveTrainConfig, TrainConfigError } from './train/config.js';
+import { parseKeyValueFlags, resolveTrainConfig } from './train/config.js';
 import { Trainer } from './train/trainer.js';
+import { RESUME_IGNORED_KEYS, TRAIN_LOCK_FILE } from './train/run-dir.js';
 
 const USAGE = `usage:
-  speechkd-train train [--config FILE] [--resume] [--no-progress] [--workers N] [--key=value ...]
+  speechkd-train train [--config FILE] [--fresh] [--no-progress] [--workers N] [--key=value ...]
     (--workers N: data-parallel worker threads, default the cores available (at most 8); 1 = this thread only)
+    A run folder (--runDir) whose config.json has the same settings is resumed from its newest checkpoint
+    (--resume is accepted and does the same); one made with other settings is refused, naming them: pick
+    another --runDir, delete the folder, or pass --fresh to remove its checkpoints, best/, final/ and metrics.
+    Settings that may differ on resume (they change no trained weight):
+      ${RESUME_IGNORED_KEYS.filter((k) => k !== 'runDir').join(', ')}.
+    One process trains in a folder at a time (its ${TRAIN_LOCK_FILE}; a killed process's lock is taken over).
   speechkd-train transcribe --model DIR [--engine onnx|tfjs] [--dtype ${DTYPES.join('|')}] [--decoder greedy|beam] [--beam-size N] [LM] file.wav|file.flac ...
   speechkd-train eval --model DIR --manifest FILE [--engine onnx|tfjs] [--dtype ${DTYPES.join('|')}] [--decoder greedy|beam] [--beam-size N] [LM] [--max-utts N] [--out FILE]
   speechkd-train export --model DIR [--out DIR] [--dtypes ${DTYPES.join(',')}] [--lm FILE [--lm-order N] [--lm-weight W] [--lm-bonus B] [--beam-size N]]
@@ -37,6 +44,7 @@ class UsageError extends Error {
 async function train(args: string[]): Promise<void> {
   let configFile: string | undefined;
   let resume = false;
+  let fresh = false;
   let progress = true;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -44,18 +52,19 @@ async function train(args: string[]): Promise<void> {
     if (a === '--config') configFile = args[++i];
     else if (a.startsWith('--config=')) configFile = a.slice(9);
     else if (a === '--resume') resume = true;
+    else if (a === '--fresh') fresh = true;
     else if (a === '--no-progress') progress = false;
     else rest.push(a);
   }
-  const cfg = resolveTrainConfig(configFile, parseKeyValueFlags(rest));
-  if (!cfg.train) throw new TrainConfigError('config key "train" (training manifest) is required: pass --train=FILE or set it in --config');
+  if (resume && fresh) throw new UsageError('--resume and --fresh contradict each other: --fresh removes the checkpoints a resume continues');
+  const cfg = resolveTrainConfig(configFile, parseKeyValueFlags(rest), { run: true });
   process.stderr.write(`[train] config: ${JSON.stringify(cfg)}\n`);
-  const trainer = await Trainer.create(cfg, { resume, progress });
+  const trainer = await Trainer.create(cfg, { resume, fresh, progress });
   let stopping = false;
   process.on('SIGINT', () => {
     if (stopping) process.exit(130);
     stopping = true;
-    process.stderr.write('\n[train] interrupted: resume later with --resume (last checkpoint kept)\n');
+    process.stderr.write('\n[train] interrupted: rerun the same command to resume from the last checkpoint\n');
     process.exit(130);
   });
   const s = await trainer.run();
