@@ -187,7 +187,7 @@ export class Trainer {
     const init = { model, train: trainSplit.utts, dev, cmvn: stats.toJSON(), objective, parallel, lock: run.lock, startStep: ck?.state.step ?? 0 };
     const trainer = new Trainer(cfg, init, opts);
     if (ck) trainer.restore(ck);
-    else if (opts.resume) log(`[train] --resume: no checkpoint in ${cfg.runDir}/checkpoints, starting from scratch`);
+    else log(`[train] no checkpoint in ${cfg.runDir}/checkpoints: starting from step 0`);
     return trainer;
   }
 
