@@ -133,6 +133,20 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   workers: 0,
 } as TrainConfig);
 
+/** The lock file a training takes in its run folder (JSON: pid, host, startedAt, command). */
+export const TRAIN_LOCK_FILE = 'train.lock';
+
+/**
+ * Settings that may differ between a run folder's `config.json` and the command that resumes it: they
+ * change where or how fast the run computes and what it logs, not the weights it trains nor its data
+ * order (`workers` and `backend` change float rounding only; a checkpoint resumes with any worker count).
+ * `evalEvery` and `evalMaxUtts` change how often and on how many dev utterances the dev score that picks
+ * `best/` is measured. `runDir` is the folder itself. Every other key must match.
+ */
+export const RESUME_IGNORED_KEYS: readonly (keyof TrainConfig)[] = Object.freeze([
+  'workers', 'backend', 'logEvery', 'timeLimitMinutes', 'evalEvery', 'evalMaxUtts', 'keepLast', 'checkpointEvery', 'runDir',
+] as const);
+
 /** Error for a bad config file, unknown key or bad value; names the key and the source. */
 export class TrainConfigError extends Error {
   override name = 'TrainConfigError';

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirLockedError } from '@speechkd/safe-io';
 import { initBackend } from '@speechkd/tensor-backend';
 import { makeTinyCorpus } from '../../test/helpers/tiny-corpus.js';
-import { DEFAULT_TRAIN_CONFIG, TrainConfigError } from './config.js';
+import { DEFAULT_TRAIN_CONFIG, TRAIN_LOCK_FILE, TrainConfigError } from './config.js';
 import type { TrainConfig } from './config.js';
 import { Trainer } from './trainer.js';
 import { listCheckpoints } from './checkpoint.js';
-import { changedTrainSettings, RunDirConflictError, TRAIN_LOCK_FILE } from './run-dir.js';
+import { changedTrainSettings, RunDirConflictError } from './run-dir.js';
 
 let root: string;
 let trainManifest: string;

@@ -2,23 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lockDir, makeDirs, writeJsonAtomic } from '@speechkd/safe-io';
 import type { DirLock } from '@speechkd/safe-io';
-import { DEFAULT_TRAIN_CONFIG, TrainConfigError } from './config.js';
+import { DEFAULT_TRAIN_CONFIG, RESUME_IGNORED_KEYS, TRAIN_LOCK_FILE, TrainConfigError } from './config.js';
 import type { TrainConfig } from './config.js';
 import { listCheckpoints } from './checkpoint.js';
-
-/** The lock file a training takes in its run folder (JSON: pid, host, startedAt, command). */
-export const TRAIN_LOCK_FILE = 'train.lock';
-
-/**
- * Settings that may differ between a run folder's `config.json` and the command that resumes it: they
- * change where or how fast the run computes and what it logs, not the weights it trains nor its data
- * order (`workers` and `backend` change float rounding only; a checkpoint resumes with any worker count).
- * `evalEvery` and `evalMaxUtts` change how often and on how many dev utterances the dev score that picks
- * `best/` is measured. `runDir` is the folder itself. Every other key must match.
- */
-export const RESUME_IGNORED_KEYS: readonly (keyof TrainConfig)[] = Object.freeze([
-  'workers', 'backend', 'logEvery', 'timeLimitMinutes', 'evalEvery', 'evalMaxUtts', 'keepLast', 'checkpointEvery', 'runDir',
-] as const);
 
 /** Keys holding file paths: equal when they name the same file (`runs/a` and `./runs/a`). */
 const PATH_KEYS: ReadonlySet<string> = new Set(['train', 'dev', 'initFrom']);
