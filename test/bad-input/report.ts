@@ -14,11 +14,12 @@ import { TEXT_TOWER_CASES } from './cases/speechkd-text-tower.js';
 import { WER_EVAL_CASES } from './cases/wer-eval.js';
 import { TRAIN_CASES } from './cases/speechkd-train.js';
 import { MAIN_JOB_CASES } from './cases/speechkd.js';
+import { CACHE_CASES } from './cases/speechkd-cache.js';
 import { diskForCases, runCase } from './harness.js';
 import type { BadInputCase, CaseOutcome } from './harness.js';
 
 const { values } = parseArgs({ options: { root: { type: 'string' }, generic: { type: 'boolean', default: false } } });
-const all: BadInputCase[] = [...WER_EVAL_CASES, ...SYNTH_CASES, ...LIBRISPEECH_CASES, ...ONNX_EXPOSE_CASES, ...TEXT_TOWER_CASES, ...TRAIN_CASES, ...MAIN_JOB_CASES, ...CONVENTION_CASES];
+const all: BadInputCase[] = [...WER_EVAL_CASES, ...SYNTH_CASES, ...LIBRISPEECH_CASES, ...ONNX_EXPOSE_CASES, ...TEXT_TOWER_CASES, ...TRAIN_CASES, ...CACHE_CASES, ...MAIN_JOB_CASES, ...CONVENTION_CASES];
 
 /** The --generic judgement of an outcome (see the header). */
 function genericProblems(c: BadInputCase, o: CaseOutcome): string[] {
