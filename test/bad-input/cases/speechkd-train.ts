@@ -13,9 +13,9 @@ function earlierRun(c: CaseContext): void {
 const train = (c: CaseContext, ...more: string[]): string[] => ['train', `--train=${c.at('train.jsonl')}`, '--model=test-tiny', '--steps=5', ...more];
 
 /**
- * speechkd-train train: every setting and the run folder checked before any work (nothing written), a
- * run folder made with other settings, one process per run folder. Resume after kill -9 is
- * speechkd-train-resume.test.ts.
+ * speechkd-train: train's settings and run folder checked before any work (nothing written), a run folder
+ * made with other settings, one process per run folder; eval, transcribe, quantize and export check their
+ * model folder, inputs and output before loading a model. Resume after kill -9 is speechkd-train-resume.test.ts.
  */
 export const TRAIN_CASES: BadInputCase[] = [
   {
@@ -62,6 +62,46 @@ export const TRAIN_CASES: BadInputCase[] = [
     },
     args: (c) => train(c, `--runDir=${c.at('runs/a')}`),
     stderr: /^speechkd-train: .*runs\/a: process \d+ \(speechkd-train train \(the other one\)\) is already training here since \S+; wait for it to finish or stop it; if it no longer runs, delete .*runs\/a\/train\.lock\n/m,
+  },
+  {
+    cli: 'speechkd-train', name: '--config file with a wrong value and a misspelt key', exit: 2,
+    setup: (c) => { manifest(c); c.file('preset.json', '{"steps": -2, "modle": "test-tiny"}'); },
+    args: (c) => ['train', '--config', c.at('preset.json'), `--train=${c.at('train.jsonl')}`],
+    stderr: /^speechkd-train: 2 problems with the training settings:\n {2}.*preset\.json: unknown config key "modle"; known keys: model, .*\n {2}"steps" must be an integer >= 1, got -2\n/,
+  },
+  {
+    cli: 'speechkd-train', name: 'eval: every setting wrong, all in one message, before the model loads', exit: 2, setup: (c) => { c.file('out', ''); },
+    args: (c) => ['eval', '--model', c.at('nomodel'), '--manifest', c.at('nope.jsonl'), '--max-utts=-3', '--engine', 'trt', '--out', c.at('out/hyps.txt')],
+    stderr: /^speechkd-train: 5 problems with the settings:\n {2}--model: .*nomodel: no such folder\n {2}--manifest: .*nope\.jsonl: no such file\n {2}--max-utts: must be an integer >= 0 \(got "-3"\)\n {2}--engine: must be one of onnx, tfjs \(got "trt"\)\n {2}--out: .*hyps\.txt: cannot write here: .*out is a file, not a folder/,
+  },
+  {
+    cli: 'speechkd-train', name: 'eval: a folder that is no model, --out in a new folder (not created)', exit: 2, setup: (c) => { manifest(c); c.file('model/notes.txt', ''); },
+    args: (c) => ['eval', '--model', c.at('model'), '--manifest', c.at('train.jsonl'), '--out', c.at('results/hyps.txt')],
+    stderr: /^speechkd-train: --model: .*model\/recognizer\.json: cannot read \(ENOENT\); pass a model folder \(a training run's final\/ or a folder written by speechkd-train export\)\n/,
+  },
+  {
+    cli: 'speechkd-train', name: 'transcribe: audio files that do not exist', exit: 2, setup: (c) => { c.file('model/notes.txt', ''); },
+    args: (c) => ['transcribe', '--model', c.at('model'), c.at('a.wav'), c.at('b.flac')],
+    stderr: /^speechkd-train: 2 problems with the settings:\n {2}audio: .*a\.wav: no such file\n {2}audio: .*b\.flac: no such file\n/,
+  },
+  {
+    cli: 'speechkd-train', name: 'quantize: required settings missing', exit: 2, args: () => ['quantize'],
+    stderr: /^speechkd-train: 3 problems with the settings:\n {2}--model: is required \(give a folder\)\n {2}--precision: is required \(give float16 or int8\)\n {2}--out: is required/,
+  },
+  {
+    cli: 'speechkd-train', name: 'quantize: unknown precision, --out is the model folder', exit: 2, setup: (c) => { c.file('model/notes.txt', ''); },
+    args: (c) => ['quantize', '--model', c.at('model'), '--precision', 'int4', '--out', c.at('model')],
+    stderr: /^speechkd-train: 3 problems with the settings:\n {2}--precision: must be one of float32, float16, int8 \(got "int4"\)\n {2}--out: .*model is the --model folder; quantize into another folder\n {2}--model: .*model\/model\.json: cannot read model manifest \(ENOENT\)/,
+  },
+  {
+    cli: 'speechkd-train', name: 'export: an unknown dtype, --out is a file', exit: 2, setup: (c) => { c.file('model/notes.txt', ''); c.file('exported', ''); },
+    args: (c) => ['export', '--model', c.at('model'), '--dtypes', 'fp32,fp64', '--out', c.at('exported')],
+    stderr: /^speechkd-train: 3 problems with the settings:\n {2}--dtypes: must be one of fp32, fp16, q8, got "fp64"\n {2}--model: .*model\.json: cannot read model manifest \(ENOENT\).*\n {2}--out: .*exported: cannot write here: .*exported is a file, not a folder/,
+  },
+  {
+    cli: 'speechkd-train', name: 'export: --out on a read-only disk', exit: 2, disk: 'read-only', setup: (c) => { c.file('model/notes.txt', ''); },
+    args: (c) => ['export', '--model', c.at('model'), '--out', c.at('exported')],
+    stderr: /--out: .*exported: cannot write here: the file system is read-only \(EROFS\)/,
   },
   {
     cli: 'speechkd-train', name: '--resume with --fresh', exit: 2, args: (c) => [...train(c), '--resume', '--fresh'],
