@@ -78,7 +78,7 @@ async function release(flags: Record<string, string>, argv: string[]): Promise<n
   const check = own.check === undefined ? 8 : Number(own.check);
   if (!Number.isInteger(check) || check < 1) throw new PipelineConfigError(`--check=${own.check}: must be an integer >= 1`);
   const cfg = resolvePipelineConfig(preset, flags);
-  checkOutputFolders(cfg);
+  checkOutputFolders(cfg, { '--out': own.out }); // the release is written after every teacher stage: its folder is checked now
   process.stderr.write(`[speechkd] config: ${JSON.stringify(cfg)}\n`);
   const r = await releaseTeachers(cfg, { out: own.out, check, commit: own.commit, command: reproduction(argv) });
   process.stdout.write(`released: ${r.speech}\n          ${r.text}\n`);

@@ -9,15 +9,21 @@ import type { PipelineConfig } from './pipeline-config.js';
 export const MIN_FREE_BYTES = 64 * 2 ** 20;
 
 /**
- * Checks the job's output folders (`--runsDir`, `--dataDir`) before any stage runs, creating nothing: no
- * file in the way, a writable disk with at least `MIN_FREE_BYTES` free. Every problem comes in one
+ * Checks the job's output folders (`--runsDir`, `--dataDir`, and `extra` ones such as release's `--out`)
+ * before any stage runs, creating nothing: no file in the way, a writable disk with at least
+ * `MIN_FREE_BYTES` free (runsDir and dataDir) or any space (the others). Every problem comes in one
  * `SettingsError` (exit code 2) naming the flag, the path and the cause in plain words.
  */
-export function checkOutputFolders(cfg: Pick<PipelineConfig, 'runsDir' | 'dataDir'>): void {
+export function checkOutputFolders(cfg: Pick<PipelineConfig, 'runsDir' | 'dataDir'>, extra: Record<string, string | undefined> = {}): void {
   const problems: SettingProblem[] = [];
-  for (const [flag, dir] of [['--runsDir', cfg.runsDir], ['--dataDir', cfg.dataDir]] as const) {
+  const folders: Array<{ flag: string; dir: string | undefined; needBytes?: number }> = [
+    { flag: '--runsDir', dir: cfg.runsDir, needBytes: MIN_FREE_BYTES }, { flag: '--dataDir', dir: cfg.dataDir, needBytes: MIN_FREE_BYTES },
+    ...Object.entries(extra).map(([flag, dir]) => ({ flag, dir })),
+  ];
+  for (const { flag, dir, needBytes } of folders) {
+    if (dir === undefined) continue;
     try {
-      checkOutputDir(dir, { flag, needBytes: MIN_FREE_BYTES });
+      checkOutputDir(dir, { flag, needBytes });
     } catch (err) {
       if (!(err instanceof OutputPathError)) throw err;
       problems.push({ flag, problem: err.message.slice(flag.length + 1) });

@@ -28,6 +28,11 @@ export const MAIN_JOB_CASES: BadInputCase[] = [
     stderr: /--runsDir: .*runs: cannot write here: no space left on the device \(\d\.\d MiB free, 64\.0 MiB needed\)/,
   },
   {
+    cli: 'speechkd', name: 'release: --out is a file (written after every teacher stage: checked before the first)', exit: 2, setup: (c) => { c.file('models', ''); },
+    args: (c) => ['release', '--preset=micro', `--out=${c.at('models')}`], // runs/ and data/ in the case's folder
+    stderr: /^speechkd: --out: .*models: cannot write here: .*models is a file, not a folder; choose a folder path or remove the file\n/,
+  },
+  {
     cli: 'speechkd', name: 'run: a run folder made with other settings', exit: 2, setup: (c) => { c.file('runs/default/pipeline-config.json', '{"seed": 2}'); },
     args: () => ['run'], // runs/ and data/ in the case's folder
     stderr: /^speechkd: .*runs\/default was made with other settings \(seed: 2 -> 1\); pick another --name or delete that folder\n/m,
