@@ -1,10 +1,12 @@
+import { RELEASED } from '@speechkd/models';
 import type { BadInputCase } from '../harness.js';
 
 /** The main job (`speechkd run`): every setting and both output folders checked before any stage runs. */
 export const MAIN_JOB_CASES: BadInputCase[] = [
   {
     cli: 'speechkd', name: 'run: wrong settings of every kind, all in one message', exit: 2,
-    args: () => ['run', '--lr=-1', '--decay=exp', '--teacherModel=teacher-xxl', '--jobs=0', '--realSubsets=test-dirty', '--distill=kdWeight=x'],
+    // micro: the job trains its own teacher, so --teacherModel is used and checked (the default preset uses the released one).
+    args: () => ['run', '--preset=micro', '--lr=-1', '--decay=exp', '--teacherModel=teacher-xxl', '--jobs=0', '--realSubsets=test-dirty', '--distill=kdWeight=x'],
     stderr: /^speechkd: 6 problems with the settings \(nothing was run\):\n {2}--jobs=0: must be an integer >= 1\n {2}--lr=-1: must be > 0\n {2}--decay=exp: use one of inverse-sqrt, cosine, linear, constant\n {2}--realSubsets: "test-dirty" is not a subset of the bundled LibriSpeech sample; .*\n {2}--teacherModel=teacher-xxl: model preset "teacher-xxl" is unknown; .*\n {2}--distill=kdWeight=x: distill config key "kdWeight" must be a number, got "x"\n\(speechkd --help shows the usage\)\n$/,
   },
   {
@@ -33,8 +35,10 @@ export const MAIN_JOB_CASES: BadInputCase[] = [
     stderr: /^speechkd: --out: .*models: cannot write here: .*models is a file, not a folder; choose a folder path or remove the file\n/,
   },
   {
-    cli: 'speechkd', name: 'run: a run folder made with other settings', exit: 2, setup: (c) => { c.file('runs/default/pipeline-config.json', '{"seed": 2}'); },
+    cli: 'speechkd', name: 'run: a run folder made with other settings', exit: 2,
+    // A record that passes the checks (settings it lacks count as the defaults): another studentSteps.
+    setup: (c) => { c.file('runs/default/pipeline-config.json', JSON.stringify({ speechTeacher: RELEASED.speechTeacher, textTeacher: RELEASED.textTower, studentSteps: 5 })); },
     args: () => ['run'], // runs/ and data/ in the case's folder
-    stderr: /^speechkd: .*runs\/default was made with other settings \(seed: 2 -> 1\); pick another --name or delete that folder\n/m,
+    stderr: /^speechkd: .*runs\/default was made with other settings \(studentSteps: 5 -> \d+\); pick another --name or delete that folder\n/m,
   },
 ];
