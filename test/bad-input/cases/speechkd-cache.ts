@@ -22,15 +22,15 @@ function manifest(c: CaseContext): string {
 let built: string | undefined;
 
 /**
- * A real two-chunk cache (one utterance per chunk) built once per process by `speechkd-cache build` with
- * the tiny teacher, then copied to `<dir>/cache` for each case that damages it.
+ * A real cache of two utterances built once per process by `speechkd-cache build` with the tiny teacher
+ * (merged into one chunk, `data-1/chunk-000000`), then copied to `<dir>/cache` for each case that damages it.
  */
 function cache(c: CaseContext): string {
   if (!built) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-cache-'));
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     const m = manifest({ ...c, file: (name, data) => (fs.writeFileSync(path.join(dir, name), data), path.join(dir, name)) });
-    const r = spawnSync(process.execPath, [checkoutCli('speechkd-cache'), 'build', '--manifest', m, '--out', path.join(dir, 'cache'), '--speech-teacher', TEACHER, '--chunk-utterances', '1'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [checkoutCli('speechkd-cache'), 'build', '--manifest', m, '--out', path.join(dir, 'cache'), '--speech-teacher', TEACHER], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`speechkd-cache build (the cases' cache) failed:\n${r.stderr}`);
     built = path.join(dir, 'cache');
   }
@@ -38,7 +38,8 @@ function cache(c: CaseContext): string {
   return c.at('cache');
 }
 
-const chunk = (c: CaseContext, n: number): string => c.at(`cache/shard-0-of-1/chunk-00000${n}.bin`);
+/** The merged chunk: the records of 1089-134686-0000 and -0001, back to back. */
+const chunk = (c: CaseContext): string => c.at('cache/data-1/chunk-000000.bin');
 
 /**
  * speechkd-cache: build's settings all checked before a teacher is loaded or --out is written; a cache
@@ -80,28 +81,29 @@ export const CACHE_CASES: BadInputCase[] = [
     cli: 'speechkd-cache', name: 'verify: a chunk with a flipped byte', exit: 1,
     setup: (c) => {
       cache(c);
-      const fd = fs.openSync(chunk(c, 0), 'r+');
+      const fd = fs.openSync(chunk(c), 'r+');
       fs.writeSync(fd, Buffer.from([0x5a]), 0, 1, 100);
       fs.closeSync(fd);
     },
     args: (c) => ['verify', '--dir', c.at('cache')],
-    stderr: /^.*chunk-000000\.bin: checksum mismatch for utterance "1089-134686-0000" at byte 0 \(crc32 \d+ != \d+\); the file is corrupt: delete it and its \.index\.jsonl.*\n.*cache: 2 records, .* 1 bad\nspeechkd-cache: .*cache: 1 record\(s\) are damaged/,
+    stderr: /^.*data-1\/chunk-000000\.bin: checksum mismatch for utterance "1089-134686-0000" at byte 0 \(crc32 \d+ != \d+\); the file is corrupt: delete it and its \.index\.jsonl.*\n.*cache: 2 records, .* 1 bad\nspeechkd-cache: .*cache: 1 record\(s\) are damaged/,
   },
   {
-    cli: 'speechkd-cache', name: 'verify: a chunk cut short (truncated copy)', exit: 1, setup: (c) => { cache(c); fs.truncateSync(chunk(c, 1), 1000); },
+    cli: 'speechkd-cache', name: 'verify: a chunk cut short (truncated copy)', exit: 1,
+    setup: (c) => { cache(c); fs.truncateSync(chunk(c), fs.statSync(chunk(c)).size - 1000); }, // the second record loses its end
     args: (c) => ['verify', '--dir', c.at('cache')],
-    stderr: /chunk-000001\.bin: ends at byte 1000, record needs \d+; truncated file\n(.*\n)*speechkd-cache: .*cache: 1 record\(s\) are damaged/,
+    stderr: /data-1\/chunk-000000\.bin: ends at byte (\d+), record needs \d+; truncated file\n(.*\n)*speechkd-cache: .*cache: 1 record\(s\) are damaged/,
   },
   {
     cli: 'speechkd-cache', name: 'info: a torn chunk index', exit: 1,
     setup: (c) => {
       cache(c);
-      const index = c.at('cache/shard-0-of-1/chunk-000001.index.jsonl');
+      const index = c.at('cache/data-1/chunk-000000.index.jsonl');
       fs.truncateSync(index, fs.statSync(index).size - 20);
       fs.rmSync(c.at('cache/index.jsonl')); // read from the chunk indexes
     },
     args: (c) => ['info', '--dir', c.at('cache')],
-    stderr: /^speechkd-cache: .*chunk-000001\.index\.jsonl:2: not a JSON object \(truncated index\?\)\n/,
+    stderr: /^speechkd-cache: .*data-1\/chunk-000000\.index\.jsonl:3: not a JSON object \(truncated index\?\)\n/,
   },
   { cli: 'speechkd-cache', name: 'verify without --dir', exit: 2, args: () => ['verify'], stderr: /^speechkd-cache: --dir is required\n\nusage:/ },
   { cli: 'speechkd-cache', name: 'unknown command', exit: 2, args: () => ['fit'], stderr: /^speechkd-cache: unknown command "fit"\n\nusage:/ },
