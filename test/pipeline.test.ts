@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LIBRISPEECH_SAMPLE_ROOT } from '@speechkd/fixtures';
@@ -258,4 +258,43 @@ describe('main job (micro preset)', () => {
     const cfg = resolvePipelineConfig('micro', { runsDir: path.join(root, 'runs'), dataDir: path.join(root, 'data'), backend: 'wasm', ablations: 'true', studentSteps: '17' });
     await expect(runPipeline(cfg, { log: () => {} })).rejects.toThrow(/made with other settings \(studentSteps: 16 -> 17\)/);
   });
+
+  /** Processes whose parent is `pid` (Linux /proc). */
+  const childrenOf = (pid: number): number[] => fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).flatMap((n) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${n}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(n)] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+  const locks = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('train.lock')) : []);
+
+  it('a job killed with SIGKILL leaves no stage worker behind: each exits with it and releases its training lock', async () => {
+    const runDir = path.join(root, 'runs', 'killed');
+    const cli = fileURLToPath(new URL('../apps/speechkd/dist/cli.js', import.meta.url));
+    const job = spawn(process.execPath, [cli, 'run', '--preset=micro', `--runsDir=${path.join(root, 'runs')}`, `--dataDir=${path.join(root, 'data')}`, '--backend=wasm', '--jobs=2', '--name=killed'],
+      { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, SPEECHKD_DEBUG: '' } });
+    const exited = new Promise((resolve) => job.once('exit', resolve));
+    // Killed while a worker trains (its run folder's train.lock is held); the corpus is reused from the runs above.
+    const t0 = Date.now();
+    while (locks(runDir).length === 0 && Date.now() - t0 < 180_000) await new Promise((r) => setTimeout(r, 20));
+    const workers = childrenOf(job.pid!);
+    expect(locks(runDir).length).toBeGreaterThan(0);
+    expect(workers.length).toBeGreaterThan(0);
+    job.kill('SIGKILL');
+    await exited;
+    const alive = (): number[] => workers.filter((w) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${w}/stat`, 'utf8');
+        return stat[stat.lastIndexOf(')') + 2] !== 'Z'; // a zombie has exited (its reaper is init)
+      } catch {
+        return false;
+      }
+    });
+    const t1 = Date.now();
+    while (alive().length > 0 && Date.now() - t1 < 20_000) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toEqual([]);
+    expect(locks(runDir)).toEqual([]);
+  }, 240_000);
 });

@@ -81,6 +81,9 @@ function cliPath(root: string, cli: Cli): string {
   return built.get(key)!;
 }
 
+/** The compiled CLI of `cli` in this checkout (for a case's setup that runs a tool to make its inputs). */
+export const checkoutCli = (cli: Cli): string => cliPath(REPO, cli);
+
 /** Runs `node cli args` and collects its exit code and stderr (killed after 120 s: status null). */
 function run(cli: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@
 // --generic judges with criteria that do not depend on this checkout's wording: an error case exits
 // non-zero with a line from the tool, a warning case exits 0 and prints a warning, no stack trace,
 // nothing left behind. Disk cases need root (a tmpfs); without it they are counted as skipped.
+// --cli NAME runs only that tool's cases.
 import { parseArgs } from 'node:util';
 import { CONVENTION_CASES } from './cases/error-convention.js';
 import { LIBRISPEECH_CASES } from './cases/speechkd-librispeech.js';
@@ -12,11 +13,16 @@ import { ONNX_EXPOSE_CASES } from './cases/speechkd-onnx-expose.js';
 import { SYNTH_CASES } from './cases/speechkd-synth.js';
 import { TEXT_TOWER_CASES } from './cases/speechkd-text-tower.js';
 import { WER_EVAL_CASES } from './cases/wer-eval.js';
+import { TRAIN_CASES } from './cases/speechkd-train.js';
+import { MAIN_JOB_CASES } from './cases/speechkd.js';
+import { CACHE_CASES } from './cases/speechkd-cache.js';
 import { diskForCases, runCase } from './harness.js';
 import type { BadInputCase, CaseOutcome } from './harness.js';
 
-const { values } = parseArgs({ options: { root: { type: 'string' }, generic: { type: 'boolean', default: false } } });
-const all: BadInputCase[] = [...WER_EVAL_CASES, ...SYNTH_CASES, ...LIBRISPEECH_CASES, ...ONNX_EXPOSE_CASES, ...TEXT_TOWER_CASES, ...CONVENTION_CASES];
+const { values } = parseArgs({ options: { root: { type: 'string' }, generic: { type: 'boolean', default: false }, cli: { type: 'string' } } });
+const every: BadInputCase[] = [...WER_EVAL_CASES, ...SYNTH_CASES, ...LIBRISPEECH_CASES, ...ONNX_EXPOSE_CASES, ...TEXT_TOWER_CASES, ...TRAIN_CASES, ...CACHE_CASES, ...MAIN_JOB_CASES, ...CONVENTION_CASES];
+const all = values.cli ? every.filter((c) => c.cli === values.cli) : every;
+if (all.length === 0) throw new Error(`--cli ${values.cli}: no such tool among the cases`);
 
 /** The --generic judgement of an outcome (see the header). */
 function genericProblems(c: BadInputCase, o: CaseOutcome): string[] {

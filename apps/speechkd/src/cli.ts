@@ -5,7 +5,8 @@ import { formatTextTable, leadSentence, resultTable, stageTimesLine } from './re
 import { lmSweep } from './lm-sweep.js';
 import { releaseTeachers } from './release.js';
 import { LM_DECODING_DEFAULTS } from '@speechkd/recognizer';
-import { runCli, UsageError } from '@speechkd/safe-io';
+import { exitWithParent, runCli, UsageError } from '@speechkd/safe-io';
+import { checkOutputFolders } from './output-folders.js';
 
 const USAGE = `usage: speechkd run [--preset ${Object.keys(PIPELINE_PRESETS).join('|')}] [--<setting>=<value> ...] [--only=<stage>]
 
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
   delete flags.only;
   delete flags.stageWorkers;
   const cfg = resolvePipelineConfig(preset, flags);
+  checkOutputFolders(cfg);
   process.stderr.write(`[speechkd] config: ${JSON.stringify(cfg)}\n`);
   const commandLine = ['npm start', ...(argv.length > 1 ? ['--', ...argv.slice(1)] : [])].join(' ');
   const result = await runPipeline(cfg, { command: commandLine, only, stageWorkers });
@@ -76,6 +78,7 @@ async function release(flags: Record<string, string>, argv: string[]): Promise<n
   const check = own.check === undefined ? 8 : Number(own.check);
   if (!Number.isInteger(check) || check < 1) throw new PipelineConfigError(`--check=${own.check}: must be an integer >= 1`);
   const cfg = resolvePipelineConfig(preset, flags);
+  checkOutputFolders(cfg, { '--out': own.out }); // the release is written after every teacher stage: its folder is checked now
   process.stderr.write(`[speechkd] config: ${JSON.stringify(cfg)}\n`);
   const r = await releaseTeachers(cfg, { out: own.out, check, commit: own.commit, command: reproduction(argv) });
   process.stdout.write(`released: ${r.speech}\n          ${r.text}\n`);
@@ -121,6 +124,8 @@ async function sweep(flags: Record<string, string>): Promise<number> {
   return 0;
 }
 
+// A stage worker process (spawned by --jobs=N with an IPC channel) exits when the job's process dies.
+exitWithParent();
 // One message and a non-zero exit code for every error; a stack trace only with --debug or SPEECHKD_DEBUG=1
 // (the worker processes inherit it).
 runCli('speechkd', main, { usage: USAGE });

@@ -21,7 +21,7 @@ import { coreBudget, parsePairs, parseSpeechLayers, studentVariants, trainConfig
 export { parseSpeechLayers, studentVariants, trainConfig } from './stage-configs.js';
 export type { StudentVariant } from './stage-configs.js';
 import { readRelease } from '@speechkd/models';
-import { readStage, runStage, writeJsonAtomic } from './stage.js';
+import { readStage, runStage, StageFailedError, writeJsonAtomic } from './stage.js';
 import { progressLine } from './progress.js';
 import type { Log } from './stage.js';
 import { evaluateSystems } from './evaluate-systems.js';
@@ -489,10 +489,11 @@ async function runInWorkers(cfg: PipelineConfig, stages: readonly StageDef[], ru
   const start = (st: StageDef): Promise<void> =>
     new Promise((resolve) => {
       log(`[speechkd] stage ${st.name}: worker process started`);
-      const child = spawn(process.execPath, [CLI, ...args, `--only=${st.name}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // The IPC channel closes when this process dies (even of kill -9): the worker then exits (exitWithParent).
+      const child = spawn(process.execPath, [CLI, ...args, `--only=${st.name}`], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       let buf = '';
-      child.stderr.setEncoding('utf8');
-      child.stderr.on('data', (d: string) => {
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (d: string) => {
         buf += d;
         const lines = buf.split('\n');
         buf = lines.pop()!;
@@ -515,6 +516,6 @@ async function runInWorkers(cfg: PipelineConfig, stages: readonly StageDef[], ru
     if (running.size === 0) break;
     await Promise.race(running.values());
   }
-  if (failures.length > 0) throw new PipelineConfigError(`stage(s) failed: ${failures.join(', ')}; their output is above; rerun the same command to resume`);
-  if (pending.length > 0) throw new PipelineConfigError(`stages ${pending.map((s) => s.name).join(', ')} could not start (prerequisites missing)`);
+  if (failures.length > 0) throw new StageFailedError(`stage(s) failed: ${failures.join(', ')}; their output is above; rerun the same command to resume`);
+  if (pending.length > 0) throw new StageFailedError(`stages ${pending.map((s) => s.name).join(', ')} could not start (prerequisites missing)`);
 }

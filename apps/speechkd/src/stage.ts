@@ -43,9 +43,28 @@ export async function runStage<T>(runDir: string, name: string, log: Log, fn: ()
   }
   log(`[speechkd] stage ${name}: start`);
   const t0 = performance.now();
-  const result = await fn();
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    throw asFailure(err);
+  }
   const seconds = (performance.now() - t0) / 1000;
   writeJsonAtomic(stageFile(runDir, name), { name, finishedAt: new Date().toISOString(), seconds, result });
   log(`[speechkd] stage ${name}: done in ${seconds.toFixed(1)} s`);
   return result;
+}
+
+/** One or more stages of the main job failed (exit code 1); their own messages were logged above. */
+export class StageFailedError extends Error {
+  override name = 'StageFailedError';
+}
+
+/**
+ * An error raised while a stage works is a failure (exit code 1), even one that names a setting (exit code 2
+ * means nothing was done, but the stages before this one have run): its `exitCode` is set to 1.
+ */
+function asFailure(err: unknown): unknown {
+  if (err instanceof Error && (err as { exitCode?: unknown }).exitCode === 2) (err as unknown as { exitCode: number }).exitCode = 1;
+  return err;
 }

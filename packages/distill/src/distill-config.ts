@@ -69,6 +69,11 @@ export const DEFAULT_DISTILL_CONFIG: Readonly<DistillConfig> = Object.freeze({
 /** A bad distillation setting (names the key and what is allowed). */
 export class DistillConfigError extends Error {
   override name = 'DistillConfigError';
+  /**
+   * Exit code 2 (safe-io's convention): a bad setting, refused before any work. The main job turns the ones
+   * raised while a stage runs (settings against the teacher cache) into failures (1).
+   */
+  readonly exitCode: number = 2;
 }
 
 const ENUMS: Partial<Record<keyof DistillConfig, readonly string[]>> = {

@@ -22,3 +22,8 @@ export { runMain, runCli, debugEnabled, DEBUG_ENV } from './run-cli.js';
 export type { RunCliOptions } from './run-cli.js';
 export { SettingsCheck } from './settings-check.js';
 export type { NumberRange, NumberSpec } from './settings-check.js';
+
+// Folder locks: one writer per folder (a training run), dead holders' locks taken over.
+export { lockDir, DirLockedError } from './dir-lock.js';
+export type { DirLock, LockDirOptions, LockHolder } from './dir-lock.js';
+export { exitWithParent } from './exit-with-parent.js';

@@ -49,6 +49,9 @@ describe('CLI error convention', () => {
     const s = await run(async () => { throw new SettingsError([{ flag: '--a', problem: 'bad' }, { flag: '--b', problem: 'worse' }]); });
     expect(s.code).toBe(2);
     expect(s.out).toBe('tool: 2 problems with the settings:\n  --a: bad\n  --b: worse\n(tool --help shows the usage)\n');
+    // A typed settings error (exitCode 2) is a usage error too, with the hint rather than the whole usage.
+    const typed = await run(async () => { throw Object.assign(new BadFileError('"lr" must be a number > 0, got -1'), { exitCode: 2 }); });
+    expect(typed).toMatchObject({ code: 2, out: 'tool: "lr" must be a number > 0, got -1\n(tool --help shows the usage)\n' });
   });
 
   it('a bug says so and how to get the stack; --debug (removed from argv) and SPEECHKD_DEBUG show the stack', async () => {

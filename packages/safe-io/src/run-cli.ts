@@ -36,8 +36,10 @@ export async function runMain(name: string, main: (argv: string[]) => Promise<nu
     const report = classifyError(err);
     let text = `${name}: ${report.message}\n`;
     if (report.kind === 'usage') {
-      const settings = (err as Error).name === 'SettingsError';
-      if (settings || !options.usage) text += `(${name} --help shows the usage)\n`;
+      // The usage text answers a wrong command line; wrong settings (SettingsError, typed errors with exitCode 2) get a hint.
+      const code = (err as { code?: unknown }).code;
+      const commandLine = (err as Error).name === 'UsageError' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+      if (!commandLine || !options.usage) text += `(${name} --help shows the usage)\n`;
       else text += `\n${options.usage}\n`;
     }
     if (debugEnabled(env)) text += `${(err as Error)?.stack ?? String(err)}\n`;

@@ -5,20 +5,28 @@ import { parseArgs } from 'node:util';
 import { decodeAudioFile } from '@speechkd/audio-features';
 import { readManifest } from '@speechkd/librispeech';
 import { scoreCorpus, transcribeInBatches } from '@speechkd/wer';
-import { runCli, writeFileAtomic } from '@speechkd/safe-io';
-import { initBackend } from '@speechkd/tensor-backend';
-import { CharNgramLm, DTYPES, LM_DECODING_DEFAULTS, loadRecognizer, parseDtype } from '@speechkd/recognizer';
+import { runCli, SettingsCheck, writeFileAtomic } from '@speechkd/safe-io';
+import { CharNgramLm, directorySource, DTYPES, LM_DECODING_DEFAULTS, loadRecognizer, parseDtype, readManifest as readRecognizerManifest } from '@speechkd/recognizer';
 import type { Dtype, RecognizerOptions } from '@speechkd/recognizer';
-import { exportRecognizerFolder } from './export/export-recognizer.js';
-import { loadTfjsRecognizer } from './inference/tfjs-recognizer.js';
-import { loadModel, saveModel } from './model/io.js';
 import type { WeightPrecision } from './model/quantize.js';
-import { parseKeyValueFlags, resolveTrainConfig, TrainConfigError } from './train/config.js';
-import { Trainer } from './train/trainer.js';
+import { parseKeyValueFlags, resolveTrainConfig, RESUME_IGNORED_KEYS, TRAIN_LOCK_FILE } from './train/config.js';
+
+// tfjs and the modules that load it are imported by the commands that need them: a refused command line is
+// answered in a fraction of a second instead of after tfjs has loaded (~3 s).
+const tfjsModules = async () => ({
+  ...(await import('@speechkd/tensor-backend')), ...(await import('./train/trainer.js')), ...(await import('./model/io.js')),
+  ...(await import('./export/export-recognizer.js')), ...(await import('./inference/tfjs-recognizer.js')),
+});
 
 const USAGE = `usage:
-  speechkd-train train [--config FILE] [--resume] [--no-progress] [--workers N] [--key=value ...]
+  speechkd-train train [--config FILE] [--fresh] [--no-progress] [--workers N] [--key=value ...]
     (--workers N: data-parallel worker threads, default the cores available (at most 8); 1 = this thread only)
+    A run folder (--runDir) whose config.json has the same settings is resumed from its newest checkpoint
+    (--resume is accepted and does the same); one made with other settings is refused, naming them: pick
+    another --runDir, delete the folder, or pass --fresh to remove its checkpoints, best/, final/ and metrics.
+    Settings that may differ on resume (they change no trained weight):
+      ${RESUME_IGNORED_KEYS.filter((k) => k !== 'runDir').join(', ')}.
+    One process trains in a folder at a time (its ${TRAIN_LOCK_FILE}; a killed process's lock is taken over).
   speechkd-train transcribe --model DIR [--engine onnx|tfjs] [--dtype ${DTYPES.join('|')}] [--decoder greedy|beam] [--beam-size N] [LM] file.wav|file.flac ...
   speechkd-train eval --model DIR --manifest FILE [--engine onnx|tfjs] [--dtype ${DTYPES.join('|')}] [--decoder greedy|beam] [--beam-size N] [LM] [--max-utts N] [--out FILE]
   speechkd-train export --model DIR [--out DIR] [--dtypes ${DTYPES.join(',')}] [--lm FILE [--lm-order N] [--lm-weight W] [--lm-bonus B] [--beam-size N]]
@@ -37,6 +45,7 @@ class UsageError extends Error {
 async function train(args: string[]): Promise<void> {
   let configFile: string | undefined;
   let resume = false;
+  let fresh = false;
   let progress = true;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -44,18 +53,20 @@ async function train(args: string[]): Promise<void> {
     if (a === '--config') configFile = args[++i];
     else if (a.startsWith('--config=')) configFile = a.slice(9);
     else if (a === '--resume') resume = true;
+    else if (a === '--fresh') fresh = true;
     else if (a === '--no-progress') progress = false;
     else rest.push(a);
   }
-  const cfg = resolveTrainConfig(configFile, parseKeyValueFlags(rest));
-  if (!cfg.train) throw new TrainConfigError('config key "train" (training manifest) is required: pass --train=FILE or set it in --config');
+  if (resume && fresh) throw new UsageError('--resume and --fresh contradict each other: --fresh removes the checkpoints a resume continues');
+  const cfg = resolveTrainConfig(configFile, parseKeyValueFlags(rest), { run: true });
   process.stderr.write(`[train] config: ${JSON.stringify(cfg)}\n`);
-  const trainer = await Trainer.create(cfg, { resume, progress });
+  const { Trainer } = await tfjsModules();
+  const trainer = await Trainer.create(cfg, { resume, fresh, progress });
   let stopping = false;
   process.on('SIGINT', () => {
     if (stopping) process.exit(130);
     stopping = true;
-    process.stderr.write('\n[train] interrupted: resume later with --resume (last checkpoint kept)\n');
+    process.stderr.write('\n[train] interrupted: rerun the same command to resume from the last checkpoint\n');
     process.exit(130);
   });
   const s = await trainer.run();
@@ -100,12 +111,22 @@ function decoderOptions(v: DecoderFlags): RecognizerOptions {
   return { decoder, beamSize, lm, lmWeight: num('lm-weight', LM_DECODING_DEFAULTS.lmWeight, 0), lmBonus: num('lm-bonus', LM_DECODING_DEFAULTS.lmBonus) };
 }
 
+/**
+ * Checks that `--model` holds what `engine` loads (a model folder's recognizer.json for onnx, a training
+ * bundle's model.json for tfjs), so a wrong folder is refused before an output is created.
+ */
+async function checkModelFolder(s: SettingsCheck, model: string | undefined, engine: string | undefined): Promise<void> {
+  if (model === undefined || !fs.existsSync(model)) return; // SettingsCheck.input reported it
+  if (engine === 'tfjs') await s.attempt('--model', async () => (await tfjsModules()).readModelManifest(model));
+  else if (engine === undefined || engine === 'onnx') await s.attempt('--model', () => readRecognizerManifest(directorySource(model)));
+}
+
 /** onnxruntime through @speechkd/recognizer (the model folder, default) or tfjs (the training bundle's weights). */
 async function openRecognizer(dir: string, engine: string | undefined, dtype: string | undefined, options: RecognizerOptions) {
   if (engine !== undefined && engine !== 'tfjs' && engine !== 'onnx') throw new UsageError(`--engine must be onnx or tfjs, got "${engine}"`);
   if (engine === 'tfjs') {
     if (dtype !== undefined) throw new UsageError('--dtype applies to --engine onnx (use quantize for tfjs weights)');
-    return loadTfjsRecognizer(dir, options);
+    return (await tfjsModules()).loadTfjsRecognizer(dir, options);
   }
   return loadRecognizer(dir, { ...options, dtype: dtype === undefined ? undefined : flagDtype(dtype, '--dtype') });
 }
@@ -121,9 +142,13 @@ function flagDtype(value: string, flag: string): Dtype {
 
 async function transcribe(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, engine: { type: 'string' }, dtype: { type: 'string' }, ...DECODER_FLAGS } });
-  if (!values.model) throw new UsageError('transcribe: --model DIR is required');
   if (positionals.length === 0) throw new UsageError('transcribe: give at least one audio file');
-  const rec = await openRecognizer(values.model, values.engine, values.dtype, decoderOptions(values));
+  const s = new SettingsCheck();
+  s.input('--model', values.model, { kind: 'folder', required: true });
+  s.choice('--engine', values.engine, ['onnx', 'tfjs']);
+  for (const file of positionals) s.input('audio', file);
+  s.done();
+  const rec = await openRecognizer(values.model!, values.engine, values.dtype, decoderOptions(values));
   for (const file of positionals) {
     const audio = await decodeAudioFile(file);
     process.stdout.write(`${path.basename(file)}\t${await rec.transcribe(audio.samples, audio.sampleRate)}\n`);
@@ -133,18 +158,25 @@ async function transcribe(args: string[]): Promise<void> {
 
 async function evaluate(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { model: { type: 'string' }, manifest: { type: 'string' }, engine: { type: 'string' }, dtype: { type: 'string' }, ...DECODER_FLAGS, 'max-utts': { type: 'string' }, out: { type: 'string' } } });
-  if (!values.model || !values.manifest) throw new UsageError('eval: --model DIR and --manifest FILE are required');
-  const rec = await openRecognizer(values.model, values.engine, values.dtype, decoderOptions(values));
-  let entries = readManifest(values.manifest);
-  const max = Number(values['max-utts'] ?? 0);
-  if (max > 0) entries = entries.slice(0, max);
+  // Every setting before the model loads: a wrong --out is not found after transcribing the whole manifest.
+  const check = new SettingsCheck();
+  check.input('--model', values.model, { kind: 'folder', required: true });
+  const manifestFile = check.input('--manifest', values.manifest, { required: true });
+  const all = manifestFile === undefined ? undefined : await check.attempt('--manifest', () => readManifest(manifestFile));
+  const max = check.int('--max-utts', values['max-utts'], { min: 0, default: 0 })!;
+  check.choice('--engine', values.engine, ['onnx', 'tfjs']);
+  await checkModelFolder(check, values.model, values.engine);
+  check.outputFile('--out', values.out);
+  check.done();
+  const rec = await openRecognizer(values.model!, values.engine, values.dtype, decoderOptions(values));
+  const entries = max > 0 ? all!.slice(0, max) : all!;
   const t0 = performance.now();
   const { texts, audioSeconds: audioSec } = await transcribeInBatches(rec, entries, { load: (e) => decodeAudioFile(e.audio), batchSize: 16 });
   const sec = (performance.now() - t0) / 1000;
   const refs = new Map(entries.map((e) => [e.id, e.text]));
   const hyps = new Map(entries.map((e, k) => [e.id, texts[k]]));
   const s = scoreCorpus(refs, hyps).summary;
-  const size = 'modelBytes' in rec ? rec.modelBytes : fs.statSync(path.join(values.model, 'weights.bin')).size;
+  const size = 'modelBytes' in rec ? rec.modelBytes : fs.statSync(path.join(values.model!, 'weights.bin')).size;
   const result = { model: values.model, name: rec.name, manifest: values.manifest, utterances: entries.length, wer: s.wer, cer: s.cer, referenceWords: s.referenceWords, weightsBytes: size, rtf: sec / audioSec };
   if (values.out) writeFileAtomic(values.out, [...hyps].map(([id, t]) => `${id} ${t}`).join('\n') + '\n', { flag: '--out' });
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -153,27 +185,42 @@ async function evaluate(args: string[]): Promise<void> {
 
 async function quantize(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { model: { type: 'string' }, precision: { type: 'string' }, out: { type: 'string' } } });
-  if (!values.model || !values.out || !values.precision) throw new UsageError('quantize: --model DIR --precision float16|int8 --out DIR are required');
-  if (!['float32', 'float16', 'int8'].includes(values.precision)) throw new UsageError(`--precision must be float32, float16 or int8, got "${values.precision}"`);
+  const s = new SettingsCheck();
+  const model = s.input('--model', values.model, { kind: 'folder', required: true });
+  const precision = s.required('--precision', values.precision, 'float16 or int8') && s.choice('--precision', values.precision, ['float32', 'float16', 'int8']);
+  const out = s.outputDir('--out', values.out, { required: true });
+  if (model !== undefined && out !== undefined && path.resolve(model) === path.resolve(out)) s.add('--out', `${out} is the --model folder; quantize into another folder`);
+  await checkModelFolder(s, model, 'tfjs');
+  s.done();
+  const { initBackend, loadModel, saveModel } = await tfjsModules();
   await initBackend();
-  const { model, manifest } = loadModel(values.model);
-  saveModel(model, values.out, { precision: values.precision as WeightPrecision, cmvn: manifest.cmvn, info: { ...manifest.info, quantizedFrom: values.model } });
-  const before = fs.statSync(path.join(values.model, 'weights.bin')).size;
-  const after = fs.statSync(path.join(values.out, 'weights.bin')).size;
-  process.stdout.write(`${JSON.stringify({ out: values.out, precision: values.precision, bytesBefore: before, bytesAfter: after })}\n`);
-  model.dispose();
+  const { model: m, manifest } = loadModel(model!);
+  saveModel(m, out!, { precision: precision as WeightPrecision, cmvn: manifest.cmvn, info: { ...manifest.info, quantizedFrom: values.model } });
+  const before = fs.statSync(path.join(model!, 'weights.bin')).size;
+  const after = fs.statSync(path.join(out!, 'weights.bin')).size;
+  process.stdout.write(`${JSON.stringify({ out, precision, bytesBefore: before, bytesAfter: after })}\n`);
+  m.dispose();
 }
 
 async function exportCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { model: { type: 'string' }, out: { type: 'string' }, dtypes: { type: 'string' }, ...DECODER_FLAGS } });
-  if (!values.model) throw new UsageError('export: --model DIR is required');
-  const dtypes = (values.dtypes ?? DTYPES.join(',')).split(',').map((d) => flagDtype(d.trim(), '--dtypes'));
+  const s = new SettingsCheck();
+  s.input('--model', values.model, { kind: 'folder', required: true });
+  const dtypes: Dtype[] = [];
+  for (const d of (values.dtypes ?? DTYPES.join(',')).split(',')) {
+    const dtype = await s.attempt('--dtypes', () => parseDtype(d.trim(), '--dtypes'));
+    if (dtype) dtypes.push(dtype);
+  }
+  await checkModelFolder(s, values.model, 'tfjs');
+  s.outputDir('--out', values.out ?? values.model);
+  s.done();
   const dec = values.lm ? decoderOptions({ ...values, decoder: 'beam' }) : undefined;
   if (!values.lm && (values.decoder !== undefined || values['beam-size'] !== undefined)) throw new UsageError('export: --decoder/--beam-size go with --lm (a folder without an LM decodes greedily)');
+  const { initBackend, exportRecognizerFolder } = await tfjsModules();
   await initBackend({ log: null });
   const lm = dec?.lm ? { model: dec.lm, weight: dec.lmWeight!, bonus: dec.lmBonus!, beamSize: dec.beamSize! } : undefined;
-  const out = values.out ?? values.model;
-  const manifest = exportRecognizerFolder(values.model, out, { dtypes, lm, metadata: { exportedFrom: values.model } });
+  const out = values.out ?? values.model!;
+  const manifest = exportRecognizerFolder(values.model!, out, { dtypes, lm, metadata: { exportedFrom: values.model } });
   const files = Object.fromEntries(Object.entries(manifest.onnx.variants).map(([d, v]) => [d, v.bytes]));
   process.stdout.write(`${JSON.stringify({ out, name: manifest.name, parameters: manifest.parameters, bytes: files, lm: manifest.lm ?? null })}\n`);
 }

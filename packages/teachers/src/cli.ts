@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { runBuild, runIndex, runInfo, runMerge, runVerify } from './cli/commands.js';
-import { runCli } from '@speechkd/safe-io';
-import { TeachersError } from './errors.js';
+import { checkBuildFlags } from './cli/check-flags.js';
+import { runCli, UsageError } from '@speechkd/safe-io';
+import { CacheChecksumError, TeachersError } from './errors.js';
 
 const USAGE = `usage:
   speechkd-cache build --manifest FILE --out DIR [--speech-teacher SRC] [--text-teacher SRC]
@@ -43,7 +44,7 @@ function int(flag: string, v: string | undefined, min = 1): number | undefined {
 }
 
 function need(flag: string, v: string | undefined): string {
-  if (!v) throw new TeachersError(`--${flag} is required\n${USAGE}`);
+  if (!v) throw new UsageError(`--${flag} is required`);
   return v;
 }
 
@@ -55,9 +56,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return v.help ? 0 : 2;
   }
-  if (positionals.length > 1) throw new TeachersError(`unexpected argument "${positionals[1]}"\n${USAGE}`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   switch (cmd) {
     case 'build':
+      await checkBuildFlags(v); // every setting, before a teacher is loaded or --out is written
       await runBuild({
         manifest: need('manifest', v.manifest), out: need('out', v.out), speechTeacher: v['speech-teacher'], textTeacher: v['text-teacher'],
         layers: v.layers ?? 'last', textLayers: v['text-layers'] ?? 'last', shard: v.shard ?? '0/1', dtype: v.dtype ?? 'float16',
@@ -72,16 +74,19 @@ async function main(argv: string[]): Promise<number> {
       return runMerge(need('dir', v.dir), v.manifest, { allowMissing: !!v['allow-missing'], chunkUtterances: int('chunk-utterances', v['chunk-utterances']) ?? 64 }, log);
     case 'index':
       return runIndex(need('dir', v.dir), v.manifest, log);
-    case 'verify':
-      return (await runVerify(need('dir', v.dir), log)) ? 1 : 0;
+    case 'verify': {
+      const bad = await runVerify(need('dir', v.dir), log);
+      if (bad) throw new CacheChecksumError(`${v.dir}: ${bad} record(s) are damaged (listed above: checksum mismatch or truncated file); delete each chunk named there and its .index.jsonl, then rerun \`speechkd-cache build\` to recompute them`);
+      return 0;
+    }
     case 'info':
       await runInfo(need('dir', v.dir), log);
       return 0;
     default:
-      throw new TeachersError(`unknown command "${cmd}"\n${USAGE}`);
+      throw new UsageError(`unknown command "${cmd}"`);
   }
 }
 
 // One message and a non-zero exit code for every error; a stack trace only with --debug or SPEECHKD_DEBUG=1.
 // The process exits at once (onnxruntime's threads would keep it alive).
-runCli('speechkd-cache', main, { forceExit: true });
+runCli('speechkd-cache', main, { forceExit: true, usage: USAGE });

@@ -31,6 +31,8 @@ export class CacheLockedError extends TeachersError {
 /** A bad argument or flag (e.g. `--shard 3/2`, an unknown layer). */
 export class TeachersArgumentError extends TeachersError {
   override name = 'TeachersArgumentError';
+  /** Exit code 2 (safe-io's convention): a wrong flag or argument, refused before the work it names. */
+  readonly exitCode: number = 2;
 }
 
 /** A teacher checkpoint directory or model file cannot be loaded. */

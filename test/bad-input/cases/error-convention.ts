@@ -1,8 +1,8 @@
 import type { BadInputCase } from '../harness.js';
 
 /**
- * The error convention of the three CLIs whose settings checks come later (speechkd-train,
- * speechkd-cache, speechkd): one line naming the problem, no stack trace, a non-zero exit code.
+ * The error convention of speechkd-train, speechkd-cache and speechkd outside their settings (those are in
+ * speechkd-train.ts and speechkd.ts): one line naming the problem, no stack trace, the exit code.
  */
 export const CONVENTION_CASES: BadInputCase[] = [
   { cli: 'speechkd-train', name: 'unknown command', exit: 2, args: () => ['fit'], stderr: /^speechkd-train: unknown command "fit"\n\nusage:/ },
@@ -11,7 +11,7 @@ export const CONVENTION_CASES: BadInputCase[] = [
     stderr: /^speechkd-cache: .*: no cache\.json; not a teacher cache/m,
   },
   {
-    cli: 'speechkd', name: 'lm-sweep of a run that does not exist', exit: 1, args: (c) => ['lm-sweep', `--run=${c.at('runs/none')}`],
+    cli: 'speechkd', name: 'lm-sweep of a run that does not exist', exit: 2, args: (c) => ['lm-sweep', `--run=${c.at('runs/none')}`],
     stderr: /^speechkd: --run: cannot read run summary .*summary\.json \(ENOENT\); give a finished run directory/m,
   },
 ];

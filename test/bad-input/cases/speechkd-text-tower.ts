@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { BadInputCase } from '../harness.js';
 
 /** speechkd-text-tower: settings, inputs that must parse and the output folder, all before training. */
@@ -35,6 +36,13 @@ export const TEXT_TOWER_CASES: BadInputCase[] = [
     cli: 'speechkd-text-tower', name: '--out on a full disk', exit: 2, disk: 'full',
     args: (c) => ['train', '--out', c.at('tower'), '--steps', '5'],
     stderr: /--out: .*tower: cannot write here: no space left on the device \(the disk is full\)/,
+  },
+  {
+    cli: 'speechkd-text-tower', name: 'a folder another process is training in', exit: 1,
+    // The test process itself holds the lock: alive while the case runs.
+    setup: (c) => { c.file('tower/train.lock', JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: 'speechkd-text-tower train (the other one)' })); },
+    args: (c) => ['train', '--out', c.at('tower'), '--steps', '5', '--max-sentences', '200'],
+    stderr: /^speechkd-text-tower: .*tower: process \d+ \(speechkd-text-tower train \(the other one\)\) is already training here since \S+; wait for it to finish or stop it; if it no longer runs, delete .*tower\/train\.lock\n/m,
   },
   {
     cli: 'speechkd-text-tower', name: 'info on a folder that is no checkpoint', exit: 2,

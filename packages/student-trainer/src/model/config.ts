@@ -35,6 +35,8 @@ export interface ModelConfig {
 /** Error for an invalid model configuration or unknown preset; names the key. */
 export class ModelConfigError extends Error {
   override name = 'ModelConfigError';
+  /** Exit code 2 (safe-io's convention): a bad model setting or model.json, found before any work. */
+  readonly exitCode: number = 2;
 }
 
 const BASE = { numMelBins: 80, dropout: 0.1, vocabSize: CHAR_VOCAB.length, residualInitScale: 1 };

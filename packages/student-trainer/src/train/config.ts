@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { checkOutputDir, OutputPathError } from '@speechkd/safe-io';
 import { MODEL_PRESETS } from '../model/config.js';
 
 /** Every training setting; `DEFAULT_TRAIN_CONFIG` holds the defaults (nanoGPT style: plain values). */
@@ -132,9 +133,25 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   workers: 0,
 } as TrainConfig);
 
+/** The lock file a training takes in its run folder (JSON: pid, host, startedAt, command). */
+export const TRAIN_LOCK_FILE = 'train.lock';
+
+/**
+ * Settings that may differ between a run folder's `config.json` and the command that resumes it: they
+ * change where or how fast the run computes and what it logs, not the weights it trains nor its data
+ * order (`workers` and `backend` change float rounding only; a checkpoint resumes with any worker count).
+ * `evalEvery` and `evalMaxUtts` change how often and on how many dev utterances the dev score that picks
+ * `best/` is measured. `runDir` is the folder itself. Every other key must match.
+ */
+export const RESUME_IGNORED_KEYS: readonly (keyof TrainConfig)[] = Object.freeze([
+  'workers', 'backend', 'logEvery', 'timeLimitMinutes', 'evalEvery', 'evalMaxUtts', 'keepLast', 'checkpointEvery', 'runDir',
+] as const);
+
 /** Error for a bad config file, unknown key or bad value; names the key and the source. */
 export class TrainConfigError extends Error {
   override name = 'TrainConfigError';
+  /** Exit code 2 (safe-io's convention): the settings are wrong and nothing was done. */
+  readonly exitCode: number = 2;
 }
 
 const CHOICES: Partial<Record<keyof TrainConfig, readonly string[]>> = {
@@ -162,16 +179,35 @@ function coerce(key: keyof TrainConfig, raw: unknown, source: string): unknown {
   return v;
 }
 
-/** Merges overrides into a config, rejecting unknown keys and ill-typed values. */
-export function applyOverrides(base: TrainConfig, overrides: Record<string, unknown>, source: string): TrainConfig {
-  const out: TrainConfig = { ...base };
+/** The overrides merged into `base`, and every unknown key or ill-typed value (one line each; such keys keep `base`'s value). */
+function mergeOverrides(base: TrainConfig, overrides: Record<string, unknown>, source: string): { cfg: TrainConfig; problems: string[] } {
+  const cfg: TrainConfig = { ...base };
+  const problems: string[] = [];
   for (const [k, raw] of Object.entries(overrides)) {
     if (!(k in DEFAULT_TRAIN_CONFIG)) {
-      throw new TrainConfigError(`${source}: unknown config key "${k}"; known keys: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')}`);
+      problems.push(`${source}: unknown config key "${k}"; known keys: ${Object.keys(DEFAULT_TRAIN_CONFIG).join(', ')}`);
+      continue;
     }
-    (out as unknown as Record<string, unknown>)[k] = coerce(k as keyof TrainConfig, raw, source);
+    try {
+      (cfg as unknown as Record<string, unknown>)[k] = coerce(k as keyof TrainConfig, raw, source);
+    } catch (err) {
+      if (!(err instanceof TrainConfigError)) throw err;
+      problems.push(err.message);
+    }
   }
-  return out;
+  return { cfg, problems };
+}
+
+/** One `TrainConfigError` for a list of problems (one line each). */
+export function trainConfigError(problems: readonly string[]): TrainConfigError {
+  return new TrainConfigError(problems.length === 1 ? problems[0] : `${problems.length} problems with the training settings:\n  ${problems.join('\n  ')}`);
+}
+
+/** Merges overrides into a config, rejecting unknown keys and ill-typed values (all of them in one error). */
+export function applyOverrides(base: TrainConfig, overrides: Record<string, unknown>, source: string): TrainConfig {
+  const { cfg, problems } = mergeOverrides(base, overrides, source);
+  if (problems.length > 0) throw trainConfigError(problems);
+  return cfg;
 }
 
 /** Parses `--key=value` / `--key value` flags into a plain object (values stay strings). */
@@ -250,9 +286,33 @@ export function checkTrainConfig(cfg: TrainConfig): string[] {
   return out;
 }
 
-/** Resolves defaults <- preset file (JSON) <- flags. */
-export function resolveTrainConfig(configFile: string | undefined, flags: Record<string, unknown>): TrainConfig {
+/**
+ * What a training run needs beyond valid values, one line each naming the key: a training manifest, the
+ * files `train`, `dev` and `initFrom` name exist, and the run folder can be written (no file in the way, a
+ * writable disk with free space). Nothing is created.
+ */
+export function checkTrainRun(cfg: TrainConfig): string[] {
+  const out: string[] = [];
+  if (!cfg.train) out.push('"train" (the training manifest) is required: pass --train=FILE or set it in --config');
+  for (const key of ['train', 'dev', 'initFrom'] as const) {
+    if (cfg[key] && !fs.existsSync(cfg[key])) out.push(`"${key}": ${cfg[key]} does not exist`);
+  }
+  try {
+    checkOutputDir(cfg.runDir, { flag: 'runDir' });
+  } catch (err) {
+    if (!(err instanceof OutputPathError)) throw err;
+    out.push(`"runDir": ${err.message.slice('runDir '.length)}`);
+  }
+  return out;
+}
+
+/**
+ * Resolves defaults <- preset file (JSON) <- flags; every problem (unknown keys, types, ranges and, with
+ * `run`, what `checkTrainRun` checks) in one error.
+ */
+export function resolveTrainConfig(configFile: string | undefined, flags: Record<string, unknown>, options: { run?: boolean } = {}): TrainConfig {
   let cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG };
+  const problems: string[] = [];
   if (configFile) {
     let obj: Record<string, unknown>;
     try {
@@ -260,10 +320,12 @@ export function resolveTrainConfig(configFile: string | undefined, flags: Record
     } catch (err) {
       throw new TrainConfigError(`--config ${configFile}: cannot read JSON (${(err as Error).message})`);
     }
-    cfg = applyOverrides(cfg, obj, configFile);
+    const fromFile = mergeOverrides(cfg, obj, configFile);
+    cfg = fromFile.cfg;
+    problems.push(...fromFile.problems);
   }
-  const out = applyOverrides(cfg, flags, 'command line');
-  const problems = checkTrainConfig(out);
-  if (problems.length > 0) throw new TrainConfigError(problems.length === 1 ? problems[0] : `${problems.length} problems with the training settings:\n  ${problems.join('\n  ')}`);
-  return out;
+  const fromFlags = mergeOverrides(cfg, flags, 'command line');
+  problems.push(...fromFlags.problems, ...checkTrainConfig(fromFlags.cfg), ...(options.run ? checkTrainRun(fromFlags.cfg) : []));
+  if (problems.length > 0) throw trainConfigError(problems);
+  return fromFlags.cfg;
 }

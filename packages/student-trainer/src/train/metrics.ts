@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
+import { writeFileAtomic } from '@speechkd/safe-io';
 import { writeCurves } from './curves.js';
 import type { EvalResult } from './evaluate.js';
 
@@ -19,22 +20,32 @@ export class MetricsLog {
   private window: number[] = [];
   private lastLine = 0;
 
-  constructor(runDir: string) {
+  /**
+   * Opens `runDir/metrics.jsonl` for a run that continues after step `startStep` (0: a start from scratch).
+   * Records of later steps, which a killed run logged after its last checkpoint, are dropped (the file is
+   * rewritten atomically), so after a resume every step is recorded once; a torn last line is dropped too.
+   */
+  constructor(runDir: string, startStep = 0) {
     this.dir = runDir;
     this.file = path.join(runDir, 'metrics.jsonl');
-    if (fs.existsSync(this.file)) {
-      // A resumed run continues the curves from the metrics already written.
-      for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        try {
-          const m = JSON.parse(line) as { type: string; step: number; loss?: number; wer?: number };
-          if (m.type === 'train' && typeof m.loss === 'number') this.losses.push([m.step, m.loss]);
-          if (m.type === 'eval' && typeof m.wer === 'number') this.wers.push([m.step, 100 * m.wer]);
-        } catch {
-          // a torn last line of a killed run is ignored
-        }
+    if (!fs.existsSync(this.file)) return;
+    const text = fs.readFileSync(this.file, 'utf8');
+    const lines = text.split('\n').filter((l) => l.trim());
+    const kept: string[] = [];
+    for (const line of lines) {
+      let m: { type?: string; step?: number; loss?: number; wer?: number };
+      try {
+        m = JSON.parse(line) as typeof m;
+      } catch {
+        continue; // a torn last line of a killed run
       }
+      if (typeof m.step === 'number' && m.step > startStep) continue;
+      kept.push(line);
+      // A resumed run continues the curves from the metrics already written.
+      if (m.type === 'train' && typeof m.loss === 'number') this.losses.push([m.step!, m.loss]);
+      if (m.type === 'eval' && typeof m.wer === 'number') this.wers.push([m.step!, 100 * m.wer]);
     }
+    if (kept.length !== lines.length || (text !== '' && !text.endsWith('\n'))) writeFileAtomic(this.file, kept.map((l) => `${l}\n`).join(''));
   }
 
   /** Records a training step; every step's loss is averaged into the logged line when `flush`. */

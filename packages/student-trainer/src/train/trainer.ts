@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { initBackend, tf } from '@speechkd/tensor-backend';
 import type { BackendName } from '@speechkd/tensor-backend';
@@ -9,12 +8,12 @@ import type { CmvnStatsJson } from '@speechkd/audio-features';
 import { createStudent } from '../model/student.js';
 import type { StudentModel } from '../model/student.js';
 import type { ModelConfig } from '../model/config.js';
-import { assignWeights, writeJsonAtomic } from '../model/io.js';
+import { assignWeights } from '../model/io.js';
 import { mixSeed } from '@speechkd/random';
 import { collate, disposeBatch, epochOrder, makeBatches } from './batches.js';
 import type { Utterance } from './batches.js';
 import type { TrainConfig } from './config.js';
-import { checkTrainConfig, TrainConfigError } from './config.js';
+import { checkTrainConfig, checkTrainRun, trainConfigError } from './config.js';
 import { buildSplit, cmvnFromFeatures, readSplit } from './data.js';
 import { evaluateWer } from './evaluate.js';
 import type { EvalResult } from './evaluate.js';
@@ -25,7 +24,9 @@ import { DataParallelStep } from './parallel/data-parallel-step.js';
 import { AdamW, WeightEma } from './optimizer.js';
 import type { AdamWOptions, CheckpointableOptimizer } from './optimizer.js';
 import { learningRate } from './schedule.js';
-import { CheckpointError, exportBundle, listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { CheckpointError, exportBundle, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { openRunDir } from './run-dir.js';
+import type { DirLock } from '@speechkd/safe-io';
 import type { LoadedCheckpoint, TrainerState } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
 import { trainStep } from './train-step.js';
@@ -39,8 +40,14 @@ export interface TrainerOptions {
   objective?: Objective;
   /** How to build the objective, on this thread and on every helper thread (the trainer owns and disposes it). */
   objectiveSpec?: ObjectiveSpec;
-  /** Continue from the newest checkpoint in `runDir/checkpoints` (if none, from the config's `initFrom`). */
+  /**
+   * Accepted for compatibility: a run always continues from the newest checkpoint in `runDir/checkpoints`
+   * when the folder's `config.json` has the same settings (see `RESUME_IGNORED_KEYS`); without one it starts
+   * from the config's `initFrom`, or from scratch. Contradicts `fresh`.
+   */
   resume?: boolean;
+  /** Start over: remove the folder's earlier run (checkpoints, best/, final/, metrics) even when its settings differ. */
+  fresh?: boolean;
   /** Stop this process after this many steps (the run is not finished; for tests and time-boxed jobs). */
   stopAfter?: number;
   /** Show a progress bar on a TTY (default true). */
@@ -92,10 +99,15 @@ export class Trainer {
   private readonly opts: TrainerOptions;
   private readonly log: (line: string) => void;
   private readonly metrics: MetricsLog;
+  /** The run folder's `train.lock`, held until `dispose()` (or the process's exit). */
+  private readonly lock: DirLock;
 
   private constructor(
     cfg: TrainConfig,
-    init: { model: StudentModel; train: Utterance[]; dev: Utterance[]; cmvn: CmvnStatsJson; objective: Objective; parallel?: DataParallelStep },
+    init: {
+      model: StudentModel; train: Utterance[]; dev: Utterance[]; cmvn: CmvnStatsJson; objective: Objective; parallel?: DataParallelStep;
+      lock: DirLock; startStep: number;
+    },
     opts: TrainerOptions,
   ) {
     this.cfg = cfg;
@@ -112,28 +124,43 @@ export class Trainer {
     this.optimizer = init.parallel?.optimizer ?? this.tensorOptimizer!;
     this.ema = cfg.emaDecay > 0 ? new WeightEma(this.model.params.vars, cfg.emaDecay) : undefined;
     this.state = { step: 0, optimizerStep: 0, epoch: 0, cursor: 0, badSteps: 0, bestWer: null, bestCer: null, bestStep: null };
-    this.metrics = new MetricsLog(cfg.runDir);
+    this.metrics = new MetricsLog(cfg.runDir, init.startStep);
+    this.lock = init.lock;
   }
 
-  /** Loads data (features cached under runDir/cache), builds the model, and restores a checkpoint on `resume`. */
+  /**
+   * Checks every setting and the run folder, takes the folder's lock, loads data (features cached under
+   * runDir/cache), builds the model, and continues the folder's newest checkpoint when its saved config has
+   * the same settings (a different one is refused; `fresh` starts over).
+   */
   static async create(cfg: TrainConfig, opts: TrainerOptions = {}): Promise<Trainer> {
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
     // Everything a user can get wrong is checked before the run folder is touched.
-    const problems = checkTrainConfig(cfg);
-    if (!cfg.train) problems.push('"train" (the training manifest) is required');
-    for (const key of ['train', 'dev', 'initFrom'] as const) {
-      if (cfg[key] && !fs.existsSync(cfg[key])) problems.push(`"${key}": ${cfg[key]} does not exist`);
-    }
-    if (problems.length > 0) throw new TrainConfigError(problems.length === 1 ? problems[0] : `${problems.length} problems with the training settings:\n  ${problems.join('\n  ')}`);
+    const problems = [...checkTrainConfig(cfg), ...checkTrainRun(cfg)];
+    if (opts.fresh && opts.resume) problems.push('resume and fresh contradict each other: fresh removes the checkpoints resume continues');
+    if (problems.length > 0) throw trainConfigError(problems);
     const backend = await initBackend({ backend: cfg.backend === 'auto' ? undefined : (cfg.backend as BackendName), log });
-    fs.mkdirSync(cfg.runDir, { recursive: true });
-    writeJsonAtomic(path.join(cfg.runDir, 'config.json'), cfg);
+    const { lock, resumeFrom } = openRunDir(cfg, { fresh: opts.fresh ?? false, log });
+    try {
+      return await Trainer.build(cfg, opts, { backend: backend.name, lock, resumeFrom, log });
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  /** Everything after the run folder is opened: data, model, objective, helper threads, the restored checkpoint. */
+  private static async build(
+    cfg: TrainConfig, opts: TrainerOptions, run: { backend: BackendName; lock: DirLock; resumeFrom: string | undefined; log: (line: string) => void },
+  ): Promise<Trainer> {
+    const { log } = run;
     const progress = (what: string) => (done: number, total: number) => {
       if (done === total || done % 200 === 0) log(`[train] features ${what}: ${done}/${total}`);
     };
     const tr = await readSplit(cfg.train, path.join(cfg.runDir, 'cache', 'train'), progress('train'));
-    // A continued model keeps the feature normalization it learned with, even when this run's data differs.
-    const from = Trainer.restoreDir(cfg, opts.resume ?? false);
+    // The run's own newest checkpoint comes first, then initFrom. A continued model keeps the feature
+    // normalization it learned with, even when this run's data differs.
+    const from = run.resumeFrom ?? (cfg.initFrom || undefined);
     const ck = from ? loadCheckpoint(from) : undefined;
     const stats = ck?.cmvn ? CmvnStats.fromJSON(ck.cmvn, `${ck.dir}/model.json cmvn`) : cmvnFromFeatures(tr.feats);
     const trainSplit = buildSplit(tr.entries, tr.feats, stats, cfg.maxFrames, true);
@@ -148,18 +175,19 @@ export class Trainer {
     if (cfg.dropout >= 0) overrides.dropout = cfg.dropout;
     if (cfg.residualInitScale !== -1) overrides.residualInitScale = cfg.residualInitScale;
     const model = createStudent(cfg.model, { seed: cfg.seed, overrides });
-    const workers = Trainer.workerCount(cfg, backend.name, opts, log);
+    const workers = Trainer.workerCount(cfg, run.backend, opts, log);
     log(`[train] model ${cfg.model}: ${(model.numParams() / 1e6).toFixed(2)}M parameters, backend ${tf.getBackend()}, ${workers} worker${workers > 1 ? 's (this thread + helper threads)' : ''}`);
     const objective = opts.objective ?? (opts.objectiveSpec ? await loadObjective(opts.objectiveSpec) : ctcObjective());
     const parallel = workers > 1
       ? await DataParallelStep.start({
-          workers, model, objective, objectiveSpec: opts.objectiveSpec ?? null, utts: trainSplit.utts, backend: backend.name, seed: cfg.seed,
+          workers, model, objective, objectiveSpec: opts.objectiveSpec ?? null, utts: trainSplit.utts, backend: run.backend, seed: cfg.seed,
           specAugment: cfg.specAugment ? specAugmentOptions(cfg) : null, adamw: adamwOptions(cfg),
         })
       : undefined;
-    const trainer = new Trainer(cfg, { model, train: trainSplit.utts, dev, cmvn: stats.toJSON(), objective, parallel }, opts);
+    const init = { model, train: trainSplit.utts, dev, cmvn: stats.toJSON(), objective, parallel, lock: run.lock, startStep: ck?.state.step ?? 0 };
+    const trainer = new Trainer(cfg, init, opts);
     if (ck) trainer.restore(ck);
-    else if (opts.resume) log(`[train] --resume: no checkpoint in ${cfg.runDir}/checkpoints, starting from scratch`);
+    else log(`[train] no checkpoint in ${cfg.runDir}/checkpoints: starting from step 0`);
     return trainer;
   }
 
@@ -176,11 +204,6 @@ export class Trainer {
       return 1;
     }
     return n;
-  }
-
-  /** The checkpoint a run starts from: its own newest (on resume), else `initFrom`, else none. */
-  private static restoreDir(cfg: TrainConfig, resume: boolean): string | undefined {
-    return (resume ? listCheckpoints(path.join(cfg.runDir, 'checkpoints')).at(-1) : undefined) ?? (cfg.initFrom || undefined);
   }
 
   /** Restores weights, optimizer, EMA, objective variables and trainer state from a loaded checkpoint (its CMVN is already in use). */
@@ -312,6 +335,8 @@ export class Trainer {
         timedOut = true;
         break;
       }
+      // Between steps the event loop runs: Ctrl-C, a dead parent process (exitWithParent) and progress are handled.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     bar.stop();
     const finished = this.state.step >= cfg.steps || timedOut;
@@ -350,8 +375,10 @@ export class Trainer {
     this.model.dispose();
     this.optimizer.dispose();
     this.ema?.dispose();
+    this.lock.release();
   }
 }
+
 
 /** The trainer's AdamW hyper-parameters. */
 function adamwOptions(cfg: TrainConfig): AdamWOptions {

@@ -1,5 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '@speechkd/onnx-graph';
@@ -68,7 +68,14 @@ describe('text tower', () => {
     const b = await loadCheckpoint(out);
     expect(b.weightsSha256).toBe(a.weightsSha256);
     tf.dispose([...a.params.values(), ...b.params.values()]);
+    // The folder's lock is released after a run and refuses a second trainer while held (here by a live process).
+    const lock = join(out, 'train.lock');
+    expect(existsSync(lock)).toBe(false);
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: 'speechkd-text-tower train (another)' }));
+    await expect(trainTextTower({ ...opts, out, steps: 40 })).rejects.toThrow(/process \d+ \(speechkd-text-tower train \(another\)\) is already training here since .*; wait for it to finish or stop it/);
+    rmSync(lock);
     await expect(trainTextTower({ ...opts, out, seed: 2 })).rejects.toThrow(TextTowerError);
+    expect(existsSync(lock)).toBe(false); // released after a refused run too
   });
 
   it('save/load round-trip: loadTextTower gives the hidden states of the saved parameters', async () => {

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { mulberry32 } from '@speechkd/onnx-graph';
 import { initBackend, tf } from '@speechkd/tensor-backend';
 import { ReplicaWorkerError, resolveWorkerCount } from '@speechkd/data-parallel';
-import { prepareOutputDir } from '@speechkd/safe-io';
+import { lockDir, prepareOutputDir } from '@speechkd/safe-io';
+import type { DirLock } from '@speechkd/safe-io';
 import { ParallelMlm } from './parallel-mlm.js';
 import type { Variable } from '@tensorflow/tfjs-core';
 import { TextTowerError } from '../errors.js';
@@ -100,6 +101,19 @@ function validate(params: TowerParams, c: TextTowerConfig, seqs: Int32Array[], m
  * batches depend only on (seed, step), so a resumed run sees the same data as an uninterrupted one.
  */
 export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTextTowerResult> {
+  const held: { lock?: DirLock } = {};
+  try {
+    return await trainInFolder(o, held);
+  } finally {
+    held.lock?.release();
+  }
+}
+
+/** The lock file a training takes in its folder (`out`): one process trains there at a time. */
+const TOWER_LOCK_FILE = 'train.lock';
+
+/** `trainTextTower`'s work; takes `out`'s lock (into `held`, released by the caller) once `out` exists. */
+async function trainInFolder(o: TrainTextTowerOptions, held: { lock?: DirLock }): Promise<TrainTextTowerResult> {
   const tokenizerDir = o.tokenizerDir ?? BERT_BASE_UNCASED_DIR;
   const tokenizer = await loadTokenizer(tokenizerDir);
   const backend = await initBackend({ log: null });
@@ -121,6 +135,8 @@ export async function trainTextTower(o: TrainTextTowerOptions): Promise<TrainTex
   ];
   for (const [name, value, ok, what] of ranges) if (!ok) throw new TextTowerError(`${name} must be ${what}, got ${value}`);
   prepareOutputDir(o.out); // a read-only or full disk fails now, not at the first checkpoint
+  // A second process (an orphaned stage worker included) cannot train into the same folder; a killed one's lock is taken over.
+  held.lock = lockDir(o.out, { name: TOWER_LOCK_FILE, purpose: 'training', log: o.log && ((l) => o.log!(`text tower: ${l}`)) });
 
   const realSeqs = o.sentences.map((s) => Int32Array.from(tokenizer.encode(s, { maxLength: arch.maxTokens })));
   const specials = [tokenizer.padId, tokenizer.unkId, tokenizer.clsId, tokenizer.sepId, tokenizer.maskId];
