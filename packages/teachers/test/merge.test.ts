@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CacheLockedError, acquireShardLock, buildTeacherCache, mergeTeacherCache, openTeacherCache } from '../src/index.js';
+import { CacheChecksumError, CacheLockedError, acquireShardLock, buildTeacherCache, mergeTeacherCache, openTeacherCache } from '../src/index.js';
 import type { BuildCacheOptions } from '../src/index.js';
 import { FakeSpeechTeacher, FakeTextTeacher, fakeEntries, fakeLoadAudio } from './fake-teachers.js';
 
@@ -51,6 +51,31 @@ describe('merging a cache', () => {
     // Merging a merged cache changes nothing.
     expect(await mergeTeacherCache(sharded, { chunkUtterances: 4 })).toMatchObject({ unchanged: true, dataDir: 'data-1' });
     expectSameTree(sharded, single);
+  });
+
+  it('a resumed build checks the records it reuses: a damaged chunk of its shard is recomputed, one elsewhere is refused', async () => {
+    const flip = (file: string): void => {
+      const b = fs.readFileSync(file);
+      b[Math.floor(b.length / 2)] ^= 0xff;
+      fs.writeFileSync(file, b);
+    };
+    const single = tmpDir();
+    await buildTeacherCache(base(single));
+    const sharded = tmpDir();
+    for (let i = 0; i < 3; i++) await buildTeacherCache(base(sharded, { shard: { index: i, count: 3 } }));
+    const shard0 = path.join(sharded, 'shard-0-of-3');
+    const chunk = fs.readdirSync(shard0).find((f) => f.endsWith('.bin'))!;
+    flip(path.join(shard0, chunk));
+    const lines: string[] = [];
+    const again = await buildTeacherCache(base(sharded, { shard: { index: 0, count: 3 }, log: (l) => lines.push(l) }));
+    expect(again.computed).toBeGreaterThan(0);
+    expect(lines.join('\n')).toMatch(/checksum mismatch for utterance .*the chunk is removed/);
+    await mergeTeacherCache(sharded, { chunkUtterances: 4 });
+    expectSameTree(sharded, single);
+    // A merged chunk (data-1/) belongs to no writer's folder: the build names it instead of reusing or deleting it.
+    flip(path.join(single, 'data-1', fs.readdirSync(path.join(single, 'data-1')).find((f) => f.endsWith('.bin'))!));
+    await expect(buildTeacherCache(base(single))).rejects.toThrow(CacheChecksumError);
+    await expect(buildTeacherCache(base(single))).rejects.toThrow(/data-1\/.*checksum mismatch.*delete that chunk/);
   });
 
   it('two writers of one shard (an old and a replacement pod) leave duplicates; the merge keeps one copy', async () => {

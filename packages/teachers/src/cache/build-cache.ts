@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TeachersArgumentError } from '../errors.js';
+import { crc32 } from 'node:zlib';
+import { CacheChecksumError, TeachersArgumentError } from '../errors.js';
 import type { CacheTextTeacher, SpeechTeacher } from '../speech-teacher.js';
 import { cleanShardDir, listChunkIndexes, parseIndex } from './chunk-files.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { MERGED_INDEX_FILE, makeHeader } from './format.js';
-import type { CacheHeader, HiddenDType, SpeechCacheKey, TextCacheKey } from './format.js';
+import type { CacheHeader, HiddenDType, IndexEntry, SpeechCacheKey, TextCacheKey } from './format.js';
 import { ensureHeader } from './header.js';
 import { mergeTeacherCache } from './merge-cache.js';
 import type { MergeCacheResult } from './merge-cache.js';
@@ -70,6 +71,8 @@ export interface BuildCacheOptions {
   lockHeartbeatMs?: number;
   lockStaleMs?: number;
   /** Told while this build waits for another live writer of the same shard. */
+  /** Notes worth a line (a damaged chunk of this shard found on resume, removed and recomputed). */
+  log?: (line: string) => void;
   onLockWait?: (holder: LockHolder, waitedMs: number) => void;
   /** Merge into the canonical layout at the end of a one-shard build (default true) ... */
   merge?: boolean;
@@ -125,15 +128,58 @@ export function headerFor(opts: Pick<BuildCacheOptions, 'speech' | 'speechLayers
 }
 
 /** Ids already committed anywhere in the cache, and the next free chunk number of `shardRel`. */
-function scanDone(dir: string, shardRel: string): { done: Set<string>; nextSeq: number } {
+function scanDone(dir: string, shardRel: string, shard: ShardSpec, log?: (line: string) => void): { done: Set<string>; nextSeq: number } {
   const done = new Set<string>();
   let nextSeq = 0;
   for (const c of listChunkIndexes(dir)) {
     const where = path.join(dir, c.file);
-    for (const e of parseIndex(fs.readFileSync(where, 'utf8'), where).entries) done.add(e.id);
-    if (c.file.startsWith(`${shardRel}/`)) nextSeq = Math.max(nextSeq, c.seq + 1);
+    const entries = parseIndex(fs.readFileSync(where, 'utf8'), where).entries;
+    const own = c.file.startsWith(`${shardRel}/`);
+    if (own) nextSeq = Math.max(nextSeq, c.seq + 1);
+    // A resumed build reuses only records it has checked: this shard's, wherever a chunk holds them (other
+    // shards' records are theirs to check, so a shard reads about its own share of the cache).
+    const bad = firstBadRecord(dir, own ? entries : entries.filter((e) => shardOfId(e.id, shard.count) === shard.index));
+    if (bad && own) {
+      // This writer's shard folder: drop the chunk (index first, so a crash in between leaves no index without data) and recompute its utterances.
+      const data = path.join(dir, bad.file);
+      fs.rmSync(where, { force: true });
+      fs.rmSync(data, { force: true });
+      log?.(`${where}: ${bad.problem}; the chunk is removed and its ${entries.length} utterances are computed again`);
+      continue;
+    }
+    if (bad) {
+      throw new CacheChecksumError(
+        `${path.join(dir, bad.file)}: ${bad.problem} (index ${where}); the cache is damaged outside this shard's folder: ` +
+          'delete that chunk and its .index.jsonl (or the whole data-<n> folder), rerun `speechkd-cache build` for the affected shards, then merge',
+      );
+    }
+    for (const e of entries) done.add(e.id);
   }
   return { done, nextSeq };
+}
+
+/** The first record of `entries` whose bytes do not match its index (length or CRC32), with the problem in words. */
+function firstBadRecord(dir: string, entries: readonly IndexEntry[]): { file: string; problem: string } | null {
+  const fds = new Map<string, number>();
+  try {
+    for (const e of entries) {
+      const file = path.join(dir, e.file);
+      let fd = fds.get(file);
+      if (fd === undefined) {
+        if (!fs.existsSync(file)) return { file: e.file, problem: `data file missing (utterance "${e.id}")` };
+        fd = fs.openSync(file, 'r');
+        fds.set(file, fd);
+      }
+      const bytes = Buffer.alloc(e.length);
+      const got = fs.readSync(fd, bytes, 0, e.length, e.offset);
+      if (got !== e.length) return { file: e.file, problem: `record of utterance "${e.id}" cut short (${got} of ${e.length} bytes at byte ${e.offset})` };
+      const sum = crc32(bytes);
+      if (sum !== e.crc32) return { file: e.file, problem: `checksum mismatch for utterance "${e.id}" at byte ${e.offset} (crc32 ${sum} != ${e.crc32})` };
+    }
+    return null;
+  } finally {
+    for (const fd of fds.values()) fs.closeSync(fd);
+  }
 }
 
 /**
@@ -170,7 +216,7 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
   let chunk: ChunkWriter | undefined;
   try {
     cleanShardDir(shardDir, [writer, ...(lock.tookOverFrom ? [lock.tookOverFrom.writer] : [])], staleMs);
-    const { done, nextSeq } = scanDone(opts.outDir, shardRel);
+    const { done, nextSeq } = scanDone(opts.outDir, shardRel, shard, opts.log);
     // Id order: a fresh one-shard build with the merge's chunk size writes the merged chunks as they are (linked, not copied).
     const todo = mine.filter((e) => !done.has(e.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     result.skipped = mine.length - todo.length;

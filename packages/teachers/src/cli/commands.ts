@@ -103,6 +103,7 @@ export async function runBuild(f: BuildFlags, log: (line: string) => void): Prom
       textLayers: text ? parseLayerList('--text-layers', f.textLayers, text.numLayers) : undefined,
       speechLogits: f.logits, chunkUtterances: f.chunkUtterances, onProgress: bar.update, lockHeartbeatMs: heartbeatMs,
       onLockWait: (h, ms) => log(`shard ${shard.index}/${shard.count} is being written by ${describeHolder(h)}; waiting (${(ms / 1000).toFixed(0)} s) until it finishes or its heartbeat stops`),
+      log,
     });
     bar.stop();
     const rt = res.elapsedSeconds > 0 ? res.audioSeconds / res.elapsedSeconds : 0;
