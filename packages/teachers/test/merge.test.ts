@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CacheChecksumError, CacheLockedError, acquireShardLock, buildTeacherCache, mergeTeacherCache, openTeacherCache } from '../src/index.js';
 import type { BuildCacheOptions } from '../src/index.js';
 import { FakeSpeechTeacher, FakeTextTeacher, fakeEntries, fakeLoadAudio } from './fake-teachers.js';
+import { expectSameTree } from './same-tree.js';
 
 const dirs: string[] = [];
 const tmpDir = (): string => {
@@ -20,21 +21,6 @@ const base = (outDir: string, extra: Partial<BuildCacheOptions> = {}): BuildCach
   entries: fakeEntries(23), outDir, loadAudio: fakeLoadAudio, speech: new FakeSpeechTeacher(), speechLayers: [1, 3],
   text: new FakeTextTeacher(), textLayers: [2], chunkUtterances: 4, mergeChunkUtterances: 4, textBatch: 5, ...extra,
 });
-
-/** Every file under `dir` (relative path -> bytes). */
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.set(path.relative(dir, path.join(e.parentPath, e.name)), fs.readFileSync(path.join(e.parentPath, e.name)));
-  }
-  return out;
-}
-
-function expectSameTree(a: string, b: string): void {
-  const [x, y] = [tree(a), tree(b)];
-  expect([...x.keys()].sort()).toEqual([...y.keys()].sort());
-  for (const [k, v] of x) expect(v.equals(y.get(k)!), k).toBe(true);
-}
 
 describe('merging a cache', () => {
   it('N shards merged equal a one-process build byte for byte; the one-process build links its chunks, not copies', async () => {

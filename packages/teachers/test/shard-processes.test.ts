@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { LIBRISPEECH_SAMPLE_ROOT, compiledCli, hfExportDir } from '@speechkd/fixtures';
 import { buildManifest, writeManifest } from '@speechkd/librispeech';
 import { expandSlurmArray, resolveShard, shardOfId } from '../src/index.js';
+import { expectSameTree } from './same-tree.js';
 
 const CLI = compiledCli(path.join(import.meta.dirname, '..'));
 const REPO = path.resolve(import.meta.dirname, '../../..');
@@ -53,21 +54,6 @@ function jobContainer(file: string, overrides: Record<string, string>): { argv: 
 
 // Settings both tests share with the one-process reference build (small layers, int8 storage, commits every 4 utterances).
 const FLAGS = ['--layers', '1,2', '--text-layers', 'last', '--dtype', 'int8', '--chunk-utterances', '4'];
-
-/** Every file under `dir`: relative path -> bytes. */
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.set(path.relative(dir, path.join(e.parentPath, e.name)), fs.readFileSync(path.join(e.parentPath, e.name)));
-  }
-  return out;
-}
-
-function expectSameBytes(dir: string, reference: string): void {
-  const [a, b] = [tree(dir), tree(reference)];
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [k, v] of a) expect(v.equals(b.get(k)!), `${k} differs`).toBe(true);
-}
 
 describe('shard index from the scheduler', () => {
   it('Slurm: the task\'s position among the array ids, contiguous, stepped or (with its --array list) sparse', () => {
@@ -113,7 +99,7 @@ describe('sharded cache builds in separate processes', () => {
     for (let i = 0; i < 3; i++) expect(results[i].stderr).toContain(`${ids.filter((id) => shardOfId(id, 3) === i).length} computed`);
     const merged = await exec('bash', [script, 'merge'], common);
     expect(merged.stderr).toMatch(new RegExp(`merged into data-1: ${ids.length} utterances`));
-    expectSameBytes(out, single);
+    expectSameTree(out, single);
   }, 120_000);
 
   it('deploy/k8s/cache-job.yaml\'s pods (2 completions) with a replacement pod overlapping the old one, then the merge Job: equal too', async () => {
@@ -148,6 +134,6 @@ describe('sharded cache builds in separate processes', () => {
     expect((await p0).stderr).toContain('Kubernetes completion index 0 of 2');
     const merge = jobContainer(path.join(REPO, 'deploy/k8s/cache-merge-job.yaml'), { MANIFEST: manifest, OUT: out });
     await exec(process.execPath, merge.argv.slice(1), merge.env);
-    expectSameBytes(out, single);
+    expectSameTree(out, single);
   }, 120_000);
 });
