@@ -71,9 +71,9 @@ export interface BuildCacheOptions {
   lockHeartbeatMs?: number;
   lockStaleMs?: number;
   /** Told while this build waits for another live writer of the same shard. */
+  onLockWait?: (holder: LockHolder, waitedMs: number) => void;
   /** Notes worth a line (a damaged chunk of this shard found on resume, removed and recomputed). */
   log?: (line: string) => void;
-  onLockWait?: (holder: LockHolder, waitedMs: number) => void;
   /** Merge into the canonical layout at the end of a one-shard build (default true) ... */
   merge?: boolean;
   /** ... with this many utterances per merged chunk (default 64, as `speechkd-cache merge`). */
@@ -127,8 +127,9 @@ export function headerFor(opts: Pick<BuildCacheOptions, 'speech' | 'speechLayers
   return makeHeader(storage.hidden, speech, text);
 }
 
-/** Ids already committed anywhere in the cache, and the next free chunk number of `shardRel`. */
-function scanDone(dir: string, shardRel: string, shard: ShardSpec, log?: (line: string) => void): { done: Set<string>; nextSeq: number } {
+/** Ids committed anywhere in the cache whose records of this shard check out, and the next free chunk number of its folder. */
+function scanDone(dir: string, shard: ShardSpec, log?: (line: string) => void): { done: Set<string>; nextSeq: number } {
+  const shardRel = shardDirName(shard);
   const done = new Set<string>();
   let nextSeq = 0;
   for (const c of listChunkIndexes(dir)) {
@@ -216,7 +217,7 @@ export async function buildTeacherCache(opts: BuildCacheOptions): Promise<BuildC
   let chunk: ChunkWriter | undefined;
   try {
     cleanShardDir(shardDir, [writer, ...(lock.tookOverFrom ? [lock.tookOverFrom.writer] : [])], staleMs);
-    const { done, nextSeq } = scanDone(opts.outDir, shardRel, shard, opts.log);
+    const { done, nextSeq } = scanDone(opts.outDir, shard, opts.log);
     // Id order: a fresh one-shard build with the merge's chunk size writes the merged chunks as they are (linked, not copied).
     const todo = mine.filter((e) => !done.has(e.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     result.skipped = mine.length - todo.length;
