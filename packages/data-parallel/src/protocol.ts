@@ -6,8 +6,8 @@ export interface ReplicaWorkerData {
   index: number;
   /** Shared flat weight vector (float32), written by the calling thread between steps. */
   weights: SharedArrayBuffer;
-  /** This helper's shared gradient slot (float32, the same length). */
-  grad: SharedArrayBuffer;
+  /** Every participant's shared gradient slot (float32, the same length), index 0 the calling thread's. */
+  grads: SharedArrayBuffer[];
   /** The pool user's own initialization payload (structured clone; SharedArrayBuffers inside are shared). */
   init: unknown;
 }

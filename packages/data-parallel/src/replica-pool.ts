@@ -11,7 +11,7 @@ export interface ReplicaPoolOptions {
   entry: string | URL;
   /** Payload handed to every helper's factory (structured clone; SharedArrayBuffers in it are shared). */
   init: unknown;
-  /** Floats in the shared weight vector and in each helper's gradient slot. */
+  /** Floats in the shared weight vector and in each participant's gradient slot. */
   vectorLength: number;
   /** How long a helper may take to build its replica before the start fails (ms, default 300000). */
   startTimeoutMs?: number;
@@ -27,27 +27,29 @@ interface Helper {
   worker: Worker;
   /** The worker's thread id, kept: Node reports -1 once it has exited. */
   threadId: number;
-  grad: Float32Array;
   pending: Map<number, Pending>;
 }
 
 /**
  * Helper threads that each hold a replica of a model, for data-parallel training driven from the calling
  * thread (participant 0). The calling thread writes the flat weight vector into `weights` between steps;
- * each helper writes its gradient into its own shared slot (`gradient(i)`); requests and replies are
- * messages. When a helper dies or fails, every pending and later call rejects with a `ReplicaWorkerError`
+ * every participant has a shared gradient slot (`gradient(i)`, 0 = the calling thread's) that every helper
+ * can read, for a reduce split across the participants (`shardRange`, `reduceRange`); requests and replies
+ * are messages. When a helper dies or fails, every pending and later call rejects with a `ReplicaWorkerError`
  * that names it.
  */
 export class ReplicaPool {
   /** Shared flat weight vector (float32). */
   readonly weights: Float32Array;
   private readonly list: Helper[];
+  private readonly grads: Float32Array[];
   private nextId = 1;
   private failed: ReplicaWorkerError | undefined;
   private closing = false;
 
-  private constructor(weights: Float32Array, helpers: Helper[]) {
+  private constructor(weights: Float32Array, grads: Float32Array[], helpers: Helper[]) {
     this.weights = weights;
+    this.grads = grads;
     this.list = helpers;
   }
 
@@ -57,18 +59,18 @@ export class ReplicaPool {
     if (!Number.isInteger(o.vectorLength) || o.vectorLength < 1) throw new ReplicaWorkerError(0, `ReplicaPool.start: vectorLength must be an integer >= 1, got ${o.vectorLength}`);
     const bytes = o.vectorLength * Float32Array.BYTES_PER_ELEMENT;
     const weights = new SharedArrayBuffer(bytes);
+    const grads = Array.from({ length: o.helpers + 1 }, () => new SharedArrayBuffer(bytes));
     const helpers: Helper[] = [];
     const ready: Promise<void>[] = [];
     for (let index = 1; index <= o.helpers; index++) {
-      const grad = new SharedArrayBuffer(bytes);
-      const workerData: ReplicaWorkerData = { index, weights, grad, init: o.init };
+      const workerData: ReplicaWorkerData = { index, weights, grads, init: o.init };
       // No inherited execArgv: the helper is plain Node running compiled JavaScript, whatever runs the caller.
       const worker = new Worker(o.entry, { workerData, execArgv: [] });
-      const helper: Helper = { index, worker, threadId: worker.threadId, grad: new Float32Array(grad), pending: new Map() };
+      const helper: Helper = { index, worker, threadId: worker.threadId, pending: new Map() };
       helpers.push(helper);
       ready.push(waitReady(helper, o.startTimeoutMs ?? 300_000));
     }
-    const pool = new ReplicaPool(new Float32Array(weights), helpers);
+    const pool = new ReplicaPool(new Float32Array(weights), grads.map((g) => new Float32Array(g)), helpers);
     const started = await Promise.allSettled(ready);
     const bad = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (bad) {
@@ -89,9 +91,16 @@ export class ReplicaPool {
     return this.failed;
   }
 
-  /** Helper `i`'s shared gradient slot (1-based). */
+  /** Participant `i`'s shared gradient slot (0 = the calling thread, helpers 1-based). */
   gradient(i: number): Float32Array {
-    return this.helper(i).grad;
+    const g = this.grads[i];
+    if (!g) throw new ReplicaWorkerError(0, `ReplicaPool: no participant ${i} (the pool has ${this.grads.length})`);
+    return g;
+  }
+
+  /** Every participant's gradient slot, the calling thread's first. */
+  get gradients(): readonly Float32Array[] {
+    return this.grads;
   }
 
   /** Sends `payload` to helper `i` (1-based); resolves with what its handler returned. */

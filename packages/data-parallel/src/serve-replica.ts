@@ -9,8 +9,10 @@ export interface ReplicaContext<I> {
   index: number;
   /** The shared flat weight vector (written by the calling thread between steps). */
   weights: Float32Array;
-  /** This helper's gradient slot. */
+  /** This helper's gradient slot (`grads[index]`). */
   grad: Float32Array;
+  /** Every participant's gradient slot, index 0 the calling thread's (for a sharded reduce: `reduceRange`). */
+  grads: Float32Array[];
   init: I;
 }
 
@@ -34,7 +36,8 @@ export function serveReplica<I>(factory: (ctx: ReplicaContext<I>) => Replica | P
   const exitAt = parseExitAt(process.env.SPEECHKD_REPLICA_EXIT, data.index);
   let calls = 0;
   let queue: Promise<void> = Promise.resolve();
-  const built = (async () => factory({ index: data.index, weights: new Float32Array(data.weights), grad: new Float32Array(data.grad), init: data.init as I }))();
+  const grads = data.grads.map((b) => new Float32Array(b));
+  const built = (async () => factory({ index: data.index, weights: new Float32Array(data.weights), grad: grads[data.index], grads, init: data.init as I }))();
   built.then(
     (replica) => {
       port.on('message', (m: ToReplica) => {

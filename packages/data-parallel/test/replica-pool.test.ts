@@ -19,6 +19,11 @@ describe('ReplicaPool', () => {
     expect(await Promise.all([pool.call(1, { op: 'fill', add: 0.5 }), pool.call(2, { op: 'fill', add: 0 })])).toEqual(['filled', 'filled']);
     expect([...pool.gradient(1)]).toEqual([1.5, 2.5, 3.5, 4.5]);
     expect([...pool.gradient(2)]).toEqual([2, 4, 6, 8]);
+    // Every helper sees every participant's slot, the calling thread's (0) included.
+    pool.gradient(0).set([9, 8, 7, 6]);
+    expect(pool.gradients).toHaveLength(3);
+    expect(await pool.call(1, { op: 'read' })).toEqual([[9, 8, 7, 6], [1.5, 2.5, 3.5, 4.5], [2, 4, 6, 8]]);
+    expect(() => pool!.gradient(3)).toThrow(/no participant 3/);
   });
 
   it('a handler error comes back under its own name, naming the helper, and the pool keeps working', async () => {

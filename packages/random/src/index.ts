@@ -58,6 +58,23 @@ export class Rng {
   }
 }
 
+/**
+ * Bernoulli draws from mulberry32(`seed`): for k in [0, count), `out[from + k] = value` where the k-th draw
+ * `new Rng(seed).next()` is < `p` (other elements untouched). The same decisions as comparing those floats,
+ * without them: a draw u32 / 2^32 < p exactly when u32 < p * 2^32. For dropout masks (millions per step).
+ */
+export function fillBernoulli(seed: number, p: number, out: Float32Array, from: number, count: number, value: number): void {
+  const threshold = p * 4294967296;
+  let state = seed >>> 0;
+  const end = from + count;
+  for (let i = from; i < end; i++) {
+    state = (state + MULBERRY_INCREMENT) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    if ((t ^ (t >>> 14)) >>> 0 < threshold) out[i] = value;
+  }
+}
+
 /** Mixes integers into one 32-bit seed (so per-step/per-utterance seeds need no stored state). */
 export function mixSeed(...parts: number[]): number {
   let h = 0x9e3779b9;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, deriveSeed, mixSeed, mulberry32, randInt, randomNormal, shuffled, uniform } from './index.js';
+import { Rng, deriveSeed, fillBernoulli, mixSeed, mulberry32, randInt, randomNormal, shuffled, uniform } from './index.js';
 
 // Pinned outputs, recorded from the six per-package copies this package replaced (they all agreed).
 // Golden values across the repo depend on them: if one of these fails, the algorithm changed.
@@ -59,6 +59,19 @@ describe('Rng', () => {
     const out = new Rng(5).shuffle(arr);
     expect(out).toBe(arr);
     expect([...out].sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+});
+
+describe('fillBernoulli', () => {
+  it('makes the decisions of comparing Rng draws with p', () => {
+    for (const [seed, p] of [[7, 0.9], [0xffffffff, 0.5], [123456, 0], [42, 1], [99, 1 / 3]] as const) {
+      const rng = new Rng(seed);
+      const expected = new Float32Array(1003).fill(-1);
+      for (let i = 0; i < 1000; i++) if (rng.next() < p) expected[3 + i] = 2.5;
+      const got = new Float32Array(1003).fill(-1);
+      fillBernoulli(seed, p, got, 3, 1000, 2.5);
+      expect(got).toEqual(expected);
+    }
   });
 });
 

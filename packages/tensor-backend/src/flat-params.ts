@@ -1,4 +1,5 @@
 import { tf } from './tf.js';
+import { hostValues } from './host-tensor.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 
 /** Number of scalars in every tensor of `vars` together. */
@@ -9,13 +10,13 @@ export function flatLength(vars: Map<string, Tensor>): number {
 }
 
 /**
- * Copies the tensors' values into one flat host vector (their order in `vars`), one read per tensor (no concat
+ * Copies the tensors' values into one flat host vector (their order in `vars`), one read per tensor (straight from the wasm heap there; no concat
  * kernel: on wasm a concat of ~200 tensors costs more than the copies). Returns `out` (allocated if absent).
  */
 export function readFlatWeights(vars: Map<string, Tensor>, out: Float32Array = new Float32Array(flatLength(vars))): Float32Array {
   let off = 0;
   for (const v of vars.values()) {
-    out.set(v.dataSync() as Float32Array, off);
+    out.set(hostValues(v), off);
     off += v.size;
   }
   return out;
@@ -26,7 +27,7 @@ export function writeFlatGradients(vars: Map<string, Tensor>, grads: Map<string,
   let off = 0;
   for (const [name, v] of vars) {
     const g = grads.get(name);
-    if (g) out.set(g.dataSync() as Float32Array, off);
+    if (g) out.set(hostValues(g), off);
     else out.fill(0, off, off + v.size);
     off += v.size;
   }

@@ -3,3 +3,5 @@ export type { BackendName, BackendInfo, InitBackendOptions } from './init-backen
 export { tf } from './tf.js';
 export { installWasmKernelFixes, installWasmMatMulKernel, copyBox } from './wasm-kernels.js';
 export { flatLength, readFlatWeights, writeFlatGradients, assignFlatWeights } from './flat-params.js';
+export { hostValues, tensorFromHost } from './host-tensor.js';
+export { installGradientFixes } from './gradient-fixes.js';

@@ -1,6 +1,7 @@
 import v8 from 'node:v8';
 import { tf } from './tf.js';
 import { installWasmKernelFixes, installWasmMatMulKernel } from './wasm-kernels.js';
+import { installGradientFixes } from './gradient-fixes.js';
 
 /** Backend names in the order they are tried. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -55,6 +56,7 @@ const loaders: Record<BackendName, () => Promise<string>> = {
     if (process.env.SPEECHKD_WASM_KERNELS !== 'stock') {
       installWasmKernelFixes();
       installWasmMatMulKernel();
+      installGradientFixes();
     }
     return 'wasm';
   },

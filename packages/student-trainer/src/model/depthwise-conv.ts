@@ -1,4 +1,4 @@
-import { tf } from '@speechkd/tensor-backend';
+import { hostValues, tf } from '@speechkd/tensor-backend';
 import type { GradSaveFunc, Tensor, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
 
 /**
@@ -58,7 +58,8 @@ export const depthwiseConv3x3s2: (x: Tensor, w: Tensor) => Tensor = tf.customGra
       const spread = tf.reshape(tf.pad(tf.reshape(dy, [b, t2, 1, f2, 1, c]), [[0, 0], [0, 0], [0, 1], [0, 0], [0, 1], [0, 0]]), [b, 2 * t2, 2 * f2, c]);
       const framed = tf.pad(spread, [[0, 0], [2, t - 2 * t2], [2, f - 2 * f2], [0, 0]]) as Tensor4D;
       const dx = tf.depthwiseConv2d(framed, tf.reshape(tf.reverse(sw, 0), [3, 3, c, 1]) as Tensor4D, 1, 'valid');
-      const dw = depthwiseConv3x3s2WeightGrad(sx.dataSync() as Float32Array, dy.dataSync() as Float32Array, [b, t, f, c]);
+      // Views into the backend's memory on wasm (16+ MB per step copied out before).
+      const dw = depthwiseConv3x3s2WeightGrad(hostValues(sx), hostValues(dy), [b, t, f, c]);
       return [dx, tf.tensor2d(dw, [9, c])];
     },
   };

@@ -1,5 +1,5 @@
-import { tf } from '@speechkd/tensor-backend';
-import { Rng, mixSeed } from '@speechkd/random';
+import { tensorFromHost, tf } from '@speechkd/tensor-backend';
+import { fillBernoulli, mixSeed } from '@speechkd/random';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 
 /** Running count of matMul FLOPs of forward passes (2*m*n*k each), for benchmarks. */
@@ -65,22 +65,24 @@ export function dropout(x: Tensor, rate: number, training: boolean, seed: number
   const last = shape[shape.length - 1];
   const mid = shape.slice(1, -1);
   const rowsPerItem = mid.reduce((a, b) => a * b, 1);
-  const mask = new Float32Array(x.size);
-  const idx = new Array<number>(mid.length).fill(0);
-  let o = 0;
-  for (let b = 0; b < shape[0]; b++) {
-    const key = itemKeys ? itemKeys[b] : b;
-    idx.fill(0);
-    for (let r = 0; r < rowsPerItem; r++) {
-      const rng = new Rng(mixSeed(seed, key, ...idx));
-      for (let j = 0; j < last; j++, o++) if (rng.next() < keep) mask[o] = scale;
-      for (let a = idx.length - 1; a >= 0; a--) {
-        if (++idx[a] < mid[a]) break;
-        idx[a] = 0;
+  // Written straight into the backend's memory where it can be (tens of MB of host buffers per step otherwise).
+  const mask = tensorFromHost(shape, (m) => {
+    const idx = new Array<number>(mid.length).fill(0);
+    let o = 0;
+    for (let b = 0; b < shape[0]; b++) {
+      const key = itemKeys ? itemKeys[b] : b;
+      idx.fill(0);
+      for (let r = 0; r < rowsPerItem; r++) {
+        fillBernoulli(mixSeed(seed, key, ...idx), keep, m, o, last, scale);
+        o += last;
+        for (let a = idx.length - 1; a >= 0; a--) {
+          if (++idx[a] < mid[a]) break;
+          idx[a] = 0;
+        }
       }
     }
-  }
-  return tf.mul(x, tf.tensor(mask, shape));
+  });
+  return tf.mul(x, mask);
 }
 
 /** Sinusoidal positional table [frames, dim] (Vaswani et al.). */

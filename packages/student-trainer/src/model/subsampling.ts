@@ -1,4 +1,4 @@
-import { tf } from '@speechkd/tensor-backend';
+import { hostValues, tensorFromHost, tf } from '@speechkd/tensor-backend';
 import type { ModelConfig } from './config.js';
 import type { ParamStore } from './params.js';
 import { countMatMul, linear } from './ops.js';
@@ -10,22 +10,24 @@ export function inputPatches(x: Tensor3D): { patches: Tensor2D; t1: number; f1: 
   const [b, t, f] = x.shape;
   const t1 = Math.max(0, Math.floor((t - 1) / 2));
   const f1 = Math.floor((f - 1) / 2);
-  const src = x.dataSync();
-  const out = new Float32Array(b * t1 * f1 * 9);
-  let o = 0;
-  for (let i = 0; i < b; i++) {
-    for (let tt = 0; tt < t1; tt++) {
-      for (let ff = 0; ff < f1; ff++) {
-        for (let kt = 0; kt < 3; kt++) {
-          const row = (i * t + 2 * tt + kt) * f + 2 * ff;
-          out[o++] = src[row];
-          out[o++] = src[row + 1];
-          out[o++] = src[row + 2];
+  // Read and written in the backend's memory where it can be (no host copies of the batch per step).
+  const patches = tensorFromHost([b * t1 * f1, 9], (out) => {
+    const src = hostValues(x);
+    let o = 0;
+    for (let i = 0; i < b; i++) {
+      for (let tt = 0; tt < t1; tt++) {
+        for (let ff = 0; ff < f1; ff++) {
+          for (let kt = 0; kt < 3; kt++) {
+            const row = (i * t + 2 * tt + kt) * f + 2 * ff;
+            out[o++] = src[row];
+            out[o++] = src[row + 1];
+            out[o++] = src[row + 2];
+          }
         }
       }
     }
-  }
-  return { patches: tf.tensor2d(out, [b * t1 * f1, 9]), t1, f1 };
+  });
+  return { patches: patches as Tensor2D, t1, f1 };
 }
 
 /** Creates the subsampling parameters: full 3x3 conv (1 -> C), depthwise 3x3 + pointwise (C -> C), projection to dim. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ReplicaPool } from '@speechkd/data-parallel';
+import { reduceRange, ReplicaPool } from '@speechkd/data-parallel';
 import { flatLength, readFlatWeights, tf, writeFlatGradients } from '@speechkd/tensor-backend';
 import type { NamedTensorMap, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { TextTowerConfig } from './config.js';
@@ -45,15 +45,12 @@ export function mlmSliceGradients(params: Map<string, Variable>, config: TextTow
  */
 export class ParallelMlm {
   private version = 0;
-  private readonly sum: Float32Array;
 
   private constructor(
     private readonly pool: ReplicaPool,
     private readonly params: Map<string, Variable>,
     private readonly config: TextTowerConfig,
-  ) {
-    this.sum = new Float32Array(flatLength(params));
-  }
+  ) {}
 
   /** Starts `workers - 1` helper threads holding tower replicas. */
   static async start(o: { workers: number; params: TowerParams; config: TextTowerConfig; backend: string }): Promise<ParallelMlm> {
@@ -76,13 +73,10 @@ export class ParallelMlm {
     const scales = slices.map((s) => s.positions.length / total);
     const helpers = Promise.all(slices.slice(1).map((batch, j) => this.pool.call<number>(j + 1, { batch, scale: scales[j + 1], weightsVersion: this.version } satisfies MlmSliceRequest)));
     const own = mlmSliceGradients(this.params, this.config, slices[0], scales[0]);
-    const sum = writeFlatGradients(this.params, own.grads, this.sum);
+    const sum = writeFlatGradients(this.params, own.grads, this.pool.gradient(0));
     tf.dispose([...own.grads.values()]);
     const losses = [own.loss, ...(await helpers)];
-    for (let j = 1; j < slices.length; j++) {
-      const g = this.pool.gradient(j);
-      for (let i = 0; i < sum.length; i++) sum[i] += g[i];
-    }
+    reduceRange(this.pool.gradients, 0, sum.length);
     const grads: NamedTensorMap = {};
     let off = 0;
     for (const [name, v] of this.params) {

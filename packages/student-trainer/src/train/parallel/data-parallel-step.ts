@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ReplicaPool, splitBatch } from '@speechkd/data-parallel';
+import { reduceRange, ReplicaPool, shardRange, splitBatch } from '@speechkd/data-parallel';
 import type { ParticipantMemory } from '@speechkd/data-parallel';
 import { tf } from '@speechkd/tensor-backend';
 import type { SpecAugmentOptions } from '@speechkd/audio-features';
@@ -9,7 +9,7 @@ import type { StudentModel } from '../../model/student.js';
 import type { Utterance } from '../batches.js';
 import type { Objective, ObjectiveSpec } from '../objective.js';
 import type { AdamWOptions, WeightEma } from '../optimizer.js';
-import { HostAdamW } from '../host-adamw.js';
+import { adamwRange, HostAdamW } from '../host-adamw.js';
 import { trainableVariables } from '../train-step.js';
 import type { StepResult } from '../train-step.js';
 import { assignFlatWeights, flatLength, readFlatWeights, writeFlatGradients } from '@speechkd/tensor-backend';
@@ -35,7 +35,7 @@ export interface DataParallelOptions {
   /** The model's initialization seed (helpers build the same variables, then take the trainer's weights). */
   seed: number;
   specAugment: SpecAugmentOptions | null;
-  /** The optimizer's hyper-parameters (the update runs on this thread, on host memory: `HostAdamW`). */
+  /** The optimizer's hyper-parameters (the update runs on host memory, `HostAdamW`, each participant on its range). */
   adamw: AdamWOptions;
 }
 
@@ -63,9 +63,9 @@ export interface StepTimings {
   helperWait: number;
   /** The slowest helper's own time on its slice (weights, forward and backward, gradient copy), as it measured it. */
   helperCompute: number;
-  /** Adding the helpers' gradient vectors to this thread's (one add per helper). */
+  /** Adding every participant's gradient (each participant over its range of the vector) and the global norm. */
   reduce: number;
-  /** Clipping and the AdamW update (and the EMA). */
+  /** The AdamW update (each participant over its range). */
   update: number;
   /** Assigning the new weights (already in shared memory) to this thread's variables, and the EMA. */
   publish: number;
@@ -75,18 +75,18 @@ export interface StepTimings {
  * Data-parallel optimizer steps: each batch is split into contiguous slices of balanced padded size, this
  * thread computes the last (the heaviest: helpers also load the new weights) and helper threads the others on
  * their replicas, each term weighted by the slice's share of its count (utterances, frames, tokens), so the
- * summed gradient is the whole batch's. Helpers write their gradients into shared memory; this thread adds them
- * to its own in participant order (deterministic), clips, and applies AdamW on the host straight into the shared
- * weight vector, which the helpers read at their next slice. Checkpoints, EMA and evaluation stay on this
- * thread, so they do not depend on the worker count.
+ * summed gradient is the whole batch's. Every participant writes its gradient into its shared slot; then each
+ * adds all slots over its own range of the vector, in participant order (deterministic, and independent of the
+ * split), and reports that range's sum of squares; this thread forms the global norm and the clipping factor,
+ * and each participant applies AdamW to its range of the shared weights and moments, which the helpers read at
+ * their next slice. Checkpoints, EMA and evaluation stay on this thread, so they do not depend on the worker
+ * count.
  */
 export class DataParallelStep {
   /** Training utterances as views into shared memory. */
   readonly utts: Utterance[];
   /** The optimizer (its moments are checkpointed by the trainer). */
   readonly optimizer: HostAdamW;
-  /** The summed gradient (host). */
-  private readonly sum: Float32Array;
   private readonly pool: ReplicaPool;
   private readonly local: SliceWorker;
   private readonly vars: Map<string, Variable>;
@@ -95,11 +95,10 @@ export class DataParallelStep {
   /** Seconds per phase, summed over the steps so far. */
   readonly timings: StepTimings = { steps: 0, prepare: 0, ownGradients: 0, helperWait: 0, helperCompute: 0, reduce: 0, update: 0, publish: 0 };
 
-  private constructor(pool: ReplicaPool, local: SliceWorker, model: StudentModel, vars: Map<string, Variable>, utts: Utterance[], adamw: AdamWOptions) {
+  private constructor(pool: ReplicaPool, local: SliceWorker, model: StudentModel, vars: Map<string, Variable>, utts: Utterance[], optimizer: HostAdamW) {
     this.pool = pool;
     this.model = model;
-    this.optimizer = new HostAdamW(adamw, { names: [...vars.keys()], shapes: [...vars.values()].map((v) => v.shape.slice()) });
-    this.sum = new Float32Array(flatLength(vars));
+    this.optimizer = optimizer;
     this.local = local;
     this.vars = vars;
     this.utts = utts;
@@ -110,12 +109,15 @@ export class DataParallelStep {
     if (o.workers < 2) throw new RangeError(`DataParallelStep.start: workers must be >= 2, got ${o.workers}`);
     const { shared, utts } = shareUtterances(o.utts);
     const vars = trainableVariables(o.model, o.objective);
+    const optimizer = new HostAdamW(o.adamw, { names: [...vars.keys()], shapes: [...vars.values()].map((v) => v.shape.slice()) }, { shared: true });
+    const { m, v, decay } = optimizer.state;
     const init: ReplicaInit = {
       backend: o.backend, model: o.model.config, seed: o.seed, objective: o.objectiveSpec,
-      varNames: [...vars.keys()], varSizes: [...vars.values()].map((v) => v.size), data: shared, specAugment: o.specAugment,
+      varNames: [...vars.keys()], varSizes: [...vars.values()].map((x) => x.size), data: shared, specAugment: o.specAugment,
+      optimizer: { options: o.adamw, m: m.map((x) => x.buffer as SharedArrayBuffer), v: v.map((x) => x.buffer as SharedArrayBuffer), decay: decay.buffer as SharedArrayBuffer },
     };
     const pool = await ReplicaPool.start({ helpers: o.workers - 1, entry: REPLICA_ENTRY, init, vectorLength: flatLength(vars) });
-    return new DataParallelStep(pool, new SliceWorker(o.model, o.objective, utts, o.specAugment), o.model, vars, utts, o.adamw);
+    return new DataParallelStep(pool, new SliceWorker(o.model, o.objective, utts, o.specAugment), o.model, vars, utts, optimizer);
   }
 
   /** Participants (this thread + helpers). */
@@ -167,43 +169,53 @@ export class DataParallelStep {
       tm.prepare += lap();
       const helperGrads = Promise.all(tasks.slice(0, mine).map((_, j) => call<SliceGradients>(j + 1, { op: 'gradients', scales: scales[j], weightsVersion: this.version })));
       own = this.local.gradients(scales[mine]);
-      writeFlatGradients(this.vars, own.grads, this.sum);
+      writeFlatGradients(this.vars, own.grads, this.pool.gradient(0));
       tm.ownGradients += lap();
       const helpers = await helperGrads;
       tm.helperWait += lap();
       tm.helperCompute += Math.max(0, ...helpers.map((h) => h.seconds ?? 0));
       const results = [...helpers, { loss: own.loss, terms: own.terms }];
-      return this.apply(a, results, scales, lap);
+      return await this.apply(a, results, scales, lap);
     } finally {
       if (own) tf.dispose([...own.grads.values()]);
       this.local.release();
     }
   }
 
-  /** Adds the helpers' gradients to this thread's, clips, updates the shared weights and takes them. */
-  private apply(a: ParallelStepArgs, results: SliceGradients[], scales: Record<string, number>[], lap: () => number): StepResult {
+  /**
+   * Adds the participants' gradients and updates the shared weights, each participant over its range of the
+   * vector (this thread the first), then takes the new weights.
+   */
+  private async apply(a: ParallelStepArgs, results: SliceGradients[], scales: Record<string, number>[], lap: () => number): Promise<StepResult> {
     const tm = this.timings;
-    const sum = this.sum;
-    for (let j = 1; j < results.length; j++) {
-      const g = this.pool.gradient(j);
-      for (let i = 0; i < sum.length; i++) sum[i] += g[i];
-    }
+    const helpers = Array.from({ length: this.pool.helpers }, (_, j) => j + 1);
+    const grads = this.pool.gradients;
+    const [lo, hi] = shardRange(this.pool.weights.length, this.workers, 0);
+    const helperSquares = Promise.all(helpers.map((j) => this.pool.call<number>(j, { op: 'reduce' } satisfies ReplicaRequest)));
+    const ownSquares = reduceRange(grads, lo, hi);
+    const norm = Math.sqrt([ownSquares, ...(await helperSquares)].reduce((x, y) => x + y, 0));
     tm.reduce += lap();
     const loss = results.reduce((acc, r) => acc + r.loss, 0);
     const terms: Record<string, number> = {};
     results.forEach((r, j) => {
       for (const [k, v] of Object.entries(r.terms)) terms[k] = (terms[k] ?? 0) + (scales[j][k] ?? 0) * v;
     });
-    const norm = this.optimizer.apply(this.pool.weights, sum, a.lr, a.clipNorm, !Number.isFinite(loss));
-    const applied = Number.isFinite(loss) && Number.isFinite(norm);
+    const st = this.optimizer.beginStep(norm, a.lr, a.clipNorm, !Number.isFinite(loss));
+    if (st) {
+      const updated = Promise.all(helpers.map((j) => this.pool.call(j, { op: 'update', step: st } satisfies ReplicaRequest)));
+      adamwRange(this.optimizer.opts, st, this.optimizer.state, this.pool.weights, grads[0], lo, hi);
+      await updated;
+      // Only now the step counts: a helper that died during the update left the moments before it intact.
+      this.optimizer.commitStep(st);
+    }
     tm.update += lap();
-    if (applied) {
+    if (st) {
       assignFlatWeights(this.vars, this.pool.weights);
       this.version++;
       a.ema?.update(this.model.params.vars);
     }
     tm.publish += lap();
-    return { loss, terms, gradNorm: norm, applied };
+    return { loss, terms, gradNorm: norm, applied: st !== null };
   }
 
   /** Stops the helpers. */

@@ -86,17 +86,20 @@ describe('data-parallel training', () => {
     }
   });
 
-  it('a helper thread that dies stops the run with a TrainingWorkerError after checkpointing every finished step; resuming gives the uninterrupted weights', async () => {
-    const full = await train(cfg('crash-ref'));
-    // Each step makes two calls to a helper (prepare, gradients): call 13 is step 7's first.
-    process.env.SPEECHKD_REPLICA_EXIT = '1:13';
-    const err = await train(cfg('crash')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TrainingWorkerError);
-    expect((err as Error).message).toMatch(/data-parallel worker 1 \(thread \d+\) exited unexpectedly \(exit code 137\) during step 7; the 6 finished steps are saved in .*step-0*6; rerun the same command to resume/);
-    expect(loadCheckpoint(listCheckpoints(path.join(root, 'crash', 'checkpoints')).at(-1)!).state.step).toBe(6);
-    delete process.env.SPEECHKD_REPLICA_EXIT;
-    const resumed = await train(cfg('crash'), { resume: true });
-    expect(resumed.summary.step).toBe(8);
-    for (const [k, w] of full.weights) expect(resumed.weights.get(k), k).toEqual(w);
-  });
+  // Each step makes four calls to a helper (prepare, gradients, reduce, update): call 13 is step 4's first,
+  // call 16 its update (this thread has updated its range of the moments by then: they must not count).
+  for (const [call, phase] of [[13, 'preparing'], [16, 'updating']] as const) {
+    it(`a helper thread that dies (${phase}) stops the run with a TrainingWorkerError after checkpointing every finished step; resuming gives the uninterrupted weights`, async () => {
+      const full = await train(cfg(`crash-ref-${call}`));
+      process.env.SPEECHKD_REPLICA_EXIT = `1:${call}`;
+      const err = await train(cfg(`crash-${call}`)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TrainingWorkerError);
+      expect((err as Error).message).toMatch(/data-parallel worker 1 \(thread \d+\) exited unexpectedly \(exit code 137\) during step 4; the 3 finished steps are saved in .*step-0*3; rerun the same command to resume/);
+      expect(loadCheckpoint(listCheckpoints(path.join(root, `crash-${call}`, 'checkpoints')).at(-1)!).state.step).toBe(3);
+      delete process.env.SPEECHKD_REPLICA_EXIT;
+      const resumed = await train(cfg(`crash-${call}`), { resume: true });
+      expect(resumed.summary.step).toBe(8);
+      for (const [k, w] of full.weights) expect(resumed.weights.get(k), k).toEqual(w);
+    });
+  }
 });

@@ -1,6 +1,8 @@
 import type { SpecAugmentOptions } from '@speechkd/audio-features';
 import type { ModelConfig } from '../../model/config.js';
 import type { ObjectiveSpec } from '../objective.js';
+import type { AdamWOptions } from '../optimizer.js';
+import type { HostAdamWStep } from '../host-adamw.js';
 import type { SharedUtterances } from './shared-utterances.js';
 import type { SliceTask } from './slice-work.js';
 
@@ -19,12 +21,20 @@ export interface ReplicaInit {
   /** The training utterances in shared memory. */
   data: SharedUtterances;
   specAugment: SpecAugmentOptions | null;
+  /** The optimizer's hyper-parameters and shared state (moments, decay mask): each helper updates its range. */
+  optimizer: { options: AdamWOptions; m: SharedArrayBuffer[]; v: SharedArrayBuffer[]; decay: SharedArrayBuffer };
 }
 
-/** A request to a helper: prepare a slice (returns its term counts), or compute its gradients into the shared slot. */
+/**
+ * A request to a helper: prepare a slice (returns its term counts); compute its gradients into its shared slot;
+ * add every participant's gradient over its range of the vector into the calling thread's slot (returns the
+ * range's sum of squares); apply AdamW over its range of the shared weights.
+ */
 export type ReplicaRequest =
   | { op: 'prepare'; task: SliceTask }
-  | { op: 'gradients'; scales: Record<string, number>; weightsVersion: number };
+  | { op: 'gradients'; scales: Record<string, number>; weightsVersion: number }
+  | { op: 'reduce' }
+  | { op: 'update'; step: HostAdamWStep };
 
 /** A helper's answer to `gradients` (the gradient itself is in its shared slot). */
 export interface SliceGradients {

@@ -1,16 +1,18 @@
 // Worker-thread entry of data-parallel training: one model replica that computes the gradient of its batch slice.
-import { serveReplica } from '@speechkd/data-parallel';
+import { reduceRange, serveReplica, shardRange } from '@speechkd/data-parallel';
 import { initBackend } from '@speechkd/tensor-backend';
 import type { BackendName } from '@speechkd/tensor-backend';
 import { createStudent } from '../../model/student.js';
 import { ctcObjective, loadObjective } from '../objective.js';
 import { trainableVariables } from '../train-step.js';
+import { adamwRange } from '../host-adamw.js';
+import type { HostAdamWState } from '../host-adamw.js';
 import { assignFlatWeights, writeFlatGradients } from '@speechkd/tensor-backend';
 import { openSharedUtterances } from './shared-utterances.js';
 import { SliceWorker } from './slice-work.js';
 import type { ReplicaInit, ReplicaRequest, SliceGradients } from './replica-protocol.js';
 
-serveReplica<ReplicaInit>(async ({ init, weights, grad }) => {
+serveReplica<ReplicaInit>(async ({ index, init, weights, grad, grads }) => {
   await initBackend({ backend: init.backend as BackendName, log: null });
   const model = createStudent(init.model, { seed: init.seed });
   const objective = init.objective ? await loadObjective(init.objective) : ctcObjective();
@@ -20,11 +22,20 @@ serveReplica<ReplicaInit>(async ({ init, weights, grad }) => {
     throw new Error(`the replica's variables differ from the trainer's (${names.length} vs ${init.varNames.length}); the objective must build the same variables on every thread`);
   }
   const slices = new SliceWorker(model, objective, openSharedUtterances(init.data), init.specAugment);
+  const opt = init.optimizer;
+  const pair = (b: SharedArrayBuffer[]): [Float32Array, Float32Array] => [new Float32Array(b[0]), new Float32Array(b[1])];
+  const state: HostAdamWState = { m: pair(opt.m), v: pair(opt.v), decay: new Uint8Array(opt.decay) };
+  const [lo, hi] = shardRange(weights.length, grads.length, index);
   let version = 0;
   return {
     async handle(payload: unknown): Promise<unknown> {
       const req = payload as ReplicaRequest;
       if (req.op === 'prepare') return slices.prepare(req.task);
+      if (req.op === 'reduce') return reduceRange(grads, lo, hi);
+      if (req.op === 'update') {
+        adamwRange(opt.options, req.step, state, weights, grads[0], lo, hi);
+        return null;
+      }
       const started = performance.now();
       if (req.weightsVersion !== version) {
         assignFlatWeights(vars, weights);
