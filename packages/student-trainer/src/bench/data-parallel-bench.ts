@@ -144,16 +144,18 @@ function child<T>(args: string[]): Promise<T> {
 
 /**
  * Cost model for N cores from the 2-worker run (weak scaling: a global batch of `batch / 2` utterances per
- * worker, as the measured run had): a step is one slice's compute (the measured own-gradient time, already
- * slowed by the other core's work) + preparing + (N - 1) gradient adds + the update + publishing the weights;
- * throughput relative to one worker training one slice-sized batch share.
+ * worker, as the measured run had): a step is one slice's compute (the measured own-gradient time plus the wait
+ * for the slower helper, already slowed by the other core's work) + preparing + the reduce + the update +
+ * publishing the weights. The reduce is split across the participants: each adds N slots over 1/N of the
+ * vector, i.e. reads one vector's worth whatever N (kept at its 2-worker time); the update is split too (its
+ * 2-worker time x 2/N). Memory bandwidth shared by many cores is not modelled. Throughput is relative to one
+ * worker training the same global batch.
  */
 function project(one: TrainMeasure, two: TrainMeasure, cores: number[]): Array<Record<string, number>> {
   const ph = two.phases!;
-  const perAdd = ph.reduce; // one helper's gradient vector added on this thread
   const slice = ph.ownGradients + ph.helperWait; // the slowest slice's forward + backward
   return cores.map((n) => {
-    const step = ph.prepare + slice + (n - 1) * perAdd + ph.update + ph.publish;
+    const step = ph.prepare + slice + ph.reduce + (ph.update * 2) / n + ph.publish;
     // One worker would take n / 2 times the 2-worker batch's single-worker time for the same global batch.
     const oneWorker = (one.stepSeconds * n) / 2;
     return { cores: n, stepSeconds: step, speedup: oneWorker / step, efficiency: oneWorker / step / n };

@@ -76,7 +76,7 @@ export class ParallelMlm {
     const sum = writeFlatGradients(this.params, own.grads, this.pool.gradient(0));
     tf.dispose([...own.grads.values()]);
     const losses = [own.loss, ...(await helpers)];
-    reduceRange(this.pool.gradients, 0, sum.length);
+    reduceRange(this.pool.gradients.slice(0, slices.length), 0, sum.length); // the slots of this step's slices only
     const grads: NamedTensorMap = {};
     let off = 0;
     for (const [name, v] of this.params) {

@@ -191,8 +191,11 @@ export class DataParallelStep {
     const helpers = Array.from({ length: this.pool.helpers }, (_, j) => j + 1);
     const grads = this.pool.gradients;
     const [lo, hi] = shardRange(this.pool.weights.length, this.workers, 0);
-    const helperSquares = Promise.all(helpers.map((j) => this.pool.call<number>(j, { op: 'reduce' } satisfies ReplicaRequest)));
-    const ownSquares = reduceRange(grads, lo, hi);
+    // Only the slots of participants that had a slice this step (a batch of fewer utterances than workers
+    // leaves the last helpers idle, their slots holding an earlier step's gradient).
+    const slots = results.length;
+    const helperSquares = Promise.all(helpers.map((j) => this.pool.call<number>(j, { op: 'reduce', slots } satisfies ReplicaRequest)));
+    const ownSquares = reduceRange(grads.slice(0, slots), lo, hi);
     const norm = Math.sqrt([ownSquares, ...(await helperSquares)].reduce((x, y) => x + y, 0));
     tm.reduce += lap();
     const loss = results.reduce((acc, r) => acc + r.loss, 0);

@@ -73,6 +73,18 @@ describe('data-parallel training', () => {
     for (const [k, w] of two.weights) expect(again.weights.get(k), k).toEqual(w);
   });
 
+  it('3 workers on batches of 1 to 3 utterances (some steps leave helpers idle) follow 1 worker', async () => {
+    const over = { maxBatch: 3, batchFrames: 600, steps: 10 };
+    const one = await train(cfg('idle-w1', { ...over, workers: 1 }));
+    const three = await train(cfg('idle-w3', { ...over, workers: 3 }));
+    expect(three.summary.workers).toBe(3);
+    const sizes = fs.readFileSync(path.join(root, 'idle-w3', 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; batch: number }).filter((m) => m.type === 'train').map((m) => m.batch);
+    expect(Math.min(...sizes)).toBeLessThan(3); // a helper sat out a step after computing in an earlier one
+    expect(Math.max(...sizes)).toBe(3);
+    expect(maxRelDiff(three.losses, one.losses)).toBeLessThan(1e-4);
+  });
+
   it('a checkpoint written with 2 workers resumes with 1, and one written with 1 resumes with 2', async () => {
     const full = await train(cfg('ref'));
     await train(cfg('mix-a'), { stopAfter: 4 });

@@ -27,13 +27,13 @@ export interface ReplicaInit {
 
 /**
  * A request to a helper: prepare a slice (returns its term counts); compute its gradients into its shared slot;
- * add every participant's gradient over its range of the vector into the calling thread's slot (returns the
- * range's sum of squares); apply AdamW over its range of the shared weights.
+ * add the first `slots` participants' gradients (those that had a slice) over its range of the vector into the
+ * calling thread's slot (returns the range's sum of squares); apply AdamW over its range of the shared weights.
  */
 export type ReplicaRequest =
   | { op: 'prepare'; task: SliceTask }
   | { op: 'gradients'; scales: Record<string, number>; weightsVersion: number }
-  | { op: 'reduce' }
+  | { op: 'reduce'; slots: number }
   | { op: 'update'; step: HostAdamWStep };
 
 /** A helper's answer to `gradients` (the gradient itself is in its shared slot). */

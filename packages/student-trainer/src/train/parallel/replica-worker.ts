@@ -31,7 +31,7 @@ serveReplica<ReplicaInit>(async ({ index, init, weights, grad, grads }) => {
     async handle(payload: unknown): Promise<unknown> {
       const req = payload as ReplicaRequest;
       if (req.op === 'prepare') return slices.prepare(req.task);
-      if (req.op === 'reduce') return reduceRange(grads, lo, hi);
+      if (req.op === 'reduce') return reduceRange(grads.slice(0, req.slots), lo, hi);
       if (req.op === 'update') {
         adamwRange(opt.options, req.step, state, weights, grads[0], lo, hi);
         return null;
