@@ -16,6 +16,7 @@ export const CLI_PACKAGES = {
   'speechkd-train': 'packages/student-trainer',
   'speechkd-cache': 'packages/teachers',
   speechkd: 'apps/speechkd',
+  'speechkd-web': 'apps/web',
 } as const;
 
 /** A CLI's name. */

@@ -16,11 +16,12 @@ import { WER_EVAL_CASES } from './cases/wer-eval.js';
 import { TRAIN_CASES } from './cases/speechkd-train.js';
 import { MAIN_JOB_CASES } from './cases/speechkd.js';
 import { CACHE_CASES } from './cases/speechkd-cache.js';
+import { WEB_CASES } from './cases/speechkd-web.js';
 import { diskForCases, runCase } from './harness.js';
 import type { BadInputCase, CaseOutcome } from './harness.js';
 
 const { values } = parseArgs({ options: { root: { type: 'string' }, generic: { type: 'boolean', default: false }, cli: { type: 'string' } } });
-const every: BadInputCase[] = [...WER_EVAL_CASES, ...SYNTH_CASES, ...LIBRISPEECH_CASES, ...ONNX_EXPOSE_CASES, ...TEXT_TOWER_CASES, ...TRAIN_CASES, ...CACHE_CASES, ...MAIN_JOB_CASES, ...CONVENTION_CASES];
+const every: BadInputCase[] = [...WER_EVAL_CASES, ...SYNTH_CASES, ...LIBRISPEECH_CASES, ...ONNX_EXPOSE_CASES, ...TEXT_TOWER_CASES, ...TRAIN_CASES, ...CACHE_CASES, ...MAIN_JOB_CASES, ...WEB_CASES, ...CONVENTION_CASES];
 const all = values.cli ? every.filter((c) => c.cli === values.cli) : every;
 if (all.length === 0) throw new Error(`--cli ${values.cli}: no such tool among the cases`);
 
