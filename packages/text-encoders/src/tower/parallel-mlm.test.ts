@@ -29,6 +29,14 @@ describe('text tower data-parallel training', () => {
     expect(parts.every((p) => p.positions.length > 0)).toBe(true);
   });
 
+  it('2 workers on 2-row batches, where a row without masked tokens leaves the helper idle, follow 1 worker', async () => {
+    const opts = { sentences, steps: 20, seed: 3, arch: TOWER_PRESETS.tiny, batchSize: 2, lr: 1e-2, warmup: 3, checkpointEvery: 100 };
+    const one = await trainTextTower({ ...opts, out: tmp(), workers: 1 });
+    const two = await trainTextTower({ ...opts, out: tmp(), workers: 2 });
+    const rel = Math.max(...two.losses.map((l, i) => Math.abs(l - one.losses[i]) / one.losses[i]));
+    expect(rel).toBeLessThan(1e-4);
+  });
+
   it('2 workers: the losses equal 1 worker\'s to float tolerance; a run checkpointed with 2 resumes with 1', async () => {
     const opts = { sentences, steps: 12, seed: 1, arch: TOWER_PRESETS.tiny, batchSize: 16, lr: 1e-2, warmup: 3, checkpointEvery: 100 };
     const one = await trainTextTower({ ...opts, out: tmp(), workers: 1 });
