@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Dtype } from '@speechkd/recognizer';
+import { DTYPES } from '@speechkd/recognizer';
 import { runCli, SettingsCheck, UsageError, writeFileAtomic } from '@speechkd/safe-io';
 import { launchChromium } from './chromium.js';
 import { latencyTable, measureLatency } from './latency.js';
@@ -18,9 +18,6 @@ const USAGE = `usage:
       the latency table: Chromium (wasm) and onnxruntime-node, every dtype and thread count, on the same files
 Root scripts: npm run web -- --model DIR; npm run browser-check -- --model DIR --audio FILE...`;
 
-/** The precisions a model folder can hold. */
-const DTYPES = ['fp32', 'fp16', 'q8'] as const;
-
 /** A comma list whose every item `parse` accepts (it records problems itself); undefined if any failed. */
 function list<T>(raw: string, parse: (item: string) => T | undefined): T[] | undefined {
   const out = raw.split(',').map((item) => parse(item.trim()));
@@ -33,13 +30,19 @@ function audioFiles(s: SettingsCheck, given: string[]): string[] {
   return given.filter((f) => s.input('--audio', f) !== undefined).map((f) => path.resolve(f));
 }
 
-const MODEL_HINT = "a model folder: a training run's final/, or speechkd-train export --model DIR";
+/** `--model DIR`: required, an existing folder (what it holds is checked when the server opens it). */
+function modelFolder(s: SettingsCheck, raw: string | undefined): string | undefined {
+  if (raw === undefined) {
+    s.add('--model', "is required (a model folder: a training run's final/, or speechkd-train export --model DIR)");
+    return undefined;
+  }
+  return s.input('--model', raw, { kind: 'folder' });
+}
 
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { model: { type: 'string' }, port: { type: 'string' } } });
   const s = new SettingsCheck();
-  const model = s.input('--model', values.model, { kind: 'folder', required: true });
-  if (values.model === undefined) s.problems.at(-1)!.problem = `is required (${MODEL_HINT})`;
+  const model = modelFolder(s, values.model);
   const port = s.int('--port', values.port, { min: 0, max: 65535, default: 8023 });
   s.done();
   const server = await startServer({ modelDir: model!, port });
@@ -53,7 +56,7 @@ async function serve(args: string[]): Promise<void> {
 async function browserCheck(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, audio: { type: 'string', multiple: true }, dtype: { type: 'string' }, threads: { type: 'string' }, screenshot: { type: 'string' } } });
   const s = new SettingsCheck();
-  const model = s.input('--model', values.model, { kind: 'folder', required: true });
+  const model = modelFolder(s, values.model);
   const given = [...(values.audio ?? []), ...positionals]; // --audio a.flac b.wav, or --audio a.flac --audio b.wav
   const files = audioFiles(s, given);
   const dtype = s.choice('--dtype', values.dtype, DTYPES, 'q8');
@@ -66,7 +69,7 @@ async function browserCheck(args: string[]): Promise<void> {
     throw err;
   });
   try {
-    const run = await runPage(browser, server.url, { dtype: dtype as Dtype, threads: threads!, files, screenshot });
+    const run = await runPage(browser, server.url, { dtype: dtype!, threads: threads!, files, screenshot });
     run.results.forEach((r, i) => {
       process.stdout.write(`${JSON.stringify({ file: given[i], transcript: r.transcript, rtf: r.rtf, engine: 'onnxruntime-web', browser: r.browser })}\n`);
     });
@@ -79,7 +82,7 @@ async function browserCheck(args: string[]): Promise<void> {
 async function latency(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { model: { type: 'string' }, audio: { type: 'string', multiple: true }, runs: { type: 'string' }, threads: { type: 'string' }, dtypes: { type: 'string' }, json: { type: 'string' } } });
   const s = new SettingsCheck();
-  const model = s.input('--model', values.model, { kind: 'folder', required: true });
+  const model = modelFolder(s, values.model);
   const given = [...(values.audio ?? []), ...positionals];
   const files = audioFiles(s, given);
   const threads = list(values.threads ?? '1,2', (t) => s.int('--threads', t, { min: 1, required: true }));
@@ -87,7 +90,7 @@ async function latency(args: string[]): Promise<void> {
   const runs = s.int('--runs', values.runs, { min: 1, default: 3 });
   const json = s.outputFile('--json', values.json);
   s.done();
-  const { rows, browser } = await measureLatency({ modelDir: model!, files, dtypes: dtypes as Dtype[], threads: threads!, runs: runs!, log: (l) => process.stderr.write(`${l}\n`) });
+  const { rows, browser } = await measureLatency({ modelDir: model!, files, dtypes: dtypes!, threads: threads!, runs: runs!, log: (l) => process.stderr.write(`${l}\n`) });
   process.stdout.write(`${latencyTable(rows, browser)}\n`);
   if (json) writeFileAtomic(json, `${JSON.stringify({ model, files: given, browser, rows }, null, 1)}\n`);
 }

@@ -8,7 +8,7 @@ let installed = false;
  * (`onesLike`; tfjs makes them on the host), so the values are tfjs' own bit for bit. Returns it with the
  * number of reduced elements per output.
  */
-function broadcastBack(dy: Tensor, x: Tensor, axis: unknown): { value: (scaled: Tensor) => Tensor; count: number } {
+function broadcastBack(dy: Tensor, x: Tensor, axis: unknown): { value: Tensor; count: number } {
   const axes = tf.util.parseAxisParam(axis as number | number[], x.shape);
   const shape = x.shape.slice();
   let count = 1;
@@ -16,7 +16,7 @@ function broadcastBack(dy: Tensor, x: Tensor, axis: unknown): { value: (scaled: 
     shape[a] = 1;
     count *= x.shape[a];
   }
-  return { value: (scaled) => tf.mul(tf.reshape(scaled, shape), tf.onesLike(x)), count };
+  return { value: tf.mul(tf.reshape(dy, shape), tf.onesLike(x)), count };
 }
 
 /**
@@ -33,16 +33,16 @@ export function installGradientFixes(): boolean {
     kernelName: 'Sum',
     inputsToSave: ['x'],
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-      const b = broadcastBack(dy as Tensor, saved[0], attrs.axis);
-      return { x: () => b.value(dy as Tensor) };
+      const { value } = broadcastBack(dy as Tensor, saved[0], attrs.axis);
+      return { x: () => value };
     },
   });
   tf.registerGradient({
     kernelName: 'Mean',
     inputsToSave: ['x'],
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-      const b = broadcastBack(dy as Tensor, saved[0], attrs.axis);
-      return { x: () => tf.div(b.value(dy as Tensor), b.count) };
+      const { value, count } = broadcastBack(dy as Tensor, saved[0], attrs.axis);
+      return { x: () => tf.div(value, count) };
     },
   });
   return true;

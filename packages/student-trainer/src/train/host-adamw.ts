@@ -25,6 +25,28 @@ export interface HostAdamWState {
   decay: Uint8Array;
 }
 
+/** A shared `HostAdamWState`'s buffers, to hand to another thread (`openHostAdamWState` there). */
+export interface SharedHostAdamWState {
+  m: SharedArrayBuffer[];
+  v: SharedArrayBuffer[];
+  decay: SharedArrayBuffer;
+}
+
+/** The buffers of a state made with `shared: true`. */
+export function shareHostAdamWState(state: HostAdamWState): SharedHostAdamWState {
+  const buffer = (a: Float32Array | Uint8Array): SharedArrayBuffer => {
+    if (!(a.buffer instanceof SharedArrayBuffer)) throw new Error('shareHostAdamWState: the optimizer was not made with shared: true');
+    return a.buffer;
+  };
+  return { m: state.m.map(buffer), v: state.v.map(buffer), decay: buffer(state.decay) };
+}
+
+/** The state over buffers another thread shared (`shareHostAdamWState`). */
+export function openHostAdamWState(shared: SharedHostAdamWState): HostAdamWState {
+  const pair = (b: SharedArrayBuffer[]): [Float32Array, Float32Array] => [new Float32Array(b[0]), new Float32Array(b[1])];
+  return { m: pair(shared.m), v: pair(shared.v), decay: new Uint8Array(shared.decay) };
+}
+
 /**
  * AdamW over [lo, hi) of the flat vectors: the range's share of one step, so participants can each update
  * their own range of shared weights and moments (the result does not depend on the split). Reads the moments
@@ -58,7 +80,7 @@ function updateRange(
 }
 
 /** Sum of squares of `g` over [lo, hi) (float64). */
-export function sumSquares(g: Float32Array, lo = 0, hi = g.length): number {
+function sumSquares(g: Float32Array, lo = 0, hi = g.length): number {
   let sq = 0;
   for (let i = lo; i < hi; i++) sq += g[i] * g[i];
   return sq;

@@ -9,6 +9,9 @@ import { maskBatch } from './mlm.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'text-tower-dp-'));
 
+/** Largest relative difference of `losses` from `ref`'s, `ref` read from position `from`. */
+const maxRel = (losses: number[], ref: number[], from = 0): number => Math.max(...losses.map((l, i) => Math.abs(l - ref[from + i]) / ref[from + i]));
+
 describe('text tower data-parallel training', () => {
   let sentences: string[];
   beforeAll(async () => {
@@ -29,25 +32,24 @@ describe('text tower data-parallel training', () => {
     expect(parts.every((p) => p.positions.length > 0)).toBe(true);
   });
 
+  /** The same training with 1 and 2 workers. */
+  const oneAndTwo = async (over: { steps: number; seed: number; batchSize: number }) => {
+    const opts = { sentences, arch: TOWER_PRESETS.tiny, lr: 1e-2, warmup: 3, checkpointEvery: 100, ...over };
+    return { opts, one: await trainTextTower({ ...opts, out: tmp(), workers: 1 }), two: await trainTextTower({ ...opts, out: tmp(), workers: 2 }) };
+  };
+
   it('2 workers on 2-row batches, where a row without masked tokens leaves the helper idle, follow 1 worker', async () => {
-    const opts = { sentences, steps: 20, seed: 3, arch: TOWER_PRESETS.tiny, batchSize: 2, lr: 1e-2, warmup: 3, checkpointEvery: 100 };
-    const one = await trainTextTower({ ...opts, out: tmp(), workers: 1 });
-    const two = await trainTextTower({ ...opts, out: tmp(), workers: 2 });
-    const rel = Math.max(...two.losses.map((l, i) => Math.abs(l - one.losses[i]) / one.losses[i]));
-    expect(rel).toBeLessThan(1e-4);
+    const { one, two } = await oneAndTwo({ steps: 20, seed: 3, batchSize: 2 });
+    expect(maxRel(two.losses, one.losses)).toBeLessThan(1e-4);
   });
 
   it('2 workers: the losses equal 1 worker\'s to float tolerance; a run checkpointed with 2 resumes with 1', async () => {
-    const opts = { sentences, steps: 12, seed: 1, arch: TOWER_PRESETS.tiny, batchSize: 16, lr: 1e-2, warmup: 3, checkpointEvery: 100 };
-    const one = await trainTextTower({ ...opts, out: tmp(), workers: 1 });
-    const two = await trainTextTower({ ...opts, out: tmp(), workers: 2 });
-    const rel = Math.max(...two.losses.map((l, i) => Math.abs(l - one.losses[i]) / one.losses[i]));
-    expect(rel).toBeLessThan(1e-4);
+    const { opts, one, two } = await oneAndTwo({ steps: 12, seed: 1, batchSize: 16 });
+    expect(maxRel(two.losses, one.losses)).toBeLessThan(1e-4);
     const out = tmp();
     await trainTextTower({ ...opts, out, workers: 2, stopAfter: 6 });
     const rest = await trainTextTower({ ...opts, out, workers: 1 });
     expect(rest.startStep).toBe(6);
-    const restRel = Math.max(...rest.losses.map((l, i) => Math.abs(l - one.losses[6 + i]) / one.losses[6 + i]));
-    expect(restRel).toBeLessThan(1e-4);
+    expect(maxRel(rest.losses, one.losses, 6)).toBeLessThan(1e-4);
   });
 });

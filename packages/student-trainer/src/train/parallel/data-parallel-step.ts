@@ -9,7 +9,7 @@ import type { StudentModel } from '../../model/student.js';
 import type { Utterance } from '../batches.js';
 import type { Objective, ObjectiveSpec } from '../objective.js';
 import type { AdamWOptions, WeightEma } from '../optimizer.js';
-import { adamwRange, HostAdamW } from '../host-adamw.js';
+import { adamwRange, HostAdamW, shareHostAdamWState } from '../host-adamw.js';
 import { trainableVariables } from '../train-step.js';
 import type { StepResult } from '../train-step.js';
 import { assignFlatWeights, flatLength, readFlatWeights, writeFlatGradients } from '@speechkd/tensor-backend';
@@ -110,11 +110,10 @@ export class DataParallelStep {
     const { shared, utts } = shareUtterances(o.utts);
     const vars = trainableVariables(o.model, o.objective);
     const optimizer = new HostAdamW(o.adamw, { names: [...vars.keys()], shapes: [...vars.values()].map((v) => v.shape.slice()) }, { shared: true });
-    const { m, v, decay } = optimizer.state;
     const init: ReplicaInit = {
       backend: o.backend, model: o.model.config, seed: o.seed, objective: o.objectiveSpec,
-      varNames: [...vars.keys()], varSizes: [...vars.values()].map((x) => x.size), data: shared, specAugment: o.specAugment,
-      optimizer: { options: o.adamw, m: m.map((x) => x.buffer as SharedArrayBuffer), v: v.map((x) => x.buffer as SharedArrayBuffer), decay: decay.buffer as SharedArrayBuffer },
+      varNames: [...vars.keys()], varSizes: [...vars.values()].map((v) => v.size), data: shared, specAugment: o.specAugment,
+      optimizer: { options: o.adamw, state: shareHostAdamWState(optimizer.state) },
     };
     const pool = await ReplicaPool.start({ helpers: o.workers - 1, entry: REPLICA_ENTRY, init, vectorLength: flatLength(vars) });
     return new DataParallelStep(pool, new SliceWorker(o.model, o.objective, utts, o.specAugment), o.model, vars, utts, optimizer);

@@ -2,7 +2,7 @@ import type { SpecAugmentOptions } from '@speechkd/audio-features';
 import type { ModelConfig } from '../../model/config.js';
 import type { ObjectiveSpec } from '../objective.js';
 import type { AdamWOptions } from '../optimizer.js';
-import type { HostAdamWStep } from '../host-adamw.js';
+import type { HostAdamWStep, SharedHostAdamWState } from '../host-adamw.js';
 import type { SharedUtterances } from './shared-utterances.js';
 import type { SliceTask } from './slice-work.js';
 
@@ -22,7 +22,7 @@ export interface ReplicaInit {
   data: SharedUtterances;
   specAugment: SpecAugmentOptions | null;
   /** The optimizer's hyper-parameters and shared state (moments, decay mask): each helper updates its range. */
-  optimizer: { options: AdamWOptions; m: SharedArrayBuffer[]; v: SharedArrayBuffer[]; decay: SharedArrayBuffer };
+  optimizer: { options: AdamWOptions; state: SharedHostAdamWState };
 }
 
 /**

@@ -5,8 +5,7 @@ import type { BackendName } from '@speechkd/tensor-backend';
 import { createStudent } from '../../model/student.js';
 import { ctcObjective, loadObjective } from '../objective.js';
 import { trainableVariables } from '../train-step.js';
-import { adamwRange } from '../host-adamw.js';
-import type { HostAdamWState } from '../host-adamw.js';
+import { adamwRange, openHostAdamWState } from '../host-adamw.js';
 import { assignFlatWeights, writeFlatGradients } from '@speechkd/tensor-backend';
 import { openSharedUtterances } from './shared-utterances.js';
 import { SliceWorker } from './slice-work.js';
@@ -23,8 +22,7 @@ serveReplica<ReplicaInit>(async ({ index, init, weights, grad, grads }) => {
   }
   const slices = new SliceWorker(model, objective, openSharedUtterances(init.data), init.specAugment);
   const opt = init.optimizer;
-  const pair = (b: SharedArrayBuffer[]): [Float32Array, Float32Array] => [new Float32Array(b[0]), new Float32Array(b[1])];
-  const state: HostAdamWState = { m: pair(opt.m), v: pair(opt.v), decay: new Uint8Array(opt.decay) };
+  const state = openHostAdamWState(opt.state);
   const [lo, hi] = shardRange(weights.length, grads.length, index);
   let version = 0;
   return {
